@@ -1,0 +1,86 @@
+//! The check contract: stable id, metadata that is the check's documentation, the data
+//! it reads, and a pure function from the resolved path to findings.
+
+use crate::finding::Finding;
+use crate::path::ResolvedPath;
+use crate::snapshot::Source;
+use serde::Serialize;
+
+/// The hops of the request path, in the order an operator meets them: log in to the
+/// client with Session Manager, send the request out of the client subnet, across the
+/// peering, into the endpoint, to the API and on to the backend.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Hop {
+    OperatorAccess,
+    ClientNetwork,
+    Peering,
+    Endpoint,
+    Api,
+    Backend,
+}
+
+impl Hop {
+    pub fn title(self) -> &'static str {
+        match self {
+            Hop::OperatorAccess => "Operator access (Session Manager)",
+            Hop::ClientNetwork => "Client subnet (VPC A)",
+            Hop::Peering => "VPC peering",
+            Hop::Endpoint => "execute-api endpoint (VPC B)",
+            Hop::Api => "API Gateway",
+            Hop::Backend => "Lambda and RDS",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Hop::OperatorAccess => "operator-access",
+            Hop::ClientNetwork => "client-network",
+            Hop::Peering => "peering",
+            Hop::Endpoint => "endpoint",
+            Hop::Api => "api",
+            Hop::Backend => "backend",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// A failure breaks the request path.
+    High,
+    /// A failure breaks operator access or makes the path fragile.
+    Medium,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::High => "high",
+            Severity::Medium => "medium",
+        }
+    }
+}
+
+/// A check's metadata. `what`, `why` and `fix` are its documentation, shown by
+/// `privpath checks` and written into the check catalog.
+#[derive(Debug, Serialize)]
+pub struct CheckMeta {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub hop: Hop,
+    pub severity: Severity,
+    pub what: &'static str,
+    pub why: &'static str,
+    pub fix: &'static str,
+    pub links: &'static [&'static str],
+    /// Snapshot arrays the check reads; when one is missing the engine reports
+    /// `unknown` naming the IAM action instead of running the check.
+    #[serde(skip)]
+    pub needs: &'static [Source],
+}
+
+pub struct Check {
+    pub meta: &'static CheckMeta,
+    pub run: fn(&ResolvedPath<'_>) -> Vec<Finding>,
+}

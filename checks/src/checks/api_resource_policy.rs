@@ -1,0 +1,83 @@
+//! `api-resource-policy`: the private API has a resource policy.
+
+use crate::check::{CheckMeta, Hop, Severity};
+use crate::finding::Finding;
+use crate::path::{PolicyState, ResolvedPath};
+use crate::policy::statements;
+use crate::snapshot::Source;
+use serde_json::{json, Value};
+
+/// What API Gateway answers when a private API without a policy is deployed.
+pub const DEPLOY_ERROR: &str = "Private REST API doesn't have a resource policy attached to it";
+
+pub static META: CheckMeta = CheckMeta {
+    id: "api-resource-policy",
+    title: "The private API has a resource policy",
+    hop: Hop::Api,
+    severity: Severity::High,
+    what: "Checks that the PRIVATE REST API has a resource policy that decodes (API Gateway returns it as an escaped JSON string) to a document with at least one statement.",
+    why: "API Gateway refuses to deploy a private API without a resource policy (`Private REST API doesn't have a resource policy attached to it`), and a deployed one without a policy answers every call with 403 Forbidden.",
+    fix: "Attach a policy that allows `execute-api:Invoke` from the endpoint with `aws apigateway update-rest-api --patch-operations op=replace,path=/policy,…`, then redeploy the stage: a policy takes effect only after a new deployment.",
+    links: &[
+        "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-api-create.html",
+        "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-examples.html",
+    ],
+    needs: &[Source::RestApis],
+};
+
+/// A least-privilege policy admitting the endpoint on the path.
+pub fn example_policy(vpce: &str) -> Value {
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "execute-api:Invoke",
+            "Resource": "execute-api:/*",
+            "Condition": {"StringEquals": {"aws:SourceVpce": vpce}}
+        }]
+    })
+}
+
+fn attach_commands(api: &str, vpce: &str) -> String {
+    let patch =
+        json!([{ "op": "replace", "path": "/policy", "value": example_policy(vpce).to_string() }]);
+    format!(
+        "aws apigateway update-rest-api --rest-api-id {api} --patch-operations '{patch}'\n\
+         aws apigateway create-deployment --rest-api-id {api} --stage-name STAGE_NAME"
+    )
+}
+
+pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
+    let id = META.id;
+    let api = p.api.id.as_str();
+    if !p.api.is_private() {
+        return vec![Finding::skip(
+            id,
+            format!(
+                "API {api} is {}, not PRIVATE: a resource policy is optional",
+                p.api.endpoint_types()
+            ),
+        )
+        .resource(api)];
+    }
+    let vpce = p.endpoint.as_ref().map_or("VPCE_ID", |e| e.id());
+    match &p.policy {
+        PolicyState::Absent => vec![Finding::fail(id, format!("API {api} has no resource policy: deploying it fails with \"{DEPLOY_ERROR}\", and calls get 403 Forbidden"))
+            .resource(api)
+            .fix(attach_commands(api, vpce))],
+        PolicyState::Malformed(why) => vec![Finding::fail(id, format!("the resource policy of API {api} cannot be read: {why}"))
+            .resource(api)
+            .fix(attach_commands(api, vpce))],
+        PolicyState::Present(doc) => {
+            let all = statements(doc);
+            if all.is_empty() {
+                return vec![Finding::fail(id, format!("the resource policy of API {api} has no statements, so it allows nothing"))
+                    .resource(api)
+                    .fix(attach_commands(api, vpce))];
+            }
+            let effect = |e: &str| all.iter().filter(|s| s.get("Effect").and_then(Value::as_str) == Some(e)).count();
+            vec![Finding::pass(id, format!("API {api} has a resource policy with {} statement(s): {} Allow, {} Deny", all.len(), effect("Allow"), effect("Deny"))).resource(api)]
+        }
+    }
+}

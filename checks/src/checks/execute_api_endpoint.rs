@@ -1,0 +1,123 @@
+//! `execute-api-endpoint`: an available interface endpoint for execute-api, with
+//! subnets, is tied to the API.
+
+use crate::check::{CheckMeta, Hop, Severity};
+use crate::finding::Finding;
+use crate::path::{execute_api_service, EndpointLink, ResolvedPath};
+use crate::snapshot::Source;
+
+pub static META: CheckMeta = CheckMeta {
+    id: "execute-api-endpoint",
+    title: "An execute-api interface endpoint serves the API",
+    hop: Hop::Endpoint,
+    severity: Severity::High,
+    what: "Collects the VPC endpoints tied to the API (listed in `endpointConfiguration.vpcEndpointIds`, named by an `aws:SourceVpce` condition of its resource policy, or in a VPC named by `aws:SourceVpc`) and checks that the one the client will use is an interface endpoint for `com.amazonaws.REGION.execute-api`, in state `available`, with at least one subnet.",
+    why: "A PRIVATE REST API is reachable only through an execute-api interface endpoint. An endpoint that is missing, deleted, pending, for another service or without subnets has no network interface to send the request to.",
+    fix: "Create the endpoint in the service VPC (`aws ec2 create-vpc-endpoint --vpc-endpoint-type Interface --service-name com.amazonaws.REGION.execute-api …`) and associate it with the API (`aws apigateway update-rest-api … op=add,path=/endpointConfiguration/vpcEndpointIds,value=VPCE`).",
+    links: &[
+        "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-apis.html",
+        "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
+    ],
+    needs: &[Source::VpcEndpoints, Source::RestApis],
+};
+
+pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
+    let id = META.id;
+    let api = &p.api.id;
+    let service = execute_api_service(p.region);
+    let associate = |vpce: &str| {
+        format!("aws apigateway update-rest-api --rest-api-id {api} --patch-operations op=add,path=/endpointConfiguration/vpcEndpointIds,value={vpce}")
+    };
+    if p.endpoint_refs.is_empty() {
+        let vpc = p.client.vpc_id.unwrap_or("VPC_ID");
+        return vec![Finding::fail(id, format!("no execute-api interface endpoint exists for API {api}: none is associated with it, named by its resource policy, or present in the snapshot"))
+            .resource(api)
+            .fix(format!(
+                "aws ec2 create-vpc-endpoint --vpc-endpoint-type Interface --service-name {service} --vpc-id {vpc} --subnet-ids SUBNET_IDS --security-group-ids SG_ID\n{}",
+                associate("VPCE_ID_FROM_ABOVE")
+            ))];
+    }
+    let missing: Vec<&str> = p
+        .endpoint_refs
+        .iter()
+        .filter(|r| r.record.is_none())
+        .map(|r| r.id.as_str())
+        .collect();
+    let Some(ep) = &p.endpoint else {
+        let seen: Vec<String> = p
+            .endpoint_refs
+            .iter()
+            .map(|r| match r.record {
+                Some(e) => format!(
+                    "{} ({}, {})",
+                    r.id,
+                    e.service_name,
+                    e.vpc_endpoint_type.as_deref().unwrap_or("type unknown")
+                ),
+                None => format!("{} (not in this account and region)", r.id),
+            })
+            .collect();
+        return vec![Finding::fail(id, format!("API {api} is tied to {}, none of them an interface endpoint for {service}", seen.join(", ")))
+            .resource(api)
+            .resources(p.endpoint_refs.iter().map(|r| r.id.clone()))
+            .fix(format!(
+                "aws ec2 create-vpc-endpoint --vpc-endpoint-type Interface --service-name {service} --vpc-id VPC_ID --subnet-ids SUBNET_IDS --security-group-ids SG_ID\n{}",
+                associate("VPCE_ID_FROM_ABOVE")
+            ))];
+    };
+    let vpce = ep.id();
+    let links: Vec<&str> = p
+        .endpoint_refs
+        .iter()
+        .find(|r| r.id == vpce)
+        .map(|r| r.links.iter().map(|l| l.describe()).collect())
+        .unwrap_or_default();
+    let base = Finding::fail(id, "").resources([vpce, ep.vpc_id(), api.as_str()]);
+    if !ep.endpoint.is_available() {
+        let state = ep.endpoint.state_str();
+        return vec![Finding {
+            message: format!("{vpce} ({service}) is {state}, not available"),
+            ..base
+        }
+        .fix(format!(
+            "aws ec2 describe-vpc-endpoints --vpc-endpoint-ids {vpce} --query 'VpcEndpoints[0].[State,LastError]'\n\
+             if it is failed or deleted, create a new one:\naws ec2 create-vpc-endpoint --vpc-endpoint-type Interface --service-name {service} --vpc-id {} --subnet-ids SUBNET_IDS --security-group-ids SG_ID",
+            ep.vpc_id()
+        ))];
+    }
+    if ep.subnets.is_empty() {
+        let candidate = p
+            .index
+            .subnets
+            .values()
+            .filter(|s| s.vpc_id == ep.vpc_id())
+            .map(|s| s.subnet_id.as_str())
+            .min()
+            .unwrap_or("SUBNET_ID");
+        return vec![Finding {
+            message: format!("{vpce} is available but has no subnets, so it has no network interface to receive requests"),
+            ..base
+        }
+        .fix(format!("aws ec2 modify-vpc-endpoint --vpc-endpoint-id {vpce} --add-subnet-ids {candidate}"))];
+    }
+    let subnets: Vec<&str> = ep.subnets.iter().map(|s| s.id).collect();
+    let mut message = format!(
+        "{vpce} ({service}) is available in {} with subnets {}; {}",
+        ep.vpc_id(),
+        subnets.join(", "),
+        links.join(", ")
+    );
+    if !missing.is_empty() {
+        message.push_str(&format!(
+            "; also tied to {} (not in this account and region)",
+            missing.join(", ")
+        ));
+    }
+    let unlinked = links.len() == 1 && links[0] == EndpointLink::Unlinked.describe();
+    if unlinked {
+        return vec![Finding::warn(id, message)
+            .resources([vpce, ep.vpc_id(), api.as_str()])
+            .fix(associate(vpce))];
+    }
+    vec![Finding::pass(id, message).resources([vpce, ep.vpc_id(), api.as_str()])]
+}

@@ -1,0 +1,83 @@
+//! One module per check; [`REGISTRY`] lists them in path order. Adding a check means one
+//! module here, one line in the registry, one broken fixture under `fixtures/broken/`.
+
+use crate::check::Check;
+
+pub mod api_resource_policy;
+pub mod execute_api_endpoint;
+pub mod peering_active;
+pub mod route_client_to_endpoint;
+pub mod route_endpoint_to_client;
+pub mod sg_client_egress;
+pub mod sg_endpoint_ingress;
+pub mod ssm_agent_version;
+pub mod ssm_endpoints;
+pub mod ssm_instance_role;
+
+/// Every check, in the order of the hops a request crosses.
+pub static REGISTRY: &[Check] = &[
+    Check {
+        meta: &ssm_agent_version::META,
+        run: ssm_agent_version::run,
+    },
+    Check {
+        meta: &ssm_instance_role::META,
+        run: ssm_instance_role::run,
+    },
+    Check {
+        meta: &ssm_endpoints::META,
+        run: ssm_endpoints::run,
+    },
+    Check {
+        meta: &sg_client_egress::META,
+        run: sg_client_egress::run,
+    },
+    Check {
+        meta: &route_client_to_endpoint::META,
+        run: route_client_to_endpoint::run,
+    },
+    Check {
+        meta: &peering_active::META,
+        run: peering_active::run,
+    },
+    Check {
+        meta: &execute_api_endpoint::META,
+        run: execute_api_endpoint::run,
+    },
+    Check {
+        meta: &sg_endpoint_ingress::META,
+        run: sg_endpoint_ingress::run,
+    },
+    Check {
+        meta: &route_endpoint_to_client::META,
+        run: route_endpoint_to_client::run,
+    },
+    Check {
+        meta: &api_resource_policy::META,
+        run: api_resource_policy::run,
+    },
+];
+
+use crate::finding::Finding;
+use crate::routes::RouteVerdict;
+
+/// One finding from several route verdicts: fail with every problem and fix when any
+/// destination is misrouted, else pass with what carries each one.
+fn route_finding(id: &'static str, verdicts: Vec<RouteVerdict>, resources: Vec<String>) -> Finding {
+    let (ok, bad): (Vec<_>, Vec<_>) = verdicts.into_iter().partition(Result::is_ok);
+    if bad.is_empty() {
+        let lines: Vec<String> = ok.into_iter().flatten().collect();
+        return Finding::pass(id, lines.join("; ")).resources(resources);
+    }
+    let (problems, fixes): (Vec<String>, Vec<String>) =
+        bad.into_iter().filter_map(Result::err).unzip();
+    let mut fixes_dedup: Vec<String> = Vec::new();
+    for f in fixes {
+        if !fixes_dedup.contains(&f) {
+            fixes_dedup.push(f);
+        }
+    }
+    Finding::fail(id, problems.join("; "))
+        .resources(resources)
+        .fix(fixes_dedup.join("\n"))
+}

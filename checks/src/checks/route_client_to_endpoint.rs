@@ -1,0 +1,104 @@
+//! `route-client-to-endpoint`: the client subnet's effective route table sends every
+//! endpoint subnet's CIDR to the peering connection.
+
+use super::route_finding;
+use crate::check::{CheckMeta, Hop, Severity};
+use crate::finding::Finding;
+use crate::path::ResolvedPath;
+use crate::routes::judge;
+use crate::snapshot::Source;
+
+pub static META: CheckMeta = CheckMeta {
+    id: "route-client-to-endpoint",
+    title: "The client subnet routes the endpoint subnets to the peering connection",
+    hop: Hop::ClientNetwork,
+    severity: Severity::High,
+    what: "Takes the client subnet's effective route table (its explicit association, else the VPC's main table) and, for every subnet of the execute-api endpoint, finds the route the VPC router uses by longest-prefix match. That route must target the peering connection between the two VPCs and be `active`, and no more specific route may take part of the subnet elsewhere.",
+    why: "The endpoint's network interfaces take their addresses from its subnets, and DNS hands out any of them. A missing route, a blackhole (peering deleted), or a more specific route to an internet or NAT gateway sends the request nowhere: curl hangs until it times out.",
+    fix: "Add (or replace) a route for each endpoint subnet CIDR to the peering connection in the client subnet's route table: `aws ec2 create-route --route-table-id RTB --destination-cidr-block CIDR --vpc-peering-connection-id PCX`.",
+    links: &[
+        "https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-routing.html",
+        "https://docs.aws.amazon.com/vpc/latest/userguide/how-route-tables-work.html#route-tables-priority",
+    ],
+    needs: &[Source::RouteTables, Source::Subnets, Source::VpcPeeringConnections],
+};
+
+pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
+    let id = META.id;
+    let Some(ep) = &p.endpoint else {
+        return vec![Finding::skip(
+            id,
+            "no execute-api endpoint on the path to route to (see execute-api-endpoint)",
+        )];
+    };
+    if p.same_vpc() {
+        return vec![Finding::skip(
+            id,
+            format!(
+                "the client and {} share a VPC: the local route carries the request",
+                ep.id()
+            ),
+        )];
+    }
+    let subnet_id = p
+        .client
+        .instance
+        .subnet_id
+        .as_deref()
+        .unwrap_or("unknown subnet");
+    let Some((table, explicit)) = p.client.route_table else {
+        return vec![Finding::unknown(
+            id,
+            format!("no route table for the client subnet {subnet_id}: neither an explicit association nor the VPC's main table is in the snapshot"),
+        )
+        .resource(subnet_id)
+        .needs(Source::RouteTables.iam_action())];
+    };
+    if ep.subnets.is_empty() {
+        return vec![Finding::skip(
+            id,
+            format!(
+                "{} has no subnets to route to (see execute-api-endpoint)",
+                ep.id()
+            ),
+        )];
+    }
+    let peerings = p.peerings();
+    let pcx_ids: Vec<&str> = peerings
+        .iter()
+        .map(|x| x.vpc_peering_connection_id.as_str())
+        .collect();
+    let mut verdicts = Vec::new();
+    let mut resources = vec![subnet_id.to_string(), table.route_table_id.clone()];
+    for s in &ep.subnets {
+        resources.push(s.id.to_string());
+        let Some(cidr) = s.cidr() else {
+            return vec![Finding::unknown(
+                id,
+                format!(
+                    "endpoint subnet {} (of {}) is not in the snapshot",
+                    s.id,
+                    ep.id()
+                ),
+            )
+            .resources(resources)
+            .needs(Source::Subnets.iam_action())];
+        };
+        verdicts.push(judge(
+            table,
+            cidr,
+            cidr,
+            &format!("endpoint subnet {}", s.id),
+            &pcx_ids,
+        ));
+    }
+    resources.extend(pcx_ids.iter().map(|s| s.to_string()));
+    let mut finding = route_finding(id, verdicts, resources);
+    if finding.status == crate::finding::Status::Pass && !explicit {
+        finding.message.push_str(&format!(
+            " ({} is the VPC's main route table: {subnet_id} has no explicit association)",
+            table.route_table_id
+        ));
+    }
+    vec![finding]
+}

@@ -1,0 +1,88 @@
+//! `route-endpoint-to-client`: every endpoint subnet routes the client back over the
+//! peering connection.
+
+use super::route_finding;
+use crate::check::{CheckMeta, Hop, Severity};
+use crate::finding::Finding;
+use crate::net::Cidr;
+use crate::path::ResolvedPath;
+use crate::routes::judge;
+use crate::snapshot::Source;
+
+pub static META: CheckMeta = CheckMeta {
+    id: "route-endpoint-to-client",
+    title: "The endpoint subnets route the client back to the peering connection",
+    hop: Hop::Endpoint,
+    severity: Severity::High,
+    what: "For every subnet of the execute-api endpoint, takes its effective route table (explicit association, else the VPC's main table) and finds, by longest-prefix match, the route to the client instance's private address. It must target the peering connection and be `active`.",
+    why: "Peering routes are not symmetric: each VPC needs its own route. Without the return route, the endpoint's replies never reach the client; the TCP handshake never completes and curl hangs.",
+    fix: "In each endpoint subnet's route table, add a route for the client subnet (or VPC) CIDR to the peering connection: `aws ec2 create-route --route-table-id RTB --destination-cidr-block CLIENT_CIDR --vpc-peering-connection-id PCX`.",
+    links: &["https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-routing.html"],
+    needs: &[Source::RouteTables, Source::Subnets, Source::VpcPeeringConnections],
+};
+
+pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
+    let id = META.id;
+    let Some(ep) = &p.endpoint else {
+        return vec![Finding::skip(
+            id,
+            "no execute-api endpoint on the path (see execute-api-endpoint)",
+        )];
+    };
+    if p.same_vpc() {
+        return vec![Finding::skip(
+            id,
+            format!(
+                "the client and {} share a VPC: the local route carries the reply",
+                ep.id()
+            ),
+        )];
+    }
+    if ep.subnets.is_empty() {
+        return vec![Finding::skip(
+            id,
+            format!("{} has no subnets (see execute-api-endpoint)", ep.id()),
+        )];
+    }
+    // The reply goes to the client's own address; the fix routes its whole subnet.
+    let (dest, fix_dest) = match (p.client.private_ip, p.client.subnet_cidr()) {
+        (Some(ip), Some(subnet)) => (Cidr::host(ip), subnet),
+        (Some(ip), None) => (Cidr::host(ip), Cidr::host(ip)),
+        (None, Some(subnet)) => (subnet, subnet),
+        (None, None) => {
+            return vec![Finding::unknown(
+                id,
+                format!(
+                    "neither the private address nor the subnet of {} is in the snapshot",
+                    p.client.id()
+                ),
+            )
+            .resource(p.client.id())
+            .needs(Source::Instances.iam_action())]
+        }
+    };
+    let what = format!("the client {}", p.client.id());
+    let peerings = p.peerings();
+    let pcx_ids: Vec<&str> = peerings
+        .iter()
+        .map(|x| x.vpc_peering_connection_id.as_str())
+        .collect();
+    let mut verdicts = Vec::new();
+    let mut resources = Vec::new();
+    for s in &ep.subnets {
+        resources.push(s.id.to_string());
+        let Some((table, _)) = s.route_table else {
+            return vec![Finding::unknown(id, format!("no route table for endpoint subnet {}: neither an explicit association nor the main table of {} is in the snapshot", s.id, ep.vpc_id()))
+                .resources(resources)
+                .needs(Source::RouteTables.iam_action())];
+        };
+        if !resources.contains(&table.route_table_id) {
+            resources.push(table.route_table_id.clone());
+        }
+        verdicts.push(
+            judge(table, dest, fix_dest, &what, &pcx_ids).map(|ok| format!("{}: {ok}", s.id)),
+        );
+    }
+    resources.extend(pcx_ids.iter().map(|s| s.to_string()));
+    vec![route_finding(id, verdicts, resources)]
+}

@@ -1,0 +1,102 @@
+//! `sg-client-egress`: the client's security groups let HTTPS out to the endpoint.
+
+use crate::check::{CheckMeta, Hop, Severity};
+use crate::finding::Finding;
+use crate::path::ResolvedPath;
+use crate::sg;
+use crate::snapshot::Source;
+
+pub static META: CheckMeta = CheckMeta {
+    id: "sg-client-egress",
+    title: "The client's security groups allow HTTPS out to the endpoint",
+    hop: Hop::ClientNetwork,
+    severity: Severity::High,
+    what: "Checks that the outbound rules of the client instance's security groups allow TCP 443 to every address of every endpoint subnet (rules may split a subnet between them), or to one of the endpoint's security groups by reference.",
+    why: "The endpoint's network interfaces may hold any address of its subnets, and DNS returns one per Availability Zone. If egress covers only some of them, requests hang some of the time; if none, always.",
+    fix: "`aws ec2 authorize-security-group-egress --group-id CLIENT_SG --protocol tcp --port 443 --cidr ENDPOINT_SUBNET_CIDR` for each endpoint subnet.",
+    links: &["https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html"],
+    needs: &[Source::SecurityGroups, Source::Subnets, Source::VpcEndpoints, Source::Instances],
+};
+
+pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
+    let id = META.id;
+    let Some(ep) = &p.endpoint else {
+        return vec![Finding::skip(
+            id,
+            "no execute-api endpoint on the path (see execute-api-endpoint)",
+        )];
+    };
+    let client = &p.client;
+    if client.security_groups.is_empty() {
+        return vec![Finding::unknown(
+            id,
+            format!(
+                "the security groups of {} ({}) are not in the snapshot",
+                client.id(),
+                client.group_ids.join(", ")
+            ),
+        )
+        .resource(client.id())
+        .needs(Source::SecurityGroups.iam_action())];
+    }
+    if ep.subnets.is_empty() {
+        return vec![Finding::skip(
+            id,
+            format!("{} has no subnets (see execute-api-endpoint)", ep.id()),
+        )];
+    }
+    let endpoint_groups = ep.group_ids();
+    let mut resources: Vec<String> = client.group_ids.iter().map(|g| g.to_string()).collect();
+    let mut allowed = Vec::new();
+    let mut blocked = Vec::new();
+    for s in &ep.subnets {
+        resources.push(s.id.to_string());
+        let Some(cidr) = s.cidr() else {
+            return vec![Finding::unknown(
+                id,
+                format!("endpoint subnet {} is not in the snapshot", s.id),
+            )
+            .resources(resources)
+            .needs(Source::Subnets.iam_action())];
+        };
+        match sg::egress_to(&client.security_groups, 443, cidr, &endpoint_groups) {
+            Some(how) => allowed.push(format!("{} ({cidr}): {how}", s.id)),
+            None => blocked.push((s.id, cidr)),
+        }
+    }
+    if blocked.is_empty() {
+        return vec![Finding::pass(
+            id,
+            format!(
+                "the client's groups allow HTTPS to every endpoint subnet: {}",
+                allowed.join("; ")
+            ),
+        )
+        .resources(resources)];
+    }
+    let names: Vec<String> = blocked.iter().map(|(s, c)| format!("{s} ({c})")).collect();
+    let prefix_lists = sg::egress_prefix_lists(&client.security_groups, 443);
+    if !prefix_lists.is_empty() {
+        return vec![Finding::warn(
+            id,
+            format!("no egress rule of {} covers tcp/443 to {} by CIDR or group; only prefix list(s) {} might, and their entries are not in the snapshot", client.group_ids.join(", "), names.join(", "), prefix_lists.join(", ")),
+        )
+        .resources(resources)
+        .fix(format!("aws ec2 get-managed-prefix-list-entries --prefix-list-id {}", prefix_lists[0]))];
+    }
+    let group = client.group_ids[0];
+    let fix: Vec<String> = blocked
+        .iter()
+        .map(|(_, c)| format!("aws ec2 authorize-security-group-egress --group-id {group} --protocol tcp --port 443 --cidr {c}"))
+        .collect();
+    vec![Finding::fail(
+        id,
+        format!(
+            "the client's groups {} do not allow tcp/443 out to endpoint subnet(s) {}",
+            client.group_ids.join(", "),
+            names.join(", ")
+        ),
+    )
+    .resources(resources)
+    .fix(fix.join("\n"))]
+}

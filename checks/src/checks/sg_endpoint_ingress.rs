@@ -1,0 +1,96 @@
+//! `sg-endpoint-ingress`: the endpoint's security groups admit HTTPS from the client.
+
+use crate::check::{CheckMeta, Hop, Severity};
+use crate::finding::Finding;
+use crate::net::{fmt_ipv4, Cidr};
+use crate::path::ResolvedPath;
+use crate::sg;
+use crate::snapshot::Source;
+
+pub static META: CheckMeta = CheckMeta {
+    id: "sg-endpoint-ingress",
+    title: "The endpoint's security groups admit HTTPS from the client",
+    hop: Hop::Endpoint,
+    severity: Severity::High,
+    what: "Checks that an inbound rule of a security group attached to the execute-api endpoint allows TCP 443 (protocol `tcp` with a port range holding 443, or `-1`) from the client: a CIDR that contains the client's private address, or a reference to one of the client's security groups (valid across a same-region peering connection).",
+    why: "Interface endpoints admit only what their security groups allow. Without the rule, the SYN from the client is dropped silently and curl hangs until it times out.",
+    fix: "`aws ec2 authorize-security-group-ingress --group-id ENDPOINT_SG --protocol tcp --port 443 --cidr CLIENT_CIDR`.",
+    links: &[
+        "https://docs.aws.amazon.com/vpc/latest/privatelink/interface-endpoints.html#add-remove-security-groups",
+        "https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-security-groups.html",
+    ],
+    needs: &[Source::SecurityGroups, Source::VpcEndpoints, Source::Instances],
+};
+
+pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
+    let id = META.id;
+    let Some(ep) = &p.endpoint else {
+        return vec![Finding::skip(
+            id,
+            "no execute-api endpoint on the path (see execute-api-endpoint)",
+        )];
+    };
+    let client = &p.client;
+    let Some(ip) = client.private_ip else {
+        return vec![Finding::unknown(
+            id,
+            format!(
+                "{} has no private IPv4 address in the snapshot",
+                client.id()
+            ),
+        )
+        .resource(client.id())
+        .needs(Source::Instances.iam_action())];
+    };
+    let groups = ep.group_ids();
+    if ep.security_groups.is_empty() {
+        if groups.is_empty() {
+            return vec![Finding::fail(
+                id,
+                format!("{} has no security group, so nothing is admitted", ep.id()),
+            )
+            .resource(ep.id())
+            .fix(format!(
+                "aws ec2 modify-vpc-endpoint --vpc-endpoint-id {} --add-security-group-ids SG_ID",
+                ep.id()
+            ))];
+        }
+        return vec![Finding::unknown(
+            id,
+            format!(
+                "the security groups of {} ({}) are not in the snapshot",
+                ep.id(),
+                ep.missing_groups.join(", ")
+            ),
+        )
+        .resources(groups)
+        .needs(Source::SecurityGroups.iam_action())];
+    }
+    let addr = fmt_ipv4(ip);
+    let mut resources: Vec<String> = groups.iter().map(|g| g.to_string()).collect();
+    resources.push(ep.id().to_string());
+    resources.push(client.id().to_string());
+    if let Some(rule) = sg::ingress_from(&ep.security_groups, 443, ip, &client.group_ids) {
+        return vec![Finding::pass(
+            id,
+            format!("{rule}, which admits the client {} ({addr})", client.id()),
+        )
+        .resources(resources)];
+    }
+    let prefix_lists = sg::ingress_prefix_lists(&ep.security_groups, 443);
+    if !prefix_lists.is_empty() {
+        return vec![Finding::warn(
+            id,
+            format!("no rule of {} admits tcp/443 from {addr} by CIDR or group; only prefix list(s) {} might, and their entries are not in the snapshot", groups.join(", "), prefix_lists.join(", ")),
+        )
+        .resources(resources)
+        .fix(format!("aws ec2 get-managed-prefix-list-entries --prefix-list-id {}", prefix_lists[0]))];
+    }
+    let source = client.subnet_cidr().unwrap_or(Cidr::host(ip));
+    vec![Finding::fail(
+        id,
+        format!("no inbound rule of {} ({}) admits tcp/443 from the client {} ({addr}, groups {})", groups.join(", "), ep.id(), client.id(), client.group_ids.join(", ")),
+    )
+    .resources(resources)
+    .fix(format!("aws ec2 authorize-security-group-ingress --group-id {} --protocol tcp --port 443 --cidr {source}", groups[0]))]
+}

@@ -1,0 +1,150 @@
+//! `ssm-endpoints`: the client VPC has the interface endpoints Session Manager needs.
+
+use crate::check::{CheckMeta, Hop, Severity};
+use crate::finding::{Finding, Status};
+use crate::net::{fmt_ipv4, Cidr};
+use crate::path::ResolvedPath;
+use crate::routes::{lookup, route_target, RouteTarget};
+use crate::sg;
+use crate::snapshot::{Source, VpcEndpoint};
+
+/// The services Session Manager reaches; `required` is false for ec2messages, which
+/// current agents use only when they cannot reach ssmmessages.
+const SERVICES: [(&str, bool); 3] = [("ssm", true), ("ssmmessages", true), ("ec2messages", false)];
+
+pub static META: CheckMeta = CheckMeta {
+    id: "ssm-endpoints",
+    title: "The client VPC has ssm, ssmmessages and ec2messages endpoints",
+    hop: Hop::OperatorAccess,
+    severity: Severity::Medium,
+    what: "Looks in the client instance's VPC for interface endpoints for `com.amazonaws.REGION.ssm`, `ssmmessages` and `ec2messages`, and checks that each is `available`, has private DNS enabled, and that its security groups admit TCP 443 from the instance.",
+    why: "An instance in a private subnet reaches Systems Manager only through these endpoints. Without private DNS, the agent resolves the public service names and its calls time out; without the 443 rule, they are dropped. SSM Agent sends its session traffic through ssmmessages and falls back to ec2messages, so a missing ec2messages endpoint is a warning while ssm and ssmmessages are required. When the subnet has a default route to a NAT or internet gateway the agent can use the public endpoints instead, and missing endpoints are warnings.",
+    fix: "`aws ec2 create-vpc-endpoint --vpc-id VPC --vpc-endpoint-type Interface --service-name com.amazonaws.REGION.SERVICE --subnet-ids SUBNET --security-group-ids SG --private-dns-enabled`; turn private DNS on with `aws ec2 modify-vpc-endpoint --private-dns-enabled`.",
+    links: &[
+        "https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html",
+        "https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-setting-up-messageAPIs.html",
+    ],
+    needs: &[Source::VpcEndpoints, Source::SecurityGroups, Source::Instances],
+};
+
+/// The NAT or internet gateway the client's default route uses, if any.
+fn internet_route(p: &ResolvedPath<'_>) -> Option<String> {
+    let (table, _) = p.client.route_table?;
+    let (route, _) = lookup(table, Cidr::new(0, 0)).covering?;
+    if crate::routes::is_blackhole(route) {
+        return None;
+    }
+    match route_target(route) {
+        RouteTarget::Other { kind, id } if kind == "NAT gateway" || kind == "internet gateway" => {
+            Some(id.to_string())
+        }
+        _ => None,
+    }
+}
+
+pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
+    let id = META.id;
+    let client = &p.client;
+    let Some(vpc) = client.vpc_id else {
+        return vec![Finding::unknown(
+            id,
+            format!("the VPC of {} is not in the snapshot", client.id()),
+        )
+        .resource(client.id())
+        .needs(Source::Instances.iam_action())];
+    };
+    let in_vpc: &[&VpcEndpoint] = p.index.endpoints_by_vpc.get(vpc).map_or(&[], Vec::as_slice);
+    let egress = internet_route(p);
+    let subnet = client.instance.subnet_id.as_deref().unwrap_or("SUBNET_ID");
+    let client_group = client.group_ids.first().copied().unwrap_or("SG_ID");
+    let source = client.subnet_cidr().or(client.private_ip.map(Cidr::host));
+
+    let mut status = Status::Pass;
+    let mut ok = Vec::new();
+    let mut problems = Vec::new();
+    let mut fixes = Vec::new();
+    let mut resources = vec![client.id().to_string(), vpc.to_string()];
+    let raise = |s: Status, status: &mut Status| *status = (*status).max(s);
+
+    for (service, required) in SERVICES {
+        let name = format!("com.amazonaws.{}.{service}", p.region);
+        let mut found: Vec<&VpcEndpoint> = in_vpc
+            .iter()
+            .copied()
+            .filter(|e| e.service_name == name && e.is_interface())
+            .collect();
+        found.sort_by_key(|e| !e.is_available());
+        let Some(e) = found.first() else {
+            let severity = if required && egress.is_none() {
+                Status::Fail
+            } else {
+                Status::Warn
+            };
+            raise(severity, &mut status);
+            problems.push(match (&egress, required) {
+                (Some(gw), _) => format!("no {service} endpoint in {vpc} (the agent can reach the public endpoint through {gw})"),
+                (None, true) => format!("no {service} endpoint in {vpc}"),
+                (None, false) => format!("no {service} endpoint in {vpc} (needed only when the agent falls back from ssmmessages)"),
+            });
+            fixes.push(format!(
+                "aws ec2 create-vpc-endpoint --vpc-id {vpc} --vpc-endpoint-type Interface --service-name {name} --subnet-ids {subnet} --security-group-ids {client_group} --private-dns-enabled"
+            ));
+            continue;
+        };
+        let vpce = e.vpc_endpoint_id.as_str();
+        resources.push(vpce.to_string());
+        let mut fine = true;
+        if !e.is_available() {
+            fine = false;
+            problems.push(format!("{vpce} ({service}) is {}", e.state_str()));
+            fixes.push(format!("aws ec2 describe-vpc-endpoints --vpc-endpoint-ids {vpce} --query 'VpcEndpoints[0].[State,LastError]'"));
+        }
+        if e.private_dns_enabled != Some(true) {
+            fine = false;
+            problems.push(format!("{vpce} ({service}) has private DNS disabled, so the agent resolves the public name and cannot reach it"));
+            fixes.push(format!(
+                "aws ec2 modify-vpc-endpoint --vpc-endpoint-id {vpce} --private-dns-enabled"
+            ));
+        }
+        let groups: Vec<_> = e
+            .groups
+            .iter()
+            .filter_map(|g| p.index.security_groups.get(g.group_id.as_str()).copied())
+            .collect();
+        match client.private_ip {
+            Some(ip) if !groups.is_empty() => {
+                if sg::ingress_from(&groups, 443, ip, &client.group_ids).is_none() {
+                    fine = false;
+                    let group = e.groups[0].group_id.as_str();
+                    problems.push(format!("the security groups of {vpce} ({service}) do not admit tcp/443 from {} ({})", client.id(), fmt_ipv4(ip)));
+                    let cidr = source.map_or_else(|| "CLIENT_CIDR".to_string(), |c| c.to_string());
+                    fixes.push(format!("aws ec2 authorize-security-group-ingress --group-id {group} --protocol tcp --port 443 --cidr {cidr}"));
+                }
+            }
+            // Groups not collected or no address: the rest of the verdict stands.
+            _ => {}
+        }
+        if fine {
+            ok.push(format!("{service} {vpce}"));
+        } else {
+            raise(
+                if required { Status::Fail } else { Status::Warn },
+                &mut status,
+            );
+        }
+    }
+    let message = if problems.is_empty() {
+        format!(
+            "{vpc} has available endpoints with private DNS that admit the instance: {}",
+            ok.join(", ")
+        )
+    } else {
+        problems.join("; ")
+    };
+    let finding = Finding::new(id, status, message).resources(resources);
+    vec![if fixes.is_empty() {
+        finding
+    } else {
+        finding.fix(fixes.join("\n"))
+    }]
+}

@@ -1,0 +1,117 @@
+//! `ssm-instance-role`: the instance profile's role carries AmazonSSMManagedInstanceCore.
+
+use crate::check::{CheckMeta, Hop, Severity};
+use crate::finding::Finding;
+use crate::path::ResolvedPath;
+use crate::snapshot::Source;
+
+pub const CORE_POLICY: &str = "AmazonSSMManagedInstanceCore";
+/// The policy AWS replaced with AmazonSSMManagedInstanceCore; still works, grants too much.
+pub const DEPRECATED_POLICY: &str = "AmazonEC2RoleforSSM";
+
+pub static META: CheckMeta = CheckMeta {
+    id: "ssm-instance-role",
+    title: "The instance role includes AmazonSSMManagedInstanceCore",
+    hop: Hop::OperatorAccess,
+    severity: Severity::Medium,
+    what: "Follows the instance's IAM instance profile to its role and checks that the AWS managed policy AmazonSSMManagedInstanceCore is attached. The deprecated AmazonEC2RoleforSSM gives a warning.",
+    why: "SSM Agent authenticates with the instance role. Without the permissions in AmazonSSMManagedInstanceCore the agent cannot register, the instance never shows up in Systems Manager, and Session Manager cannot connect.",
+    fix: "`aws iam attach-role-policy --role-name ROLE --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore`; an instance without a profile needs `aws ec2 associate-iam-instance-profile`.",
+    links: &[
+        "https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-instance-permissions.html",
+        "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonSSMManagedInstanceCore.html",
+    ],
+    needs: &[Source::Instances, Source::InstanceProfiles, Source::RoleDetailList],
+};
+
+fn managed_arn(partition: &str, name: &str) -> String {
+    format!("arn:{partition}:iam::aws:policy/{name}")
+}
+
+/// AWS managed policy ARNs are `arn:PARTITION:iam::aws:policy/NAME`, whatever the path.
+fn is_aws_managed(arn: &str, name: &str) -> bool {
+    arn.starts_with("arn:")
+        && arn.contains(":iam::aws:policy/")
+        && arn.rsplit('/').next() == Some(name)
+}
+
+pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
+    let id = META.id;
+    let instance = p.client.id();
+    let core = managed_arn(p.partition(), CORE_POLICY);
+    let Some(profile_ref) = &p.client.instance.iam_instance_profile else {
+        let online = p
+            .index
+            .instance_information
+            .get(instance)
+            .is_some_and(|i| i.ping_status.as_deref() == Some("Online"));
+        let fix = format!("aws ec2 associate-iam-instance-profile --instance-id {instance} --iam-instance-profile Name=PROFILE_WITH_{CORE_POLICY}");
+        if online {
+            // Default Host Management Configuration lets the agent register without a
+            // profile; the instance being online shows that something works.
+            return vec![Finding::warn(id, format!("{instance} has no instance profile but is Online in Systems Manager (Default Host Management Configuration?); the path depends on that account setting"))
+                .resource(instance)
+                .fix(fix)];
+        }
+        return vec![Finding::fail(id, format!("{instance} has no IAM instance profile, so SSM Agent has no credentials to register with"))
+            .resource(instance)
+            .fix(fix)];
+    };
+    let Some(profile) = p.index.instance_profiles.get(profile_ref.arn.as_str()) else {
+        return vec![Finding::unknown(
+            id,
+            format!(
+                "instance profile {} of {instance} is not in the snapshot",
+                profile_ref.arn
+            ),
+        )
+        .resources([instance, profile_ref.arn.as_str()])
+        .needs(Source::InstanceProfiles.iam_action())];
+    };
+    let profile_name = &profile.instance_profile_name;
+    let Some(role_ref) = profile.roles.first() else {
+        return vec![Finding::fail(id, format!("instance profile {profile_name} of {instance} holds no role"))
+            .resources([instance, profile_name.as_str()])
+            .fix(format!("aws iam add-role-to-instance-profile --instance-profile-name {profile_name} --role-name ROLE_WITH_{CORE_POLICY}"))];
+    };
+    let role_name = role_ref.role_name.as_str();
+    let Some(role) = p.index.roles.get(role_name) else {
+        return vec![Finding::unknown(
+            id,
+            format!("role {role_name} (profile {profile_name}) is not in the snapshot"),
+        )
+        .resources([instance, role_name])
+        .needs(Source::RoleDetailList.iam_action())];
+    };
+    let attached = &role.attached_managed_policies;
+    let resources = [instance, profile_name.as_str(), role_name];
+    if attached
+        .iter()
+        .any(|a| is_aws_managed(&a.policy_arn, CORE_POLICY))
+    {
+        return vec![Finding::pass(
+            id,
+            format!("role {role_name} (profile {profile_name}) has {CORE_POLICY} attached"),
+        )
+        .resources(resources)];
+    }
+    let attach = format!("aws iam attach-role-policy --role-name {role_name} --policy-arn {core}");
+    if let Some(old) = attached
+        .iter()
+        .find(|a| is_aws_managed(&a.policy_arn, DEPRECATED_POLICY))
+    {
+        return vec![Finding::warn(id, format!("role {role_name} relies on the deprecated {DEPRECATED_POLICY}, which AWS replaced with {CORE_POLICY} and which grants far more (s3:*, ssm:* …)"))
+            .resources(resources)
+            .fix(format!("{attach}\naws iam detach-role-policy --role-name {role_name} --policy-arn {}", old.policy_arn))];
+    }
+    let mut names: Vec<&str> = attached.iter().map(|a| a.policy_name.as_str()).collect();
+    names.extend(role.role_policy_list.iter().map(|i| i.policy_name.as_str()));
+    let has = if names.is_empty() {
+        "no policies".to_string()
+    } else {
+        format!("only {}", names.join(", "))
+    };
+    vec![Finding::fail(id, format!("role {role_name} (profile {profile_name}) of {instance} has {has}; {CORE_POLICY} is not attached"))
+        .resources(resources)
+        .fix(attach)]
+}

@@ -1,0 +1,134 @@
+//! privpath's pure core: the snapshot model, path resolution, every check and the
+//! registry. No I/O, no async, no AWS SDK: a check sees a [`ResolvedPath`] and returns
+//! findings, whether the data came from AWS or from a file.
+//!
+//! Data flows one way: snapshot → [`ResolvedPath::resolve`] → [`evaluate`] → findings.
+
+pub mod check;
+pub mod checks;
+pub mod finding;
+pub mod net;
+pub mod path;
+pub mod policy;
+pub mod routes;
+pub mod sg;
+pub mod snapshot;
+
+pub use check::{Check, CheckMeta, Hop, Severity};
+pub use checks::REGISTRY;
+pub use finding::{Finding, Status};
+pub use path::{ResolveError, ResolvedPath, Target};
+pub use snapshot::{Snapshot, SnapshotError, Source};
+
+use serde::Serialize;
+use thiserror::Error;
+
+pub fn find_check(id: &str) -> Option<&'static Check> {
+    REGISTRY.iter().find(|c| c.meta.id == id)
+}
+
+/// Which checks to run: `only` (when given) restricts, `skip` removes.
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    pub only: Vec<String>,
+    pub skip: Vec<String>,
+}
+
+#[derive(Debug, Error, PartialEq, Eq)]
+#[error("unknown check id `{id}`; the check ids are: {known}")]
+pub struct UnknownCheck {
+    pub id: String,
+    pub known: String,
+}
+
+impl Selection {
+    /// Rejects ids that name no check, so a typo in a CI config does not silently
+    /// disable nothing.
+    pub fn validate(&self) -> Result<(), UnknownCheck> {
+        for id in self.only.iter().chain(&self.skip) {
+            if find_check(id).is_none() {
+                return Err(UnknownCheck {
+                    id: id.clone(),
+                    known: REGISTRY
+                        .iter()
+                        .map(|c| c.meta.id)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    pub fn includes(&self, id: &str) -> bool {
+        (self.only.is_empty() || self.only.iter().any(|o| o == id))
+            && !self.skip.iter().any(|s| s == id)
+    }
+}
+
+/// Runs the selected checks over a resolved path, in registry (path) order. A check
+/// whose data is missing from the snapshot is not run: it is reported `unknown`,
+/// naming the IAM actions that would have collected the data.
+pub fn evaluate(path: &ResolvedPath<'_>, selection: &Selection) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for check in REGISTRY.iter().filter(|c| selection.includes(c.meta.id)) {
+        let missing: Vec<Source> = check
+            .meta
+            .needs
+            .iter()
+            .copied()
+            .filter(|s| !s.is_present(path.snapshot))
+            .collect();
+        if missing.is_empty() {
+            findings.extend((check.run)(path));
+        } else {
+            findings.push(missing_data(check.meta.id, path.snapshot, &missing));
+        }
+    }
+    findings
+}
+
+fn missing_data(id: &'static str, snapshot: &Snapshot, missing: &[Source]) -> Finding {
+    let parts: Vec<String> = missing
+        .iter()
+        .map(|s| match snapshot.unavailable_reason(*s) {
+            Some(why) => format!("{s} ({}: {why})", s.iam_action()),
+            None => format!("{s} (needs {})", s.iam_action()),
+        })
+        .collect();
+    let mut f = Finding::unknown(id, format!("not collected: {}", parts.join("; ")));
+    for s in missing {
+        f = f.needs(s.iam_action());
+    }
+    f
+}
+
+/// Counts of findings by status.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub total: usize,
+    pub pass: usize,
+    pub fail: usize,
+    pub warn: usize,
+    pub skip: usize,
+    pub unknown: usize,
+}
+
+impl Summary {
+    pub fn of(findings: &[Finding]) -> Summary {
+        let mut s = Summary {
+            total: findings.len(),
+            ..Summary::default()
+        };
+        for f in findings {
+            *match f.status {
+                Status::Pass => &mut s.pass,
+                Status::Fail => &mut s.fail,
+                Status::Warn => &mut s.warn,
+                Status::Skip => &mut s.skip,
+                Status::Unknown => &mut s.unknown,
+            } += 1;
+        }
+        s
+    }
+}

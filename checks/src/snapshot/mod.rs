@@ -1,0 +1,395 @@
+//! The snapshot: everything a check may read, as one JSON document. A live run collects
+//! it, `privpath snapshot` writes it and `--snapshot FILE` reads it, so every check runs
+//! the same way on data from AWS or from a file.
+//!
+//! An array that is absent means "not collected" (the call was denied or skipped): the
+//! checks that need it report `unknown` and name the IAM action. An empty array means
+//! "collected, there are none".
+
+mod model;
+
+pub use model::*;
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use thiserror::Error;
+
+/// The snapshot format this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct Snapshot {
+    pub format: u32,
+    pub region: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captured_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_version: Option<String>,
+
+    #[serde(rename = "Vpcs", default, skip_serializing_if = "Option::is_none")]
+    pub vpcs: Option<Vec<Vpc>>,
+    #[serde(rename = "Subnets", default, skip_serializing_if = "Option::is_none")]
+    pub subnets: Option<Vec<Subnet>>,
+    #[serde(
+        rename = "RouteTables",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub route_tables: Option<Vec<RouteTable>>,
+    #[serde(
+        rename = "SecurityGroups",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub security_groups: Option<Vec<SecurityGroup>>,
+    #[serde(
+        rename = "NetworkAcls",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_acls: Option<Vec<NetworkAcl>>,
+    #[serde(
+        rename = "VpcPeeringConnections",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpc_peering_connections: Option<Vec<VpcPeeringConnection>>,
+    #[serde(
+        rename = "VpcEndpoints",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpc_endpoints: Option<Vec<VpcEndpoint>>,
+    #[serde(rename = "Instances", default, skip_serializing_if = "Option::is_none")]
+    pub instances: Option<Vec<Instance>>,
+    #[serde(
+        rename = "InstanceInformationList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_information_list: Option<Vec<InstanceInformation>>,
+    #[serde(
+        rename = "InstanceProfiles",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_profiles: Option<Vec<InstanceProfile>>,
+    #[serde(
+        rename = "RoleDetailList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub role_detail_list: Option<Vec<RoleDetail>>,
+    #[serde(rename = "RestApis", default, skip_serializing_if = "Option::is_none")]
+    pub rest_apis: Option<Vec<RestApi>>,
+
+    /// Calls a live run could not make, so a check can say why its data is missing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unavailable: Vec<Unavailable>,
+}
+
+/// A collection failure recorded in the snapshot.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+pub struct Unavailable {
+    /// The IAM action of the call, e.g. `ssm:DescribeInstanceInformation`.
+    pub action: String,
+    /// What AWS (or the network) said, e.g. `AccessDeniedException: …`.
+    pub error: String,
+}
+
+/// One array of the snapshot, the CLI command that yields it and the IAM action a
+/// live run needs for it. `docs/snapshot-format.md` is written from the same facts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Source {
+    Vpcs,
+    Subnets,
+    RouteTables,
+    SecurityGroups,
+    NetworkAcls,
+    VpcPeeringConnections,
+    VpcEndpoints,
+    Instances,
+    InstanceInformationList,
+    InstanceProfiles,
+    RoleDetailList,
+    RestApis,
+}
+
+impl Source {
+    pub const ALL: [Source; 12] = [
+        Source::Vpcs,
+        Source::Subnets,
+        Source::RouteTables,
+        Source::SecurityGroups,
+        Source::NetworkAcls,
+        Source::VpcPeeringConnections,
+        Source::VpcEndpoints,
+        Source::Instances,
+        Source::InstanceInformationList,
+        Source::InstanceProfiles,
+        Source::RoleDetailList,
+        Source::RestApis,
+    ];
+
+    /// The array's key in the snapshot.
+    pub fn key(self) -> &'static str {
+        match self {
+            Source::Vpcs => "Vpcs",
+            Source::Subnets => "Subnets",
+            Source::RouteTables => "RouteTables",
+            Source::SecurityGroups => "SecurityGroups",
+            Source::NetworkAcls => "NetworkAcls",
+            Source::VpcPeeringConnections => "VpcPeeringConnections",
+            Source::VpcEndpoints => "VpcEndpoints",
+            Source::Instances => "Instances",
+            Source::InstanceInformationList => "InstanceInformationList",
+            Source::InstanceProfiles => "InstanceProfiles",
+            Source::RoleDetailList => "RoleDetailList",
+            Source::RestApis => "RestApis",
+        }
+    }
+
+    /// The IAM action a live run needs to fill the array.
+    pub fn iam_action(self) -> &'static str {
+        match self {
+            Source::Vpcs => "ec2:DescribeVpcs",
+            Source::Subnets => "ec2:DescribeSubnets",
+            Source::RouteTables => "ec2:DescribeRouteTables",
+            Source::SecurityGroups => "ec2:DescribeSecurityGroups",
+            Source::NetworkAcls => "ec2:DescribeNetworkAcls",
+            Source::VpcPeeringConnections => "ec2:DescribeVpcPeeringConnections",
+            Source::VpcEndpoints => "ec2:DescribeVpcEndpoints",
+            Source::Instances => "ec2:DescribeInstances",
+            Source::InstanceInformationList => "ssm:DescribeInstanceInformation",
+            Source::InstanceProfiles => "iam:GetInstanceProfile",
+            Source::RoleDetailList => "iam:ListAttachedRolePolicies",
+            Source::RestApis => "apigateway:GET",
+        }
+    }
+
+    /// The AWS CLI command whose output holds the array's records.
+    pub fn cli_command(self) -> &'static str {
+        match self {
+            Source::Vpcs => "aws ec2 describe-vpcs --vpc-ids VPC_A VPC_B",
+            Source::Subnets => "aws ec2 describe-subnets --filters Name=vpc-id,Values=VPC_A,VPC_B",
+            Source::RouteTables => {
+                "aws ec2 describe-route-tables --filters Name=vpc-id,Values=VPC_A,VPC_B"
+            }
+            Source::SecurityGroups => {
+                "aws ec2 describe-security-groups --filters Name=vpc-id,Values=VPC_A,VPC_B"
+            }
+            Source::NetworkAcls => {
+                "aws ec2 describe-network-acls --filters Name=vpc-id,Values=VPC_A,VPC_B"
+            }
+            Source::VpcPeeringConnections => "aws ec2 describe-vpc-peering-connections",
+            Source::VpcEndpoints => {
+                "aws ec2 describe-vpc-endpoints --filters Name=vpc-id,Values=VPC_A,VPC_B"
+            }
+            Source::Instances => {
+                "aws ec2 describe-instances --instance-ids i-… --query 'Reservations[].Instances[]'"
+            }
+            Source::InstanceInformationList => {
+                "aws ssm describe-instance-information --filters Key=InstanceIds,Values=i-…"
+            }
+            Source::InstanceProfiles => {
+                "aws iam get-instance-profile --instance-profile-name NAME --query InstanceProfile"
+            }
+            Source::RoleDetailList => {
+                "aws iam get-account-authorization-details --filter Role --query 'RoleDetailList[?RoleName==`NAME`]'"
+            }
+            Source::RestApis => "aws apigateway get-rest-apis --query items",
+        }
+    }
+
+    pub fn is_present(self, snapshot: &Snapshot) -> bool {
+        match self {
+            Source::Vpcs => snapshot.vpcs.is_some(),
+            Source::Subnets => snapshot.subnets.is_some(),
+            Source::RouteTables => snapshot.route_tables.is_some(),
+            Source::SecurityGroups => snapshot.security_groups.is_some(),
+            Source::NetworkAcls => snapshot.network_acls.is_some(),
+            Source::VpcPeeringConnections => snapshot.vpc_peering_connections.is_some(),
+            Source::VpcEndpoints => snapshot.vpc_endpoints.is_some(),
+            Source::Instances => snapshot.instances.is_some(),
+            Source::InstanceInformationList => snapshot.instance_information_list.is_some(),
+            Source::InstanceProfiles => snapshot.instance_profiles.is_some(),
+            Source::RoleDetailList => snapshot.role_detail_list.is_some(),
+            Source::RestApis => snapshot.rest_apis.is_some(),
+        }
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// Why a snapshot could not be read. The CLI prefixes the file name.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum SnapshotError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("truncated JSON: the document ends early (line {line}, column {column})")]
+    Truncated { line: usize, column: usize },
+    #[error("not JSON: {message} (line {line}, column {column})")]
+    NotJson {
+        message: String,
+        line: usize,
+        column: usize,
+    },
+    #[error("not a privpath snapshot: the top level is {found}, expected an object")]
+    NotAnObject { found: &'static str },
+    #[error("not a privpath snapshot: no `format` field (expected \"format\": {FORMAT_VERSION})")]
+    MissingFormat,
+    #[error("unsupported snapshot format {found}: this privpath reads format {FORMAT_VERSION}")]
+    WrongVersion { found: String },
+    #[error("at {path}: {message}")]
+    Invalid { path: String, message: String },
+}
+
+impl Snapshot {
+    /// Parses a snapshot from bytes. Never panics; every failure names where it is.
+    pub fn from_slice(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
+        if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+            return Err(SnapshotError::Empty);
+        }
+        let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+            if e.is_eof() {
+                SnapshotError::Truncated {
+                    line: e.line(),
+                    column: e.column(),
+                }
+            } else {
+                SnapshotError::NotJson {
+                    message: strip_position(&e.to_string()),
+                    line: e.line(),
+                    column: e.column(),
+                }
+            }
+        })?;
+        let object = value.as_object().ok_or(SnapshotError::NotAnObject {
+            found: json_kind(&value),
+        })?;
+        // The version is checked before the body so that a file from a newer privpath
+        // says so, rather than failing on whatever field changed.
+        match object.get("format") {
+            None => return Err(SnapshotError::MissingFormat),
+            Some(v) if v.as_u64() == Some(u64::from(FORMAT_VERSION)) => {}
+            Some(v) => {
+                return Err(SnapshotError::WrongVersion {
+                    found: v.to_string(),
+                })
+            }
+        }
+        serde_path_to_error::deserialize(value).map_err(|e| SnapshotError::Invalid {
+            path: json_path(&e.path().to_string()),
+            message: strip_position(&e.inner().to_string()),
+        })
+    }
+
+    pub fn to_json_pretty(&self) -> String {
+        // Serialising plain structs of strings, numbers and `Value`s cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Why `source` is missing: the recorded collection error, if any.
+    pub fn unavailable_reason(&self, source: Source) -> Option<&str> {
+        self.unavailable
+            .iter()
+            .find(|u| u.action == source.iam_action())
+            .map(|u| u.error.as_str())
+    }
+}
+
+fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+/// serde_path_to_error prints `Subnets[0].CidrBlock`; `.` means the root.
+fn json_path(path: &str) -> String {
+    if path == "." || path.is_empty() {
+        "$".to_string()
+    } else {
+        format!("$.{path}")
+    }
+}
+
+/// serde_json appends " at line L column C" to its messages; the error carries those
+/// separately (or they are meaningless after a `Value` round trip).
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(bytes: &[u8]) -> SnapshotError {
+        Snapshot::from_slice(bytes).expect_err("must be rejected")
+    }
+
+    #[test]
+    fn classifies_bad_input() {
+        assert_eq!(err(b"  \n"), SnapshotError::Empty);
+        assert!(matches!(
+            Snapshot::from_slice(b"{\"format\": 1, \"region\""),
+            Err(SnapshotError::Truncated { line: 1, .. })
+        ));
+        assert!(matches!(
+            Snapshot::from_slice(b"hello"),
+            Err(SnapshotError::NotJson { .. })
+        ));
+        assert_eq!(
+            err(b"[1]"),
+            SnapshotError::NotAnObject { found: "an array" }
+        );
+        assert_eq!(
+            err(b"{\"region\":\"us-east-1\"}"),
+            SnapshotError::MissingFormat
+        );
+        assert_eq!(
+            err(b"{\"format\": 7, \"region\":\"us-east-1\"}"),
+            SnapshotError::WrongVersion {
+                found: "7".to_string()
+            }
+        );
+    }
+
+    #[test]
+    fn names_the_json_path_of_a_bad_field() {
+        let err = Snapshot::from_slice(
+            br#"{"format":1,"region":"r","Subnets":[{"SubnetId":"s","VpcId":"v","CidrBlock":7}]}"#,
+        )
+        .unwrap_err();
+        match err {
+            SnapshotError::Invalid { path, message } => {
+                assert_eq!(path, "$.Subnets[0].CidrBlock");
+                assert!(message.contains("expected a string"), "{message}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn absent_array_differs_from_empty_and_unknown_fields_are_ignored() {
+        let s = Snapshot::from_slice(
+            br#"{"format":1,"region":"r","Subnets":[],"SomethingNew":{"x":1}}"#,
+        )
+        .unwrap();
+        assert!(Source::Subnets.is_present(&s));
+        assert!(!Source::Vpcs.is_present(&s));
+    }
+}

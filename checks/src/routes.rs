@@ -148,6 +148,9 @@ pub fn judge(
     }
     if !on_peering {
         let why = match &target {
+            RouteTarget::Peering(id) if is_blackhole(route) => {
+                format!("{id}, a blackhole (that peering connection no longer exists)")
+            }
             RouteTarget::Peering(id) => {
                 format!("{id}, a peering connection that does not join these VPCs")
             }

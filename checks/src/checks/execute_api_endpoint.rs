@@ -44,6 +44,20 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         .map(|r| r.id.as_str())
         .collect();
     let Some(ep) = &p.endpoint else {
+        if missing.len() == p.endpoint_refs.len() {
+            return vec![Finding::fail(
+                id,
+                format!("API {api} is tied to {}, which does not exist in {} (deleted, or owned by another account)", missing.join(", "), p.region),
+            )
+            .resource(api)
+            .resources(missing.iter().map(|s| s.to_string()))
+            .fix(format!(
+                "aws ec2 create-vpc-endpoint --vpc-endpoint-type Interface --service-name {service} --vpc-id VPC_ID --subnet-ids SUBNET_IDS --security-group-ids SG_ID\n{}\n\
+                 aws apigateway update-rest-api --rest-api-id {api} --patch-operations op=remove,path=/endpointConfiguration/vpcEndpointIds,value={}",
+                associate("VPCE_ID_FROM_ABOVE"),
+                missing[0]
+            ))];
+        }
         let seen: Vec<String> = p
             .endpoint_refs
             .iter()

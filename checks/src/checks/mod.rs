@@ -71,13 +71,20 @@ fn route_finding(id: &'static str, verdicts: Vec<RouteVerdict>, resources: Vec<S
     }
     let (problems, fixes): (Vec<String>, Vec<String>) =
         bad.into_iter().filter_map(Result::err).unzip();
-    let mut fixes_dedup: Vec<String> = Vec::new();
-    for f in fixes {
-        if !fixes_dedup.contains(&f) {
-            fixes_dedup.push(f);
-        }
-    }
+    // Subnets that share a route table share its problem: say it once.
+    let problems = dedup(problems);
+    let fixes = dedup(fixes);
     Finding::fail(id, problems.join("; "))
         .resources(resources)
-        .fix(fixes_dedup.join("\n"))
+        .fix(fixes.join("\n"))
+}
+
+fn dedup(items: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(items.len());
+    for item in items {
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
 }

@@ -1,0 +1,189 @@
+//! Every fixture under `fixtures/` produces exactly the statuses `fixtures/expected.json`
+//! lists for it: named checks have the named status, every other check passes. So a
+//! broken fixture fails exactly the checks it was built to break.
+
+use privpath_checks::{evaluate, ResolvedPath, Selection, Snapshot, Status, Target, REGISTRY};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
+}
+
+fn expectations() -> BTreeMap<String, BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(fixtures_dir().join("expected.json"))
+        .expect("fixtures/expected.json");
+    serde_json::from_str(&text).expect("expected.json is a map of fixture → {check: status}")
+}
+
+fn statuses(rel: &str) -> BTreeMap<&'static str, Status> {
+    let bytes = std::fs::read(fixtures_dir().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    let snapshot = Snapshot::from_slice(&bytes).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    let path = ResolvedPath::resolve(&snapshot, &Target::default())
+        .unwrap_or_else(|e| panic!("{rel}: {e}"));
+    let findings = evaluate(&path, &Selection::default());
+    let mut out = BTreeMap::new();
+    for f in findings {
+        // One finding per check; a second would hide behind the first.
+        assert!(
+            out.insert(f.check, f.status).is_none(),
+            "{rel}: two findings for {}",
+            f.check
+        );
+        if matches!(f.status, Status::Fail | Status::Warn) {
+            assert!(
+                f.remediation.is_some(),
+                "{rel}: {} {} without a remediation",
+                f.check,
+                f.status
+            );
+        }
+        assert!(!f.message.is_empty(), "{rel}: {} has no message", f.check);
+        if f.status == Status::Unknown {
+            assert!(
+                !f.needs.is_empty(),
+                "{rel}: {} is unknown without naming an IAM action",
+                f.check
+            );
+        }
+    }
+    out
+}
+
+fn parse_status(s: &str) -> Status {
+    *Status::ALL
+        .iter()
+        .find(|x| x.as_str() == s)
+        .unwrap_or_else(|| panic!("bad status {s}"))
+}
+
+#[test]
+fn every_fixture_produces_exactly_its_expected_statuses() {
+    let expected = expectations();
+    assert!(
+        expected.len() >= 30,
+        "expected.json lists {} fixtures",
+        expected.len()
+    );
+    for (rel, exceptions) in &expected {
+        let got = statuses(rel);
+        assert_eq!(got.len(), REGISTRY.len(), "{rel}: every check reports");
+        for (check, status) in &got {
+            let want = exceptions
+                .get(*check)
+                .map_or(Status::Pass, |s| parse_status(s));
+            assert_eq!(*status, want, "{rel}: {check}");
+        }
+        for check in exceptions.keys() {
+            assert!(
+                got.contains_key(check.as_str()),
+                "{rel}: expected.json names unknown check {check}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_fixture_file_has_an_expectation() {
+    let expected = expectations();
+    for group in ["seed", "broken", "variants"] {
+        for entry in std::fs::read_dir(fixtures_dir().join(group)).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            let rel = format!("{group}/{name}");
+            assert!(
+                expected.contains_key(&rel),
+                "{rel} is not in fixtures/expected.json"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_check_has_a_broken_fixture_that_fails_it() {
+    let expected = expectations();
+    for check in REGISTRY {
+        let broken_by: Vec<&String> = expected
+            .iter()
+            .filter(|(rel, ex)| {
+                rel.starts_with("broken/")
+                    && ex.get(check.meta.id).map(String::as_str) == Some("fail")
+            })
+            .map(|(rel, _)| rel)
+            .collect();
+        assert!(
+            !broken_by.is_empty(),
+            "no broken fixture fails {}",
+            check.meta.id
+        );
+    }
+}
+
+#[test]
+fn healthy_seed_passes_everything() {
+    let got = statuses("seed/healthy.json");
+    assert!(got.values().all(|s| *s == Status::Pass), "{got:?}");
+}
+
+/// Messages and fixes name the real resources, not placeholders.
+#[test]
+fn findings_name_the_broken_resources() {
+    let cases: &[(&str, &str, &[&str])] = &[
+        ("broken/peering-pending-acceptance.json", "peering-active", &["pending-acceptance", "accept-vpc-peering-connection --vpc-peering-connection-id pcx-0fee0000000000001"]),
+        ("broken/route-client-shadowed-by-igw.json", "route-client-to-endpoint", &["10.1.2.0/24", "igw-0a00000000000000a", "replace-route --route-table-id rtb-0a00000000000001a"]),
+        ("broken/route-client-main-table-without-peering.json", "route-client-to-endpoint", &["rtb-0a00000000000000a", "igw-0a00000000000000a", "0.0.0.0/0"]),
+        ("broken/route-endpoint-missing.json", "route-endpoint-to-client", &["rtb-0b00000000000000b", "--destination-cidr-block 10.0.1.0/24"]),
+        ("broken/sg-endpoint-port-80-only.json", "sg-endpoint-ingress", &["authorize-security-group-ingress --group-id sg-0e9a000000000000b --protocol tcp --port 443 --cidr 10.0.1.0/24"]),
+        ("broken/sg-client-egress-one-subnet.json", "sg-client-egress", &["subnet-0e9a000000000002b", "--cidr 10.1.2.0/24"]),
+        ("broken/ssm-agent-too-old.json", "ssm-agent-version", &["2.3.50.0", "AWS-UpdateSSMAgent"]),
+        ("broken/ssm-role-without-core-policy.json", "ssm-instance-role", &["attach-role-policy --role-name privpath-client-role --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]),
+        ("broken/ssm-endpoint-private-dns-off.json", "ssm-endpoints", &["modify-vpc-endpoint --vpc-endpoint-id vpce-055a0000000000001 --private-dns-enabled"]),
+        ("broken/api-without-resource-policy.json", "api-resource-policy", &["Private REST API doesn't have a resource policy attached to it", "--rest-api-id a1b2c3d4e5", "vpce-0e9a0000000000001", "create-deployment"]),
+        ("broken/ssm-agent-access-denied.json", "ssm-agent-version", &["ssm:DescribeInstanceInformation", "AccessDeniedException"]),
+    ];
+    for (rel, check, needles) in cases {
+        let bytes = std::fs::read(fixtures_dir().join(rel)).unwrap();
+        let snapshot = Snapshot::from_slice(&bytes).unwrap();
+        let path = ResolvedPath::resolve(&snapshot, &Target::default()).unwrap();
+        let selection = Selection {
+            only: vec![check.to_string()],
+            skip: vec![],
+        };
+        let f = evaluate(&path, &selection).pop().unwrap();
+        let text = format!("{}\n{}", f.message, f.remediation.unwrap_or_default());
+        for needle in *needles {
+            assert!(
+                text.contains(needle),
+                "{rel} {check}: {needle:?} not in\n{text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn api_policy_fix_is_valid_json_for_the_cli() {
+    let bytes =
+        std::fs::read(fixtures_dir().join("broken/api-without-resource-policy.json")).unwrap();
+    let snapshot = Snapshot::from_slice(&bytes).unwrap();
+    let path = ResolvedPath::resolve(&snapshot, &Target::default()).unwrap();
+    let selection = Selection {
+        only: vec!["api-resource-policy".into()],
+        skip: vec![],
+    };
+    let fix = evaluate(&path, &selection)
+        .pop()
+        .unwrap()
+        .remediation
+        .unwrap();
+    let patch = fix
+        .split('\'')
+        .nth(1)
+        .expect("patch operations in single quotes");
+    let ops: Value = serde_json::from_str(patch).expect("patch operations are JSON");
+    let policy: Value =
+        serde_json::from_str(ops[0]["value"].as_str().unwrap()).expect("the policy value is JSON");
+    assert_eq!(
+        policy["Statement"][0]["Condition"]["StringEquals"]["aws:SourceVpce"],
+        "vpce-0e9a0000000000001"
+    );
+}

@@ -1,0 +1,306 @@
+//! The `privpath` binary as users run it: exit statuses, output formats, and one clear
+//! line for every kind of bad input.
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn privpath(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_privpath"))
+        .args(args)
+        .current_dir(ROOT)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run privpath")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("utf-8 stdout")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).expect("utf-8 stderr")
+}
+
+fn json(o: &Output) -> Value {
+    serde_json::from_str(&stdout(o)).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", stdout(o)))
+}
+
+fn tmp_file(name: &str, bytes: &[u8]) -> PathBuf {
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+const HEALTHY: &str = "fixtures/seed/healthy.json";
+
+#[test]
+fn healthy_seed_passes_all_ten_checks_and_exits_0() {
+    let o = privpath(&["check", "--snapshot", HEALTHY]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("10 checks: 10 passed, 0 failed"), "{out}");
+    assert!(
+        !out.contains('\u{1b}'),
+        "no colour when stdout is not a terminal"
+    );
+}
+
+#[test]
+fn json_report_has_findings_and_summary() {
+    let o = privpath(&["check", "--snapshot", HEALTHY, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let doc = json(&o);
+    let findings = doc["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 10);
+    for f in findings {
+        for key in [
+            "check",
+            "status",
+            "resources",
+            "message",
+            "remediation",
+            "hop",
+            "title",
+            "severity",
+        ] {
+            assert!(f.get(key).is_some(), "finding lacks {key}: {f}");
+        }
+        assert_eq!(f["status"], "pass");
+    }
+    assert_eq!(doc["summary"]["pass"], 10);
+    assert_eq!(doc["summary"]["total"], 10);
+    assert_eq!(doc["target"]["api_id"], "a1b2c3d4e5");
+    assert_eq!(doc["target"]["instance_id"], "i-0c11e000000000001");
+}
+
+/// Every fixture through the binary: exit 1 exactly when a check fails, and the JSON
+/// statuses match fixtures/expected.json.
+#[test]
+fn every_fixture_exits_with_the_right_status() {
+    let text = std::fs::read_to_string(Path::new(ROOT).join("fixtures/expected.json")).unwrap();
+    let expected: BTreeMap<String, BTreeMap<String, String>> = serde_json::from_str(&text).unwrap();
+    for (rel, exceptions) in expected {
+        let file = format!("fixtures/{rel}");
+        let o = privpath(&["check", "--snapshot", &file, "--format", "json"]);
+        let fails = exceptions.values().any(|s| s == "fail");
+        assert_eq!(
+            o.status.code(),
+            Some(if fails { 1 } else { 0 }),
+            "{rel}: {}",
+            stderr(&o)
+        );
+        let doc = json(&o);
+        for f in doc["findings"].as_array().unwrap() {
+            let check = f["check"].as_str().unwrap();
+            let want = exceptions.get(check).map_or("pass", String::as_str);
+            assert_eq!(f["status"], want, "{rel}: {check}");
+        }
+    }
+}
+
+#[test]
+fn bad_snapshots_exit_2_with_one_line_naming_file_and_problem() {
+    let healthy = std::fs::read(Path::new(ROOT).join(HEALTHY)).unwrap();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty.json", Vec::new(), "the file is empty"),
+        (
+            "truncated.json",
+            healthy[..healthy.len() / 2].to_vec(),
+            "truncated JSON",
+        ),
+        ("notjson.json", b"region: us-east-1\n".to_vec(), "not JSON"),
+        ("array.json", b"[]".to_vec(), "expected an object"),
+        (
+            "version.json",
+            br#"{"format": 99, "region": "us-east-1"}"#.to_vec(),
+            "unsupported snapshot format 99",
+        ),
+        (
+            "noformat.json",
+            br#"{"region": "us-east-1"}"#.to_vec(),
+            "no `format` field",
+        ),
+        (
+            "badfield.json",
+            br#"{"format": 1, "region": "us-east-1", "Instances": [{"InstanceId": 5}]}"#.to_vec(),
+            "$.Instances[0].InstanceId",
+        ),
+        (
+            "noinstances.json",
+            br#"{"format": 1, "region": "us-east-1"}"#.to_vec(),
+            "no Instances array",
+        ),
+    ];
+    for (name, bytes, needle) in cases {
+        let path = tmp_file(name, &bytes);
+        let o = privpath(&["check", "--snapshot", path.to_str().unwrap()]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{name}: {err}");
+        assert_eq!(err.lines().count(), 1, "{name}: one line, got:\n{err}");
+        assert!(err.contains(name), "{name}: the file is named in {err:?}");
+        assert!(err.contains(needle), "{name}: {needle:?} not in {err:?}");
+        assert!(!err.contains("panicked"), "{name}: {err}");
+        assert!(stdout(&o).is_empty(), "{name}: nothing on stdout");
+    }
+}
+
+#[test]
+fn missing_file_exits_2() {
+    let o = privpath(&["check", "--snapshot", "fixtures/no-such-file.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("cannot read snapshot fixtures/no-such-file.json"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_ids_are_clear_errors_listing_what_exists() {
+    let o = privpath(&["check", "--snapshot", HEALTHY, "--api-id", "zzzz"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("REST API zzzz is not in the snapshot")
+            && err.contains("a1b2c3d4e5 (PRIVATE)"),
+        "{err}"
+    );
+
+    let o = privpath(&["check", "--snapshot", HEALTHY, "--instance-id", "i-nope"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("i-0c11e000000000001"), "{}", stderr(&o));
+
+    let o = privpath(&["check", "--snapshot", HEALTHY, "--skip", "peering-actve"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown check id `peering-actve`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn two_instances_need_a_choice() {
+    let mut doc: Value =
+        serde_json::from_slice(&std::fs::read(Path::new(ROOT).join(HEALTHY)).unwrap()).unwrap();
+    let mut second = doc["Instances"][0].clone();
+    second["InstanceId"] = "i-0second0000000001".into();
+    doc["Instances"].as_array_mut().unwrap().push(second);
+    let path = tmp_file("two-instances.json", doc.to_string().as_bytes());
+    let o = privpath(&["check", "--snapshot", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("2 instances") && err.contains("--instance-id"),
+        "{err}"
+    );
+    let o = privpath(&[
+        "check",
+        "--snapshot",
+        path.to_str().unwrap(),
+        "--instance-id",
+        "i-0c11e000000000001",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn only_and_skip_select_checks() {
+    let o = privpath(&[
+        "check",
+        "--snapshot",
+        "fixtures/broken/peering-pending-acceptance.json",
+        "--skip",
+        "peering-active",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "skipping the failing check leaves nothing failed"
+    );
+    assert_eq!(json(&o)["summary"]["total"], 9);
+    let o = privpath(&[
+        "check",
+        "--snapshot",
+        HEALTHY,
+        "--only",
+        "peering-active,api-resource-policy",
+        "--format",
+        "json",
+    ]);
+    let checks: Vec<String> = json(&o)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["check"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(checks, ["peering-active", "api-resource-policy"]);
+}
+
+#[test]
+fn checks_command_documents_every_check() {
+    let o = privpath(&["checks"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    for id in [
+        "peering-active",
+        "route-client-to-endpoint",
+        "route-endpoint-to-client",
+        "execute-api-endpoint",
+        "sg-endpoint-ingress",
+        "sg-client-egress",
+        "ssm-agent-version",
+        "ssm-instance-role",
+        "ssm-endpoints",
+        "api-resource-policy",
+    ] {
+        assert!(out.contains(&format!("{id} — ")), "{id} missing");
+    }
+    assert!(
+        out.contains("Why it breaks the path:") && out.contains("https://docs.aws.amazon.com/")
+    );
+    let o = privpath(&["checks", "--format", "json"]);
+    let doc = json(&o);
+    assert_eq!(doc["checks"].as_array().unwrap().len(), 10);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let o = privpath(&["check"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = privpath(&["check", "--snapshot", HEALTHY, "--format", "yaml"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn table_output_is_pinned() {
+    let o = privpath(&["check", "--snapshot", HEALTHY]);
+    insta::assert_snapshot!("healthy_table", stdout(&o));
+    let o = privpath(&[
+        "check",
+        "--snapshot",
+        "fixtures/broken/route-client-shadowed-by-igw.json",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!("shadowed_route_table", stdout(&o));
+}
+
+#[test]
+fn json_output_is_pinned() {
+    let o = privpath(&["check", "--snapshot", HEALTHY, "--format", "json"]);
+    insta::assert_snapshot!("healthy_json", stdout(&o));
+    let o = privpath(&[
+        "check",
+        "--snapshot",
+        "fixtures/broken/route-client-shadowed-by-igw.json",
+        "--format",
+        "json",
+    ]);
+    insta::assert_snapshot!("shadowed_route_json", stdout(&o));
+}

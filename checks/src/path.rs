@@ -61,9 +61,26 @@ pub struct Index<'a> {
     pub roles: HashMap<&'a str, &'a RoleDetail>,
 }
 
+fn len<T>(v: &Option<Vec<T>>) -> usize {
+    v.as_ref().map_or(0, Vec::len)
+}
+
 impl<'a> Index<'a> {
     pub fn build(s: &'a Snapshot) -> Index<'a> {
-        let mut ix = Index::default();
+        // Sized up front: growing a map rehashes every key, and on large snapshots
+        // those extra passes over scattered records dominate evaluation time.
+        let mut ix = Index {
+            vpcs: HashMap::with_capacity(len(&s.vpcs)),
+            subnets: HashMap::with_capacity(len(&s.subnets)),
+            route_tables_by_subnet: HashMap::with_capacity(len(&s.subnets)),
+            main_route_table_by_vpc: HashMap::with_capacity(len(&s.vpcs)),
+            security_groups: HashMap::with_capacity(len(&s.security_groups)),
+            network_acls_by_subnet: HashMap::with_capacity(len(&s.subnets)),
+            endpoints: HashMap::with_capacity(len(&s.vpc_endpoints)),
+            endpoints_by_vpc: HashMap::with_capacity(len(&s.vpcs)),
+            instance_information: HashMap::with_capacity(len(&s.instance_information_list)),
+            ..Index::default()
+        };
         for v in s.vpcs.iter().flatten() {
             ix.vpcs.insert(&v.vpc_id, v);
         }

@@ -111,18 +111,21 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
             .iter()
             .filter_map(|g| p.index.security_groups.get(g.group_id.as_str()).copied())
             .collect();
-        match client.private_ip {
-            Some(ip) if !groups.is_empty() => {
-                if sg::ingress_from(&groups, 443, ip, &client.group_ids).is_none() {
-                    fine = false;
-                    let group = e.groups[0].group_id.as_str();
-                    problems.push(format!("the security groups of {vpce} ({service}) do not admit tcp/443 from {} ({})", client.id(), fmt_ipv4(ip)));
-                    let cidr = source.map_or_else(|| "CLIENT_CIDR".to_string(), |c| c.to_string());
-                    fixes.push(format!("aws ec2 authorize-security-group-ingress --group-id {group} --protocol tcp --port 443 --cidr {cidr}"));
-                }
+        // Groups not collected or no address: the rest of the verdict stands.
+        if let Some(ip) = client.private_ip.filter(|_| !groups.is_empty()) {
+            if sg::ingress_from(&groups, 443, ip, &client.group_ids).is_none() {
+                fine = false;
+                let group = e.groups[0].group_id.as_str();
+                problems.push(format!(
+                    "the security groups of {vpce} ({service}) do not admit tcp/443 from {} ({})",
+                    client.id(),
+                    fmt_ipv4(ip)
+                ));
+                let cidr = source.map_or_else(|| "CLIENT_CIDR".to_string(), |c| c.to_string());
+                fixes.push(format!(
+                    "aws ec2 authorize-security-group-ingress --group-id {group} --protocol tcp --port 443 --cidr {cidr}"
+                ));
             }
-            // Groups not collected or no address: the rest of the verdict stands.
-            _ => {}
         }
         if fine {
             ok.push(format!("{service} {vpce}"));

@@ -314,8 +314,16 @@ fn snapshot_format_doc_lists_every_array() {
             .lines()
             .find(|l| l.starts_with(&format!("| `{}` |", source.key())))
             .unwrap_or_else(|| panic!("no row for {}", source.key()));
-        assert!(row.contains(source.cli_command()), "{}: command differs from Source::cli_command", source.key());
-        assert!(row.contains(source.iam_action()), "{}: IAM action differs", source.key());
+        assert!(
+            row.contains(source.cli_command()),
+            "{}: command differs from Source::cli_command",
+            source.key()
+        );
+        assert!(
+            row.contains(source.iam_action()),
+            "{}: IAM action differs",
+            source.key()
+        );
     }
 }
 
@@ -323,12 +331,30 @@ fn snapshot_format_doc_lists_every_array() {
 #[test]
 fn snapshot_format_doc_example_loads() {
     let doc = std::fs::read_to_string(Path::new(ROOT).join("docs/snapshot-format.md")).unwrap();
-    let example = doc.split("```json").nth(1).and_then(|s| s.split("```").next()).unwrap();
+    let example = doc
+        .split("```json")
+        .nth(1)
+        .and_then(|s| s.split("```").next())
+        .unwrap();
     let path = tmp_file("doc-example.json", example.as_bytes());
-    let o = privpath(&["check", "--snapshot", path.to_str().unwrap(), "--format", "json"]);
+    let o = privpath(&[
+        "check",
+        "--snapshot",
+        path.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let doc = json(&o);
-    let status = |id: &str| doc["findings"].as_array().unwrap().iter().find(|f| f["check"] == id).unwrap()["status"].clone();
+    let status = |id: &str| {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["check"] == id)
+            .unwrap()["status"]
+            .clone()
+    };
     assert_eq!(status("api-resource-policy"), "fail");
     assert_eq!(status("ssm-agent-version"), "unknown");
 }

@@ -9,7 +9,9 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 fn seed() -> Value {
-    let bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/seed/healthy.json")).unwrap();
+    let bytes =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/seed/healthy.json"))
+            .unwrap();
     serde_json::from_slice(&bytes).unwrap()
 }
 
@@ -32,22 +34,50 @@ fn grow(n: usize, fillers: bool, on_path: bool) -> Value {
             continue;
         }
         let vpc = format!("vpc-f{i:016x}");
-        push(&mut doc, "Vpcs", json!({"VpcId": vpc, "CidrBlock": format!("100.{a}.{b}.0/24")}));
+        push(
+            &mut doc,
+            "Vpcs",
+            json!({"VpcId": vpc, "CidrBlock": format!("100.{a}.{b}.0/24")}),
+        );
         for s in 0..4 {
             let subnet = format!("subnet-f{i:012x}{s:04x}");
-            push(&mut doc, "Subnets", json!({"SubnetId": subnet, "VpcId": vpc, "CidrBlock": format!("100.{a}.{b}.{}/26", s * 64)}));
-            push(&mut doc, "RouteTables", json!({"RouteTableId": format!("rtb-f{i:012x}{s:04x}"), "VpcId": vpc,
+            push(
+                &mut doc,
+                "Subnets",
+                json!({"SubnetId": subnet, "VpcId": vpc, "CidrBlock": format!("100.{a}.{b}.{}/26", s * 64)}),
+            );
+            push(
+                &mut doc,
+                "RouteTables",
+                json!({"RouteTableId": format!("rtb-f{i:012x}{s:04x}"), "VpcId": vpc,
                 "Associations": [{"Main": s == 0, "SubnetId": subnet}],
-                "Routes": (0..20).map(|r| json!({"DestinationCidrBlock": format!("172.{r}.{a}.{b}/32"), "GatewayId": "local", "State": "active"})).collect::<Vec<_>>()}));
-            push(&mut doc, "SecurityGroups", json!({"GroupId": format!("sg-f{i:012x}{s:04x}"), "VpcId": vpc,
+                "Routes": (0..20).map(|r| json!({"DestinationCidrBlock": format!("172.{r}.{a}.{b}/32"), "GatewayId": "local", "State": "active"})).collect::<Vec<_>>()}),
+            );
+            push(
+                &mut doc,
+                "SecurityGroups",
+                json!({"GroupId": format!("sg-f{i:012x}{s:04x}"), "VpcId": vpc,
                 "IpPermissions": (0..10).map(|r| json!({"IpProtocol": "tcp", "FromPort": r, "ToPort": r, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]})).collect::<Vec<_>>(),
-                "IpPermissionsEgress": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]}));
+                "IpPermissionsEgress": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]}),
+            );
         }
-        push(&mut doc, "VpcEndpoints", json!({"VpcEndpointId": format!("vpce-f{i:016x}"), "VpcEndpointType": "Interface", "VpcId": vpc,
-            "ServiceName": "com.amazonaws.us-east-1.ssm", "State": "available", "SubnetIds": [], "Groups": []}));
-        push(&mut doc, "VpcPeeringConnections", json!({"VpcPeeringConnectionId": format!("pcx-f{i:016x}"), "Status": {"Code": "active"},
-            "RequesterVpcInfo": {"VpcId": vpc}, "AccepterVpcInfo": {"VpcId": format!("vpc-e{i:016x}")}}));
-        push(&mut doc, "InstanceInformationList", json!({"InstanceId": format!("i-f{i:016x}"), "PingStatus": "Online", "AgentVersion": "3.0.0.0"}));
+        push(
+            &mut doc,
+            "VpcEndpoints",
+            json!({"VpcEndpointId": format!("vpce-f{i:016x}"), "VpcEndpointType": "Interface", "VpcId": vpc,
+            "ServiceName": "com.amazonaws.us-east-1.ssm", "State": "available", "SubnetIds": [], "Groups": []}),
+        );
+        push(
+            &mut doc,
+            "VpcPeeringConnections",
+            json!({"VpcPeeringConnectionId": format!("pcx-f{i:016x}"), "Status": {"Code": "active"},
+            "RequesterVpcInfo": {"VpcId": vpc}, "AccepterVpcInfo": {"VpcId": format!("vpc-e{i:016x}")}}),
+        );
+        push(
+            &mut doc,
+            "InstanceInformationList",
+            json!({"InstanceId": format!("i-f{i:016x}"), "PingStatus": "Online", "AgentVersion": "3.0.0.0"}),
+        );
     }
     doc
 }
@@ -82,7 +112,13 @@ fn series(fillers: bool, on_path: bool) {
     );
     for n in [0usize, 10, 100, 1_000, 10_000] {
         let doc = grow(n, fillers, on_path);
-        let records: usize = doc.as_object().unwrap().values().filter_map(Value::as_array).map(Vec::len).sum();
+        let records: usize = doc
+            .as_object()
+            .unwrap()
+            .values()
+            .filter_map(Value::as_array)
+            .map(Vec::len)
+            .sum();
         let bytes = serde_json::to_vec(&doc).unwrap();
         let runs = if n >= 10_000 { 3 } else { 20 };
         let (load, snapshot) = best_of(runs, || Snapshot::from_slice(&bytes).unwrap());
@@ -90,8 +126,15 @@ fn series(fillers: bool, on_path: bool) {
             let path = ResolvedPath::resolve(&snapshot, &Target::default()).unwrap();
             evaluate(&path, &Selection::default())
         });
-        let (index, _) = best_of(runs, || privpath_checks::path::Index::build(&snapshot).subnets.len());
-        assert!(findings.iter().all(|f| f.status == privpath_checks::Status::Pass), "the grown seed still passes");
+        let (index, _) = best_of(runs, || {
+            privpath_checks::path::Index::build(&snapshot).subnets.len()
+        });
+        assert!(
+            findings
+                .iter()
+                .all(|f| f.status == privpath_checks::Status::Pass),
+            "the grown seed still passes"
+        );
         let per = (load + eval).as_nanos() as f64 / records as f64;
         println!(
             "{n:>8} {records:>9} {:>11} {:>12.3} {:>12.3} {:>14.3} {per:>12.0}",

@@ -49,47 +49,31 @@ pub fn ingress_from(
     None
 }
 
-/// Prefix lists that could admit the traffic: their entries are not in the snapshot,
-/// so a rule through one can be neither confirmed nor ruled out.
-pub fn prefix_lists(rules: impl Iterator<Item = (String, Vec<String>)>) -> Vec<String> {
-    let mut out: Vec<String> = rules.flat_map(|(_, pls)| pls).collect();
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    Ingress,
+    Egress,
+}
+
+fn rules(g: &SecurityGroup, direction: Direction) -> &[IpPermission] {
+    match direction {
+        Direction::Ingress => &g.ip_permissions,
+        Direction::Egress => &g.ip_permissions_egress,
+    }
+}
+
+/// Prefix lists of rules that admit TCP to `port`: their entries are not in the
+/// snapshot, so traffic through one can be neither confirmed nor ruled out.
+pub fn prefix_lists(groups: &[&SecurityGroup], port: u16, direction: Direction) -> Vec<String> {
+    let mut out: Vec<String> = groups
+        .iter()
+        .flat_map(|g| rules(g, direction))
+        .filter(|r| admits_tcp(r, port))
+        .flat_map(|r| r.prefix_list_ids.iter().map(|p| p.prefix_list_id.clone()))
+        .collect();
     out.sort();
     out.dedup();
     out
-}
-
-pub fn ingress_prefix_lists(groups: &[&SecurityGroup], port: u16) -> Vec<String> {
-    prefix_lists(groups.iter().flat_map(|g| {
-        g.ip_permissions
-            .iter()
-            .filter(move |r| admits_tcp(r, port))
-            .map(move |r| {
-                (
-                    g.group_id.clone(),
-                    r.prefix_list_ids
-                        .iter()
-                        .map(|p| p.prefix_list_id.clone())
-                        .collect(),
-                )
-            })
-    }))
-}
-
-pub fn egress_prefix_lists(groups: &[&SecurityGroup], port: u16) -> Vec<String> {
-    prefix_lists(groups.iter().flat_map(|g| {
-        g.ip_permissions_egress
-            .iter()
-            .filter(move |r| admits_tcp(r, port))
-            .map(move |r| {
-                (
-                    g.group_id.clone(),
-                    r.prefix_list_ids
-                        .iter()
-                        .map(|p| p.prefix_list_id.clone())
-                        .collect(),
-                )
-            })
-    }))
 }
 
 /// Whether egress rules admit TCP to `port` for every address of `dest` (rules may

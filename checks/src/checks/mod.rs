@@ -59,6 +59,7 @@ pub static REGISTRY: &[Check] = &[
 ];
 
 use crate::finding::Finding;
+use crate::path::{EndpointHop, ResolvedPath};
 use crate::routes::RouteVerdict;
 
 /// One finding from several route verdicts: fail with every problem and fix when any
@@ -87,4 +88,27 @@ fn dedup(items: Vec<String>) -> Vec<String> {
         }
     }
     out
+}
+
+/// The endpoint on the path, or the `skip` that every check about it reports when there
+/// is none (`execute-api-endpoint` says why). With `need_subnets`, an endpoint without
+/// subnets is skipped the same way.
+fn endpoint_or_skip<'p, 'a>(
+    id: &'static str,
+    p: &'p ResolvedPath<'a>,
+    need_subnets: bool,
+) -> Result<&'p EndpointHop<'a>, Vec<Finding>> {
+    let Some(ep) = &p.endpoint else {
+        return Err(vec![Finding::skip(
+            id,
+            "no execute-api endpoint on the path (see execute-api-endpoint)",
+        )]);
+    };
+    if need_subnets && ep.subnets.is_empty() {
+        return Err(vec![Finding::skip(
+            id,
+            format!("{} has no subnets (see execute-api-endpoint)", ep.id()),
+        )]);
+    }
+    Ok(ep)
 }

@@ -23,11 +23,9 @@ pub static META: CheckMeta = CheckMeta {
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
-    let Some(ep) = &p.endpoint else {
-        return vec![Finding::skip(
-            id,
-            "no execute-api endpoint on the path to peer with (see execute-api-endpoint)",
-        )];
+    let ep = match super::endpoint_or_skip(id, p, false) {
+        Ok(ep) => ep,
+        Err(skip) => return skip,
     };
     let Some(client_vpc) = p.client.vpc_id else {
         return vec![Finding::unknown(

@@ -25,11 +25,9 @@ pub static META: CheckMeta = CheckMeta {
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
-    let Some(ep) = &p.endpoint else {
-        return vec![Finding::skip(
-            id,
-            "no execute-api endpoint on the path to route to (see execute-api-endpoint)",
-        )];
+    let ep = match super::endpoint_or_skip(id, p, true) {
+        Ok(ep) => ep,
+        Err(skip) => return skip,
     };
     if p.same_vpc() {
         return vec![Finding::skip(
@@ -54,15 +52,6 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         .resource(subnet_id)
         .needs(Source::RouteTables.iam_action())];
     };
-    if ep.subnets.is_empty() {
-        return vec![Finding::skip(
-            id,
-            format!(
-                "{} has no subnets to route to (see execute-api-endpoint)",
-                ep.id()
-            ),
-        )];
-    }
     let peerings = p.peerings();
     let pcx_ids: Vec<&str> = peerings
         .iter()

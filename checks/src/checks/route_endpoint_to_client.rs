@@ -23,11 +23,9 @@ pub static META: CheckMeta = CheckMeta {
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
-    let Some(ep) = &p.endpoint else {
-        return vec![Finding::skip(
-            id,
-            "no execute-api endpoint on the path (see execute-api-endpoint)",
-        )];
+    let ep = match super::endpoint_or_skip(id, p, true) {
+        Ok(ep) => ep,
+        Err(skip) => return skip,
     };
     if p.same_vpc() {
         return vec![Finding::skip(
@@ -36,12 +34,6 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
                 "the client and {} share a VPC: the local route carries the reply",
                 ep.id()
             ),
-        )];
-    }
-    if ep.subnets.is_empty() {
-        return vec![Finding::skip(
-            id,
-            format!("{} has no subnets (see execute-api-endpoint)", ep.id()),
         )];
     }
     // The reply goes to the client's own address; the fix routes its whole subnet.

@@ -20,11 +20,9 @@ pub static META: CheckMeta = CheckMeta {
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
-    let Some(ep) = &p.endpoint else {
-        return vec![Finding::skip(
-            id,
-            "no execute-api endpoint on the path (see execute-api-endpoint)",
-        )];
+    let ep = match super::endpoint_or_skip(id, p, true) {
+        Ok(ep) => ep,
+        Err(skip) => return skip,
     };
     let client = &p.client;
     if client.security_groups.is_empty() {
@@ -38,12 +36,6 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         )
         .resource(client.id())
         .needs(Source::SecurityGroups.iam_action())];
-    }
-    if ep.subnets.is_empty() {
-        return vec![Finding::skip(
-            id,
-            format!("{} has no subnets (see execute-api-endpoint)", ep.id()),
-        )];
     }
     let endpoint_groups = ep.group_ids();
     let mut resources: Vec<String> = client.group_ids.iter().map(|g| g.to_string()).collect();
@@ -75,7 +67,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         .resources(resources)];
     }
     let names: Vec<String> = blocked.iter().map(|(s, c)| format!("{s} ({c})")).collect();
-    let prefix_lists = sg::egress_prefix_lists(&client.security_groups, 443);
+    let prefix_lists = sg::prefix_lists(&client.security_groups, 443, sg::Direction::Egress);
     if !prefix_lists.is_empty() {
         return vec![Finding::warn(
             id,

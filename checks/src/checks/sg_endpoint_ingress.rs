@@ -24,11 +24,9 @@ pub static META: CheckMeta = CheckMeta {
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
-    let Some(ep) = &p.endpoint else {
-        return vec![Finding::skip(
-            id,
-            "no execute-api endpoint on the path (see execute-api-endpoint)",
-        )];
+    let ep = match super::endpoint_or_skip(id, p, false) {
+        Ok(ep) => ep,
+        Err(skip) => return skip,
     };
     let client = &p.client;
     let Some(ip) = client.private_ip else {
@@ -77,7 +75,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         )
         .resources(resources)];
     }
-    let prefix_lists = sg::ingress_prefix_lists(&ep.security_groups, 443);
+    let prefix_lists = sg::prefix_lists(&ep.security_groups, 443, sg::Direction::Ingress);
     if !prefix_lists.is_empty() {
         return vec![Finding::warn(
             id,

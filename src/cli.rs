@@ -1,5 +1,6 @@
 //! Command-line interface, in clap's derive form.
 
+use crate::session::AwsArgs;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -24,19 +25,33 @@ pub enum Command {
     Check(CheckArgs),
     /// List every check with its documentation.
     Checks(ChecksArgs),
+    /// Collect what the checks need from AWS and write it as a snapshot file.
+    Snapshot(SnapshotArgs),
+    /// Print the least-privilege read-only IAM policy for every call privpath makes.
+    IamPolicy,
 }
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
-    /// Snapshot file to check (the JSON format in docs/snapshot-format.md).
-    #[arg(long, value_name = "FILE")]
-    pub snapshot: PathBuf,
-    /// The private REST API; defaults to the only PRIVATE API in the snapshot.
+    /// Check this snapshot file (docs/snapshot-format.md) instead of the live account.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["profile", "region", "role_arn", "save_snapshot"])]
+    pub snapshot: Option<PathBuf>,
+    /// The private REST API. Required for a live check; with --snapshot, defaults to
+    /// the only PRIVATE API in it.
     #[arg(long, value_name = "ID")]
     pub api_id: Option<String>,
-    /// The client EC2 instance; defaults to the only instance in the snapshot.
+    /// The client EC2 instance. Required for a live check; with --snapshot, defaults to
+    /// the only instance in it.
     #[arg(long, value_name = "ID")]
     pub instance_id: Option<String>,
+    /// Also write what a live check collected to this snapshot file.
+    #[arg(long, value_name = "FILE")]
+    pub save_snapshot: Option<PathBuf>,
+    /// Report every AWS call, per-service counts and each wave's wall time on stderr.
+    #[arg(long, short)]
+    pub verbose: bool,
+    #[command(flatten)]
+    pub aws: AwsArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -46,6 +61,24 @@ pub struct CheckArgs {
     /// Skip these checks (comma-separated ids).
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     pub skip: Vec<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SnapshotArgs {
+    /// The private REST API.
+    #[arg(long, value_name = "ID")]
+    pub api_id: String,
+    /// The client EC2 instance.
+    #[arg(long, value_name = "ID")]
+    pub instance_id: String,
+    /// Where to write the snapshot.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Report every AWS call, per-service counts and each wave's wall time on stderr.
+    #[arg(long, short)]
+    pub verbose: bool,
+    #[command(flatten)]
+    pub aws: AwsArgs,
 }
 
 #[derive(clap::Args, Debug)]

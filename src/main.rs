@@ -3,11 +3,15 @@
 
 mod catalog;
 mod cli;
+mod collect;
+mod iam_policy;
 mod report;
+mod session;
+mod verbose;
 
-use anyhow::{Context as _, Result};
+use anyhow::{bail, Context as _, Result};
 use clap::Parser;
-use cli::{CatalogFormat, CheckArgs, Cli, Command, Format};
+use cli::{CatalogFormat, CheckArgs, Cli, Command, Format, SnapshotArgs};
 use privpath_checks::{evaluate, ResolvedPath, Selection, Snapshot, Status, Target};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -30,6 +34,8 @@ fn main() -> ExitCode {
             };
             emit(&text).map(|()| EXIT_OK)
         }
+        Command::Snapshot(args) => run_snapshot(&args),
+        Command::IamPolicy => emit(&iam_policy::render()).map(|()| EXIT_OK),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -48,19 +54,31 @@ fn run_check(args: &CheckArgs) -> Result<u8> {
         skip: args.skip.clone(),
     };
     selection.validate()?;
-    let file = args.snapshot.display().to_string();
-    let bytes =
-        std::fs::read(&args.snapshot).with_context(|| format!("cannot read snapshot {file}"))?;
-    let snapshot = Snapshot::from_slice(&bytes).with_context(|| format!("snapshot {file}"))?;
+    let (snapshot, source) = match &args.snapshot {
+        Some(file) => (read_snapshot(file)?, format!("snapshot {}", file.display())),
+        None => {
+            let (Some(api_id), Some(instance_id)) = (&args.api_id, &args.instance_id) else {
+                bail!("a live check needs --api-id and --instance-id (or check a file with --snapshot FILE)");
+            };
+            let snapshot = collect_live(&args.aws, api_id, instance_id, args.verbose)?;
+            if let Some(out) = &args.save_snapshot {
+                write_snapshot(out, &snapshot)?;
+            }
+            let source = match &args.aws.endpoint_url {
+                Some(url) => format!("live, {url}"),
+                None => "live".to_string(),
+            };
+            (snapshot, source)
+        }
+    };
     let target = Target {
         api_id: args.api_id.clone(),
         instance_id: args.instance_id.clone(),
     };
-    let path =
-        ResolvedPath::resolve(&snapshot, &target).with_context(|| format!("snapshot {file}"))?;
+    let path = ResolvedPath::resolve(&snapshot, &target).with_context(|| source.clone())?;
     let findings = evaluate(&path, &selection);
     let report = report::Report {
-        context: report::Context::new(&path, format!("snapshot {file}")),
+        context: report::Context::new(&path, source),
         findings: &findings,
     };
     let text = match args.format {
@@ -74,6 +92,55 @@ fn run_check(args: &CheckArgs) -> Result<u8> {
     emit(&text)?;
     let failed = findings.iter().any(|f| f.status == Status::Fail);
     Ok(if failed { EXIT_FAILED } else { EXIT_OK })
+}
+
+fn run_snapshot(args: &SnapshotArgs) -> Result<u8> {
+    let snapshot = collect_live(&args.aws, &args.api_id, &args.instance_id, args.verbose)?;
+    write_snapshot(&args.output, &snapshot)?;
+    Ok(EXIT_OK)
+}
+
+fn read_snapshot(file: &std::path::Path) -> Result<Snapshot> {
+    let name = file.display().to_string();
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read snapshot {name}"))?;
+    Snapshot::from_slice(&bytes).with_context(|| format!("snapshot {name}"))
+}
+
+fn write_snapshot(file: &std::path::Path, snapshot: &Snapshot) -> Result<()> {
+    std::fs::write(file, snapshot.to_json_pretty() + "\n")
+        .with_context(|| format!("cannot write snapshot {}", file.display()))
+}
+
+/// Collects the path from AWS. Errors that stop the run carry their own context.
+fn collect_live(
+    aws: &session::AwsArgs,
+    api_id: &str,
+    instance_id: &str,
+    verbose: bool,
+) -> Result<Snapshot> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let config = aws.load().await?;
+        let region = config.region().map(|r| r.to_string()).unwrap_or_default();
+        let ctx = collect::Ctx::new(&config);
+        let start = std::time::Instant::now();
+        let result = collect::collect(&ctx, &region, api_id, instance_id).await;
+        if verbose {
+            let collection = collect::Collection {
+                snapshot: Snapshot::default(),
+                calls: ctx.log.calls(),
+                waves: match &result {
+                    Ok(c) => c.waves.clone(),
+                    Err(_) => Vec::new(),
+                },
+            };
+            eprint!("{}", verbose::render(&collection, start.elapsed()));
+        }
+        Ok(result?.snapshot)
+    })
 }
 
 /// Writes to stdout; a closed pipe (`privpath … | head`) is not an error worth a panic.

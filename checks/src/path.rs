@@ -196,8 +196,18 @@ impl<'a> Index<'a> {
                 (r == Some(a) && c == Some(b)) || (r == Some(b) && c == Some(a))
             })
             .collect();
-        out.sort_by_key(|p| !is_active(p));
+        out.sort_by_key(|p| peering_rank(p));
         out
+    }
+}
+
+/// Which of several connections between the same VPCs matters most: an active one,
+/// else one still on its way to active, else a dead one (deleted, rejected, …).
+fn peering_rank(p: &VpcPeeringConnection) -> u8 {
+    match peering_status(p) {
+        "active" => 0,
+        "pending-acceptance" | "provisioning" | "initiating-request" => 1,
+        _ => 2,
     }
 }
 

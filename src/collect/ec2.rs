@@ -1,0 +1,410 @@
+//! EC2 reads: instances, VPCs, subnets, route tables, security groups, network ACLs,
+//! peering connections and VPC endpoints, mapped into the snapshot model. Every call is
+//! filtered to the ids or VPCs on the path and followed to its last page.
+
+use super::calls::CallError;
+use super::Ctx;
+use aws_sdk_ec2::types as t;
+use aws_sdk_ec2::types::Filter;
+use privpath_checks::snapshot as m;
+
+fn filter(name: &str, values: &[String]) -> Filter {
+    Filter::builder()
+        .name(name)
+        .set_values(Some(values.to_vec()))
+        .build()
+}
+
+fn s(v: Option<&str>) -> Option<String> {
+    v.map(str::to_string)
+}
+
+/// Drives a paginated EC2 call to the end, logging each page as one call.
+macro_rules! all_pages {
+    ($ctx:expr, $action:expr, $builder:expr, $items:ident) => {{
+        let mut stream = $builder.into_paginator().send();
+        let mut out = Vec::new();
+        loop {
+            let start = std::time::Instant::now();
+            match stream.next().await {
+                None => break Ok(out),
+                Some(Ok(page)) => {
+                    $ctx.log.record($ctx.wave, $action, start.elapsed(), None);
+                    out.extend(page.$items().iter().cloned());
+                }
+                Some(Err(e)) => {
+                    let err = $crate::collect::calls::classify(&e);
+                    $ctx.log
+                        .record($ctx.wave, $action, start.elapsed(), Some(&err));
+                    break Err(err);
+                }
+            }
+        }
+    }};
+}
+pub(crate) use all_pages;
+
+/// The instance and the account that owns it (its reservation's owner).
+pub async fn instance(
+    ctx: &Ctx,
+    id: &str,
+) -> Result<Option<(m::Instance, Option<String>)>, CallError> {
+    let reservations: Vec<t::Reservation> = all_pages!(
+        ctx,
+        "ec2:DescribeInstances",
+        ctx.ec2
+            .describe_instances()
+            .filters(filter("instance-id", &[id.to_string()])),
+        reservations
+    )?;
+    for r in &reservations {
+        for i in r.instances() {
+            if i.instance_id() == Some(id) {
+                return Ok(Some((map_instance(i), s(r.owner_id()))));
+            }
+        }
+    }
+    Ok(None)
+}
+
+fn map_instance(i: &t::Instance) -> m::Instance {
+    m::Instance {
+        instance_id: i.instance_id().unwrap_or_default().to_string(),
+        subnet_id: s(i.subnet_id()),
+        vpc_id: s(i.vpc_id()),
+        private_ip_address: s(i.private_ip_address()),
+        security_groups: i
+            .security_groups()
+            .iter()
+            .map(|g| m::GroupIdentifier {
+                group_id: g.group_id().unwrap_or_default().to_string(),
+                group_name: s(g.group_name()),
+            })
+            .collect(),
+        iam_instance_profile: i.iam_instance_profile().map(|p| m::IamInstanceProfileRef {
+            arn: p.arn().unwrap_or_default().to_string(),
+            id: s(p.id()),
+        }),
+        state: i.state().map(|st| m::InstanceState {
+            name: st
+                .name()
+                .map(|n| n.as_str().to_string())
+                .unwrap_or_default(),
+        }),
+        tags: i
+            .tags()
+            .iter()
+            .map(|tag| m::Tag {
+                key: tag.key().unwrap_or_default().to_string(),
+                value: tag.value().unwrap_or_default().to_string(),
+            })
+            .collect(),
+    }
+}
+
+pub async fn vpcs(ctx: &Ctx, vpc_ids: &[String]) -> Result<Vec<m::Vpc>, CallError> {
+    let items: Vec<t::Vpc> = all_pages!(
+        ctx,
+        "ec2:DescribeVpcs",
+        ctx.ec2.describe_vpcs().filters(filter("vpc-id", vpc_ids)),
+        vpcs
+    )?;
+    Ok(items
+        .iter()
+        .map(|v| m::Vpc {
+            vpc_id: v.vpc_id().unwrap_or_default().to_string(),
+            cidr_block: s(v.cidr_block()),
+            cidr_block_association_set: v
+                .cidr_block_association_set()
+                .iter()
+                .map(|a| m::CidrBlockAssociation {
+                    cidr_block: a.cidr_block().unwrap_or_default().to_string(),
+                    cidr_block_state: a.cidr_block_state().map(|st| m::StateName {
+                        state: st
+                            .state()
+                            .map(|x| x.as_str().to_string())
+                            .unwrap_or_default(),
+                    }),
+                })
+                .collect(),
+            owner_id: s(v.owner_id()),
+            tags: Vec::new(),
+        })
+        .collect())
+}
+
+pub async fn subnets(ctx: &Ctx, vpc_ids: &[String]) -> Result<Vec<m::Subnet>, CallError> {
+    let items: Vec<t::Subnet> = all_pages!(
+        ctx,
+        "ec2:DescribeSubnets",
+        ctx.ec2
+            .describe_subnets()
+            .filters(filter("vpc-id", vpc_ids)),
+        subnets
+    )?;
+    Ok(items
+        .iter()
+        .map(|x| m::Subnet {
+            subnet_id: x.subnet_id().unwrap_or_default().to_string(),
+            vpc_id: x.vpc_id().unwrap_or_default().to_string(),
+            cidr_block: s(x.cidr_block()),
+            availability_zone: s(x.availability_zone()),
+        })
+        .collect())
+}
+
+pub async fn route_tables(ctx: &Ctx, vpc_ids: &[String]) -> Result<Vec<m::RouteTable>, CallError> {
+    let items: Vec<t::RouteTable> = all_pages!(
+        ctx,
+        "ec2:DescribeRouteTables",
+        ctx.ec2
+            .describe_route_tables()
+            .filters(filter("vpc-id", vpc_ids)),
+        route_tables
+    )?;
+    Ok(items
+        .iter()
+        .map(|rt| m::RouteTable {
+            route_table_id: rt.route_table_id().unwrap_or_default().to_string(),
+            vpc_id: rt.vpc_id().unwrap_or_default().to_string(),
+            associations: rt
+                .associations()
+                .iter()
+                .map(|a| m::RouteTableAssociation {
+                    main: a.main().unwrap_or(false),
+                    subnet_id: s(a.subnet_id()),
+                    route_table_association_id: s(a.route_table_association_id()),
+                    association_state: a.association_state().map(|st| m::StateName {
+                        state: st
+                            .state()
+                            .map(|x| x.as_str().to_string())
+                            .unwrap_or_default(),
+                    }),
+                })
+                .collect(),
+            routes: rt
+                .routes()
+                .iter()
+                .map(|r| m::Route {
+                    destination_cidr_block: s(r.destination_cidr_block()),
+                    destination_prefix_list_id: s(r.destination_prefix_list_id()),
+                    gateway_id: s(r.gateway_id()),
+                    vpc_peering_connection_id: s(r.vpc_peering_connection_id()),
+                    nat_gateway_id: s(r.nat_gateway_id()),
+                    transit_gateway_id: s(r.transit_gateway_id()),
+                    network_interface_id: s(r.network_interface_id()),
+                    instance_id: s(r.instance_id()),
+                    egress_only_internet_gateway_id: s(r.egress_only_internet_gateway_id()),
+                    local_gateway_id: s(r.local_gateway_id()),
+                    carrier_gateway_id: s(r.carrier_gateway_id()),
+                    core_network_arn: s(r.core_network_arn()),
+                    state: r.state().map(|x| x.as_str().to_string()),
+                })
+                .collect(),
+        })
+        .collect())
+}
+
+fn map_permission(p: &t::IpPermission) -> m::IpPermission {
+    m::IpPermission {
+        ip_protocol: p.ip_protocol().unwrap_or("-1").to_string(),
+        from_port: p.from_port().map(i64::from),
+        to_port: p.to_port().map(i64::from),
+        ip_ranges: p
+            .ip_ranges()
+            .iter()
+            .map(|r| m::IpRange {
+                cidr_ip: r.cidr_ip().unwrap_or_default().to_string(),
+                description: s(r.description()),
+            })
+            .collect(),
+        user_id_group_pairs: p
+            .user_id_group_pairs()
+            .iter()
+            .map(|g| m::UserIdGroupPair {
+                group_id: g.group_id().unwrap_or_default().to_string(),
+                user_id: s(g.user_id()),
+                vpc_id: s(g.vpc_id()),
+                vpc_peering_connection_id: s(g.vpc_peering_connection_id()),
+            })
+            .collect(),
+        prefix_list_ids: p
+            .prefix_list_ids()
+            .iter()
+            .map(|x| m::PrefixListId {
+                prefix_list_id: x.prefix_list_id().unwrap_or_default().to_string(),
+            })
+            .collect(),
+    }
+}
+
+pub async fn security_groups(
+    ctx: &Ctx,
+    vpc_ids: &[String],
+) -> Result<Vec<m::SecurityGroup>, CallError> {
+    let items: Vec<t::SecurityGroup> = all_pages!(
+        ctx,
+        "ec2:DescribeSecurityGroups",
+        ctx.ec2
+            .describe_security_groups()
+            .filters(filter("vpc-id", vpc_ids)),
+        security_groups
+    )?;
+    Ok(items
+        .iter()
+        .map(|g| m::SecurityGroup {
+            group_id: g.group_id().unwrap_or_default().to_string(),
+            group_name: s(g.group_name()),
+            vpc_id: s(g.vpc_id()),
+            ip_permissions: g.ip_permissions().iter().map(map_permission).collect(),
+            ip_permissions_egress: g
+                .ip_permissions_egress()
+                .iter()
+                .map(map_permission)
+                .collect(),
+        })
+        .collect())
+}
+
+pub async fn network_acls(ctx: &Ctx, vpc_ids: &[String]) -> Result<Vec<m::NetworkAcl>, CallError> {
+    let items: Vec<t::NetworkAcl> = all_pages!(
+        ctx,
+        "ec2:DescribeNetworkAcls",
+        ctx.ec2
+            .describe_network_acls()
+            .filters(filter("vpc-id", vpc_ids)),
+        network_acls
+    )?;
+    Ok(items
+        .iter()
+        .map(|acl| m::NetworkAcl {
+            network_acl_id: acl.network_acl_id().unwrap_or_default().to_string(),
+            vpc_id: acl.vpc_id().unwrap_or_default().to_string(),
+            is_default: acl.is_default().unwrap_or(false),
+            associations: acl
+                .associations()
+                .iter()
+                .map(|a| m::NetworkAclAssociation {
+                    subnet_id: a.subnet_id().unwrap_or_default().to_string(),
+                    network_acl_association_id: s(a.network_acl_association_id()),
+                })
+                .collect(),
+            entries: acl
+                .entries()
+                .iter()
+                .map(|e| m::NetworkAclEntry {
+                    rule_number: e.rule_number().map(i64::from).unwrap_or_default(),
+                    protocol: e.protocol().unwrap_or("-1").to_string(),
+                    rule_action: e
+                        .rule_action()
+                        .map(|x| x.as_str().to_string())
+                        .unwrap_or_default(),
+                    egress: e.egress().unwrap_or(false),
+                    cidr_block: s(e.cidr_block()),
+                    port_range: e.port_range().map(|p| m::PortRange {
+                        from: p.from().map(i64::from).unwrap_or_default(),
+                        to: p.to().map(i64::from).unwrap_or_default(),
+                    }),
+                })
+                .collect(),
+        })
+        .collect())
+}
+
+fn map_peering_info(i: &t::VpcPeeringConnectionVpcInfo) -> m::PeeringVpcInfo {
+    m::PeeringVpcInfo {
+        vpc_id: s(i.vpc_id()),
+        owner_id: s(i.owner_id()),
+        region: s(i.region()),
+        cidr_block: s(i.cidr_block()),
+        cidr_block_set: i
+            .cidr_block_set()
+            .iter()
+            .map(|c| m::CidrBlockOnly {
+                cidr_block: c.cidr_block().unwrap_or_default().to_string(),
+            })
+            .collect(),
+    }
+}
+
+/// Peering connections of one VPC on either side (two filtered calls: EC2 filters on
+/// different names are ANDed, so "requester or accepter" cannot be one call).
+pub async fn peerings(
+    ctx: &Ctx,
+    side: &'static str,
+    vpc_id: &str,
+) -> Result<Vec<m::VpcPeeringConnection>, CallError> {
+    let items: Vec<t::VpcPeeringConnection> = all_pages!(
+        ctx,
+        "ec2:DescribeVpcPeeringConnections",
+        ctx.ec2
+            .describe_vpc_peering_connections()
+            .filters(filter(side, &[vpc_id.to_string()])),
+        vpc_peering_connections
+    )?;
+    Ok(items
+        .iter()
+        .map(|p| m::VpcPeeringConnection {
+            vpc_peering_connection_id: p
+                .vpc_peering_connection_id()
+                .unwrap_or_default()
+                .to_string(),
+            status: p.status().map(|st| m::PeeringStatus {
+                code: st
+                    .code()
+                    .map(|c| c.as_str().to_string())
+                    .unwrap_or_default(),
+                message: s(st.message()),
+            }),
+            requester_vpc_info: p.requester_vpc_info().map(map_peering_info),
+            accepter_vpc_info: p.accepter_vpc_info().map(map_peering_info),
+        })
+        .collect())
+}
+
+/// VPC endpoints matching one filter (`vpc-id`, `vpc-endpoint-id` or `service-name`).
+pub async fn endpoints(
+    ctx: &Ctx,
+    name: &str,
+    values: &[String],
+) -> Result<Vec<m::VpcEndpoint>, CallError> {
+    let items: Vec<t::VpcEndpoint> = all_pages!(
+        ctx,
+        "ec2:DescribeVpcEndpoints",
+        ctx.ec2
+            .describe_vpc_endpoints()
+            .filters(filter(name, values)),
+        vpc_endpoints
+    )?;
+    Ok(items
+        .iter()
+        .map(|e| m::VpcEndpoint {
+            vpc_endpoint_id: e.vpc_endpoint_id().unwrap_or_default().to_string(),
+            vpc_endpoint_type: e.vpc_endpoint_type().map(|x| x.as_str().to_string()),
+            vpc_id: e.vpc_id().unwrap_or_default().to_string(),
+            service_name: e.service_name().unwrap_or_default().to_string(),
+            // The SDK knows this enum as `Available`, AWS sends `available`: the raw
+            // string is what we keep (DESIGN: compare as_str()).
+            state: e.state().map(|x| x.as_str().to_string()),
+            subnet_ids: e.subnet_ids().to_vec(),
+            groups: e
+                .groups()
+                .iter()
+                .map(|g| m::GroupIdentifier {
+                    group_id: g.group_id().unwrap_or_default().to_string(),
+                    group_name: s(g.group_name()),
+                })
+                .collect(),
+            private_dns_enabled: e.private_dns_enabled(),
+            dns_entries: e
+                .dns_entries()
+                .iter()
+                .map(|d| m::DnsEntry {
+                    dns_name: d.dns_name().unwrap_or_default().to_string(),
+                    hosted_zone_id: s(d.hosted_zone_id()),
+                })
+                .collect(),
+            network_interface_ids: e.network_interface_ids().to_vec(),
+        })
+        .collect())
+}

@@ -1,0 +1,141 @@
+//! IAM reads: the instance profile, its role's attached managed policies and inline
+//! policies. Inline documents stay URL-encoded as IAM returns them; the checks crate
+//! decodes them.
+
+use super::calls::{classify, CallError};
+use super::Ctx;
+use privpath_checks::snapshot as m;
+use std::time::Instant;
+
+/// Runs one IAM request and logs it.
+macro_rules! logged {
+    ($ctx:expr, $action:expr, $fut:expr) => {{
+        let start = Instant::now();
+        match $fut.await {
+            Ok(out) => {
+                $ctx.log.record($ctx.wave, $action, start.elapsed(), None);
+                Ok(out)
+            }
+            Err(e) => {
+                let err = classify(&e);
+                $ctx.log
+                    .record($ctx.wave, $action, start.elapsed(), Some(&err));
+                Err(err)
+            }
+        }
+    }};
+}
+
+/// The profile name of `arn:aws:iam::ACCOUNT:instance-profile/PATH/NAME`.
+pub fn profile_name(arn: &str) -> Option<&str> {
+    arn.split_once(":instance-profile/")
+        .map(|(_, rest)| rest.rsplit('/').next().unwrap_or(rest))
+        .filter(|n| !n.is_empty())
+}
+
+pub async fn instance_profile(ctx: &Ctx, name: &str) -> Result<m::InstanceProfile, CallError> {
+    let out = logged!(
+        ctx,
+        "iam:GetInstanceProfile",
+        ctx.iam
+            .get_instance_profile()
+            .instance_profile_name(name)
+            .send()
+    )?;
+    let p = out.instance_profile().ok_or_else(|| {
+        CallError::Malformed("GetInstanceProfile returned no InstanceProfile".into())
+    })?;
+    Ok(m::InstanceProfile {
+        instance_profile_name: p.instance_profile_name().to_string(),
+        arn: p.arn().to_string(),
+        roles: p
+            .roles()
+            .iter()
+            .map(|r| m::RoleRef {
+                role_name: r.role_name().to_string(),
+                arn: Some(r.arn().to_string()),
+            })
+            .collect(),
+    })
+}
+
+pub async fn attached_policies(ctx: &Ctx, role: &str) -> Result<Vec<m::AttachedPolicy>, CallError> {
+    let mut out = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let page = logged!(
+            ctx,
+            "iam:ListAttachedRolePolicies",
+            ctx.iam
+                .list_attached_role_policies()
+                .role_name(role)
+                .set_marker(marker.take())
+                .send()
+        )?;
+        out.extend(page.attached_policies().iter().map(|a| m::AttachedPolicy {
+            policy_name: a.policy_name().unwrap_or_default().to_string(),
+            policy_arn: a.policy_arn().unwrap_or_default().to_string(),
+        }));
+        match (page.is_truncated(), page.marker()) {
+            (true, Some(next)) => marker = Some(next.to_string()),
+            _ => return Ok(out),
+        }
+    }
+}
+
+pub async fn inline_policy_names(ctx: &Ctx, role: &str) -> Result<Vec<String>, CallError> {
+    let mut out = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let page = logged!(
+            ctx,
+            "iam:ListRolePolicies",
+            ctx.iam
+                .list_role_policies()
+                .role_name(role)
+                .set_marker(marker.take())
+                .send()
+        )?;
+        out.extend(page.policy_names().iter().cloned());
+        match (page.is_truncated(), page.marker()) {
+            (true, Some(next)) => marker = Some(next.to_string()),
+            _ => return Ok(out),
+        }
+    }
+}
+
+pub async fn inline_policy(
+    ctx: &Ctx,
+    role: &str,
+    name: &str,
+) -> Result<m::InlinePolicy, CallError> {
+    let out = logged!(
+        ctx,
+        "iam:GetRolePolicy",
+        ctx.iam
+            .get_role_policy()
+            .role_name(role)
+            .policy_name(name)
+            .send()
+    )?;
+    Ok(m::InlinePolicy {
+        policy_name: out.policy_name().to_string(),
+        policy_document: serde_json::Value::from(out.policy_document().to_string()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn profile_names_from_arns() {
+        assert_eq!(
+            super::profile_name("arn:aws:iam::1:instance-profile/web"),
+            Some("web")
+        );
+        assert_eq!(
+            super::profile_name("arn:aws:iam::1:instance-profile/team/a/web"),
+            Some("web")
+        );
+        assert_eq!(super::profile_name("arn:aws:iam::1:role/web"), None);
+    }
+}

@@ -1,0 +1,36 @@
+//! Systems Manager reads: the client instance's agent record.
+
+use super::calls::CallError;
+use super::ec2::all_pages;
+use super::Ctx;
+use aws_sdk_ssm::types::InstanceInformationStringFilter;
+use privpath_checks::snapshot as m;
+
+pub async fn instance_information(
+    ctx: &Ctx,
+    instance_id: &str,
+) -> Result<Vec<m::InstanceInformation>, CallError> {
+    let filter = InstanceInformationStringFilter::builder()
+        .key("InstanceIds")
+        .values(instance_id)
+        .build()
+        .map_err(|e| CallError::Malformed(e.to_string()))?;
+    let items: Vec<aws_sdk_ssm::types::InstanceInformation> = all_pages!(
+        ctx,
+        "ssm:DescribeInstanceInformation",
+        ctx.ssm.describe_instance_information().filters(filter),
+        instance_information_list
+    )?;
+    Ok(items
+        .iter()
+        .map(|i| m::InstanceInformation {
+            instance_id: i.instance_id().unwrap_or_default().to_string(),
+            ping_status: i.ping_status().map(|p| p.as_str().to_string()),
+            agent_version: i.agent_version().map(str::to_string),
+            platform_type: i.platform_type().map(|p| p.as_str().to_string()),
+            last_ping_date_time: i
+                .last_ping_date_time()
+                .map(|d| serde_json::Value::from(d.to_string())),
+        })
+        .collect())
+}

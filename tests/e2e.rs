@@ -1,0 +1,390 @@
+//! End-to-end: the `privpath` binary against moto's server (extended with SSM
+//! DescribeInstanceInformation and denied operations, tests/e2e/moto_server.py), seeded
+//! through the AWS API by tests/e2e/scenario.py. Each scenario reseeds a clean emulator,
+//! breaks one thing, and asserts exactly which checks leave `pass`.
+//!
+//! Needs the project venv with moto (`scripts/test` creates it); the server binds
+//! 127.0.0.1 on a free port and is stopped when the test ends.
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Output, Stdio};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn python() -> PathBuf {
+    let venv = Path::new(ROOT).join(".venv/bin/python");
+    assert!(
+        venv.exists(),
+        "{} is missing: run scripts/test, which creates the venv with moto",
+        venv.display()
+    );
+    venv
+}
+
+/// The emulator; killed on drop, and it also exits when its stdin closes.
+struct Moto {
+    child: Child,
+    _stdin: ChildStdin,
+    url: String,
+}
+
+impl Moto {
+    fn start() -> Moto {
+        let mut child = Command::new(python())
+            .arg(Path::new(ROOT).join("tests/e2e/moto_server.py"))
+            .arg("0")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start moto");
+        let stdin = child.stdin.take().unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line
+            .trim()
+            .strip_prefix("PORT ")
+            .unwrap_or_else(|| panic!("moto said {line:?}"));
+        Moto {
+            child,
+            _stdin: stdin,
+            url: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    /// Reseeds the architecture, breaks it one way, returns the ids the seed made.
+    fn scenario(&self, breakage: &str) -> Value {
+        let out = Command::new(python())
+            .arg(Path::new(ROOT).join("tests/e2e/scenario.py"))
+            .args(["--endpoint", &self.url, "--break", breakage])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "seeding {breakage}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn privpath(moto: &Moto, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_privpath"))
+        .args(args)
+        .args(["--region", "us-east-1", "--endpoint-url", &moto.url])
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL")
+        .output()
+        .unwrap()
+}
+
+fn live_check(moto: &Moto, ids: &Value, extra: &[&str]) -> (Output, Value) {
+    let api = ids["api_id"].as_str().unwrap();
+    let instance = ids["instance_id"].as_str().unwrap();
+    let mut args = vec![
+        "check",
+        "--api-id",
+        api,
+        "--instance-id",
+        instance,
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let out = privpath(moto, &args);
+    let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out, report)
+}
+
+fn statuses(report: &Value) -> BTreeMap<String, String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["check"].as_str().unwrap().to_string(),
+                f["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn live_checks_against_the_emulator() {
+    let moto = Moto::start();
+    // (breakage, checks that must leave `pass`, with their status)
+    let scenarios: &[(&str, &[(&str, &str)])] = &[
+        ("healthy", &[]),
+        ("peering-not-accepted", &[("peering-active", "fail")]),
+        (
+            "client-route-missing",
+            &[("route-client-to-endpoint", "fail")],
+        ),
+        (
+            "endpoint-route-missing",
+            &[("route-endpoint-to-client", "fail")],
+        ),
+        (
+            "endpoint-sg-without-443",
+            &[("sg-endpoint-ingress", "fail")],
+        ),
+        ("ssmmessages-endpoint-missing", &[("ssm-endpoints", "fail")]),
+        ("agent-too-old", &[("ssm-agent-version", "fail")]),
+        (
+            "role-without-managed-policy",
+            &[("ssm-instance-role", "fail")],
+        ),
+        ("api-without-policy", &[("api-resource-policy", "fail")]),
+        ("ssm-denied", &[("ssm-agent-version", "unknown")]),
+    ];
+    for (breakage, expected) in scenarios {
+        let ids = moto.scenario(breakage);
+        let (out, report) = live_check(&moto, &ids, &[]);
+        let got = statuses(&report);
+        assert_eq!(got.len(), 10, "{breakage}: {got:?}");
+        for (check, status) in &got {
+            let want = expected
+                .iter()
+                .find(|(c, _)| c == check)
+                .map_or("pass", |(_, s)| *s);
+            assert_eq!(status, want, "{breakage}: {check}: {}", report);
+        }
+        let fails = expected.iter().any(|(_, s)| *s == "fail");
+        assert_eq!(
+            out.status.code(),
+            Some(if fails { 1 } else { 0 }),
+            "{breakage}"
+        );
+    }
+}
+
+#[test]
+fn denied_call_names_the_action_and_the_error() {
+    let moto = Moto::start();
+    let ids = moto.scenario("ssm-denied");
+    let (_, report) = live_check(&moto, &ids, &[]);
+    let finding = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "ssm-agent-version")
+        .unwrap()
+        .clone();
+    assert_eq!(finding["status"], "unknown");
+    assert_eq!(
+        finding["needs"],
+        serde_json::json!(["ssm:DescribeInstanceInformation"])
+    );
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .contains("AccessDeniedException"),
+        "{finding}"
+    );
+}
+
+#[test]
+fn snapshot_round_trip_gives_the_same_findings_and_no_secrets() {
+    let moto = Moto::start();
+    let ids = moto.scenario("endpoint-sg-without-443");
+    let file = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-snapshot.json");
+    let api = ids["api_id"].as_str().unwrap();
+    let instance = ids["instance_id"].as_str().unwrap();
+    let out = privpath(
+        &moto,
+        &[
+            "snapshot",
+            "--api-id",
+            api,
+            "--instance-id",
+            instance,
+            "-o",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (_, live) = live_check(&moto, &ids, &[]);
+    let offline = Command::new(env!("CARGO_BIN_EXE_privpath"))
+        .args([
+            "check",
+            "--snapshot",
+            file.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(offline.status.code(), Some(1));
+    let offline: Value = serde_json::from_slice(&offline.stdout).unwrap();
+    assert_eq!(statuses(&live), statuses(&offline));
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        !text.contains("testing"),
+        "no credential material in a snapshot"
+    );
+    assert!(text.contains("\"format\": 1"));
+}
+
+#[test]
+fn verbose_reports_calls_waves_and_stays_within_the_iam_policy() {
+    let moto = Moto::start();
+    let ids = moto.scenario("healthy");
+    let (out, _) = live_check(&moto, &ids, &["--verbose"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let summary = stderr.lines().last().unwrap();
+    assert!(
+        summary.contains("in 4 wave(s)"),
+        "at most four round trips: {summary}"
+    );
+    let policy = Command::new(env!("CARGO_BIN_EXE_privpath"))
+        .arg("iam-policy")
+        .output()
+        .unwrap();
+    let policy: Value = serde_json::from_slice(&policy.stdout).unwrap();
+    let granted: Vec<String> = policy["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| {
+            s["Action"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a.as_str().unwrap().to_string())
+        })
+        .collect();
+    let mut seen = 0;
+    for line in stderr.lines().filter(|l| l.starts_with("privpath:   ")) {
+        let action = line.split_whitespace().nth(1).unwrap();
+        assert!(
+            granted.iter().any(|g| g == action),
+            "{action} is called but not in `privpath iam-policy`"
+        );
+        assert!(line.ends_with(" ok"), "{line}");
+        seen += 1;
+    }
+    assert!(seen >= 15, "every call is reported: {stderr}");
+    // Every action the policy grants is one some snapshot array or call needs.
+    for g in &granted {
+        assert!(
+            stderr.contains(g.as_str()),
+            "{g} is granted but never called"
+        );
+    }
+}
+
+#[test]
+fn live_errors_are_one_clear_line_with_exit_2() {
+    let moto = Moto::start();
+    let ids = moto.scenario("healthy");
+    let instance = ids["instance_id"].as_str().unwrap();
+    let out = privpath(
+        &moto,
+        &["check", "--api-id", "nosuchapi", "--instance-id", instance],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        err.contains("REST API nosuchapi does not exist in us-east-1") && err.lines().count() == 1,
+        "{err}"
+    );
+
+    let out = privpath(
+        &moto,
+        &[
+            "check",
+            "--api-id",
+            "x",
+            "--instance-id",
+            "i-0123456789abcdef0",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("instance i-0123456789abcdef0 does not exist"));
+
+    let out = Command::new(env!("CARGO_BIN_EXE_privpath"))
+        .args([
+            "check",
+            "--api-id",
+            "x",
+            "--instance-id",
+            "i-1",
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+            &moto.url,
+        ])
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_PROFILE")
+        .env("HOME", env!("CARGO_TARGET_TMPDIR"))
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("no usable AWS credentials") && err.lines().count() == 1,
+        "{err}"
+    );
+
+    // Nothing listens on port 1.
+    let out = Command::new(env!("CARGO_BIN_EXE_privpath"))
+        .args([
+            "check",
+            "--api-id",
+            "x",
+            "--instance-id",
+            "i-1",
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+            "http://127.0.0.1:1",
+        ])
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("cannot reach the AWS endpoint") && err.lines().count() == 1,
+        "{err}"
+    );
+    assert!(
+        !err.contains("panicked") && !err.contains("DispatchFailure {"),
+        "{err}"
+    );
+}

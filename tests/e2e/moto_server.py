@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+"""moto's standalone server for privpath's end-to-end tests, on loopback only, with two
+additions moto 5.x lacks:
+
+* SSM `DescribeInstanceInformation`: every running EC2 instance is reported with SSM
+  Agent 3.3.1142.0 and PingStatus Online, unless told otherwise per instance with
+  `POST /__privpath/ssm-agent {"instance_id", "agent_version", "ping_status",
+  "registered"}`.
+* DescribeVpcEndpoints filters `vpc-endpoint-id` and `service-name`, which AWS
+  documents and moto 5.2 does not implement.
+* Denied operations: `POST /__privpath/deny {"actions": ["ssm:DescribeInstanceInformation"]}`
+  makes those operations answer the AccessDenied error AWS sends for that protocol.
+  `POST /__privpath/reset` clears both.
+
+Prints `PORT <n>` once listening (port 0 picks a free port) and serves until killed or
+until stdin closes, so a test that dies cannot leave it running.
+"""
+import json
+import os
+import sys
+import threading
+import urllib.parse
+from datetime import datetime, timezone
+
+os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+
+from moto.moto_server.werkzeug_app import (  # noqa: E402
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from werkzeug.serving import make_server  # noqa: E402
+
+DEFAULT_AGENT = "3.3.1142.0"
+
+
+def teach_moto_endpoint_filters():
+    from moto.ec2.models.vpcs import VPCEndPoint
+
+    original = VPCEndPoint.get_filter_value
+
+    def get_filter_value(self, filter_name, method_name=None):
+        if filter_name == "vpc-endpoint-id":
+            return self.id
+        if filter_name == "service-name":
+            return self.service_name
+        return original(self, filter_name, method_name)
+
+    VPCEndPoint.get_filter_value = get_filter_value
+
+
+teach_moto_endpoint_filters()
+STATE = {"deny": set(), "agents": {}}
+LOCK = threading.Lock()
+
+
+def service_of(environ):
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    # Credential=AKID/20261124/us-east-1/ec2/aws4_request
+    marker = "Credential="
+    if marker in auth:
+        scope = auth.split(marker, 1)[1].split(",", 1)[0].split("/")
+        if len(scope) >= 4:
+            return scope[3], scope[2]
+    return "", "us-east-1"
+
+
+def read_body(environ):
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    body = environ["wsgi.input"].read(length) if length else b""
+    # Let moto read the body again.
+    import io
+    environ["wsgi.input"] = io.BytesIO(body)
+    return body
+
+
+def action_of(environ, body):
+    """The IAM action of a request, e.g. `ec2:DescribeInstances`."""
+    service, _ = service_of(environ)
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    if target:
+        prefix = {"AmazonSSM": "ssm"}.get(target.split(".", 1)[0], service)
+        return f"{prefix}:{target.split('.', 1)[1]}"
+    if service in ("ec2", "iam", "sts"):
+        params = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
+        params.update(urllib.parse.parse_qs(environ.get("QUERY_STRING", "")))
+        name = params.get("Action", [""])[0]
+        return f"{service}:{name}"
+    if service == "apigateway":
+        return f"apigateway:{environ.get('REQUEST_METHOD', 'GET')}"
+    return f"{service}:unknown"
+
+
+def denied(environ, start_response, action):
+    service, action_name = action.split(":", 1)
+    message = f"User: arn:aws:iam::123456789012:user/privpath-test is not authorized to perform: {action}"
+    if service == "ec2":
+        body = (f"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>UnauthorizedOperation</Code>"
+                f"<Message>You are not authorized to perform this operation. {message}</Message></Error></Errors>"
+                f"<RequestID>privpath-denied</RequestID></Response>")
+        start_response("403 Forbidden", [("Content-Type", "text/xml")])
+        return [body.encode()]
+    if service in ("iam", "sts"):
+        body = (f"<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>{message}</Message>"
+                f"</Error><RequestId>privpath-denied</RequestId></ErrorResponse>")
+        start_response("403 Forbidden", [("Content-Type", "text/xml")])
+        return [body.encode()]
+    body = json.dumps({"__type": "AccessDeniedException", "message": message, "Message": message})
+    start_response("400 Bad Request" if service == "ssm" else "403 Forbidden",
+                   [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", "AccessDeniedException")])
+    return [body.encode()]
+
+
+def describe_instance_information(environ, body):
+    from moto.ec2.models import ec2_backends
+
+    _, region = service_of(environ)
+    request = json.loads(body or b"{}")
+    wanted = set()
+    for f in request.get("Filters", []) + request.get("InstanceInformationFilterList", []):
+        if f.get("Key") in ("InstanceIds", "instanceIds"):
+            wanted.update(f.get("Values", []) or f.get("valueSet", []))
+    items = []
+    for account_backends in ec2_backends.values():
+        backend = account_backends.get(region)
+        if backend is None:
+            continue
+        for reservation in backend.reservations.values():
+            for instance in reservation.instances:
+                if wanted and instance.id not in wanted:
+                    continue
+                if instance.state != "running":
+                    continue
+                with LOCK:
+                    agent = dict(STATE["agents"].get(instance.id, {}))
+                if not agent.get("registered", True):
+                    continue
+                items.append({
+                    "InstanceId": instance.id,
+                    "PingStatus": agent.get("ping_status", "Online"),
+                    "LastPingDateTime": datetime.now(timezone.utc).timestamp(),
+                    "AgentVersion": agent.get("agent_version", DEFAULT_AGENT),
+                    "IsLatestVersion": False,
+                    "PlatformType": "Linux",
+                    "PlatformName": "Amazon Linux",
+                    "ResourceType": "EC2Instance",
+                    "IPAddress": instance.private_ip,
+                })
+    return {"InstanceInformationList": items}
+
+
+class Extension:
+    def __init__(self, app):
+        self.app = app
+
+    def control(self, environ, start_response):
+        body = read_body(environ)
+        request = json.loads(body or b"{}")
+        path = environ.get("PATH_INFO", "")
+        with LOCK:
+            if path == "/__privpath/deny":
+                STATE["deny"] = set(request.get("actions", []))
+            elif path == "/__privpath/ssm-agent":
+                STATE["agents"][request["instance_id"]] = request
+            elif path == "/__privpath/reset":
+                STATE["deny"] = set()
+                STATE["agents"] = {}
+            else:
+                start_response("404 Not Found", [("Content-Type", "text/plain")])
+                return [b"unknown control path"]
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [b"{}"]
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO", "").startswith("/__privpath/"):
+            return self.control(environ, start_response)
+        body = read_body(environ)
+        action = action_of(environ, body)
+        with LOCK:
+            is_denied = action in STATE["deny"]
+        if is_denied:
+            return denied(environ, start_response, action)
+        if action == "ssm:DescribeInstanceInformation":
+            payload = json.dumps(describe_instance_information(environ, body)).encode()
+            start_response("200 OK", [("Content-Type", "application/x-amz-json-1.1")])
+            return [payload]
+        return self.app(environ, start_response)
+
+
+def main():
+    port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    app = Extension(DomainDispatcherApplication(create_backend_app))
+    server = make_server("127.0.0.1", port, app, threaded=True, request_handler=MotoRequestHandler)
+    print(f"PORT {server.server_address[1]}", flush=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    # Serve until the parent closes our stdin (or kills us).
+    try:
+        sys.stdin.read()
+    except KeyboardInterrupt:
+        pass
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()

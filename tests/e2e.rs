@@ -388,3 +388,128 @@ fn live_errors_are_one_clear_line_with_exit_2() {
         "{err}"
     );
 }
+
+/// Throttling that outlasts the SDK's retries, and a response cut in half, each make
+/// exactly the checks that needed that call `unknown`, naming what AWS said.
+#[test]
+fn throttled_and_truncated_calls_degrade_to_unknown() {
+    let moto = Moto::start();
+    let cases: &[(&str, &[&str], &str)] = &[
+        (
+            "peerings-throttled",
+            &[
+                "peering-active",
+                "route-client-to-endpoint",
+                "route-endpoint-to-client",
+            ],
+            "RequestLimitExceeded",
+        ),
+        (
+            "ssm-truncated",
+            &["ssm-agent-version"],
+            "ssm:DescribeInstanceInformation",
+        ),
+    ];
+    for (breakage, unknown, needle) in cases {
+        let ids = moto.scenario(breakage);
+        let (out, report) = live_check(&moto, &ids, &[]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{breakage}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for f in report["findings"].as_array().unwrap() {
+            let check = f["check"].as_str().unwrap();
+            let want = if unknown.contains(&check) {
+                "unknown"
+            } else {
+                "pass"
+            };
+            assert_eq!(f["status"], want, "{breakage}: {check}: {f}");
+            if want == "unknown" {
+                assert!(
+                    f["message"].as_str().unwrap().contains(needle),
+                    "{breakage}: {f}"
+                );
+            }
+        }
+    }
+}
+
+/// Credentials resolve as the AWS CLI resolves them: a named profile from the shared
+/// files (with its region), and a role assumed through STS for every read.
+#[test]
+fn profiles_and_assumed_roles_work_like_the_aws_cli() {
+    let moto = Moto::start();
+    let ids = moto.scenario("healthy");
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("aws-home");
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("config");
+    let credentials = dir.join("credentials");
+    std::fs::write(&config, "[profile audit]\nregion = us-east-1\n").unwrap();
+    std::fs::write(
+        &credentials,
+        "[audit]\naws_access_key_id = testing\naws_secret_access_key = testing\n",
+    )
+    .unwrap();
+    let api = ids["api_id"].as_str().unwrap();
+    let instance = ids["instance_id"].as_str().unwrap();
+    let run = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_privpath"))
+            .args([
+                "check",
+                "--api-id",
+                api,
+                "--instance-id",
+                instance,
+                "--format",
+                "json",
+                "--endpoint-url",
+                &moto.url,
+            ])
+            .args(extra)
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .env_remove("AWS_SESSION_TOKEN")
+            .env_remove("AWS_REGION")
+            .env_remove("AWS_DEFAULT_REGION")
+            .env_remove("AWS_PROFILE")
+            .env("AWS_CONFIG_FILE", &config)
+            .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--profile", "audit"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "profile: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let role = "arn:aws:iam::123456789012:role/ops-box";
+    let out = run(&[
+        "--profile",
+        "audit",
+        "--role-arn",
+        role,
+        "--external-id",
+        "privpath-test",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "assumed role: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["summary"]["pass"], 10, "{report}");
+    let out = run(&[]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "no profile and no region is a usage error"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no AWS region"));
+}

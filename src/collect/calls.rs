@@ -48,6 +48,32 @@ impl CallLog {
     }
 }
 
+/// Drives a paginated call to its last page (the SDK's paginator follows every token),
+/// logging each page as one call. `$items` is the page's list accessor.
+macro_rules! all_pages {
+    ($ctx:expr, $action:expr, $builder:expr, $items:ident) => {{
+        let mut stream = $builder.into_paginator().send();
+        let mut out = Vec::new();
+        loop {
+            let start = std::time::Instant::now();
+            match stream.next().await {
+                None => break Ok(out),
+                Some(Ok(page)) => {
+                    $ctx.log.record($ctx.wave, $action, start.elapsed(), None);
+                    out.extend(page.$items().iter().cloned());
+                }
+                Some(Err(e)) => {
+                    let err = $crate::collect::calls::classify(&e);
+                    $ctx.log
+                        .record($ctx.wave, $action, start.elapsed(), Some(&err));
+                    break Err(err);
+                }
+            }
+        }
+    }};
+}
+pub(crate) use all_pages;
+
 /// Why one call failed, sorted by what privpath does about it.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum CallError {

@@ -2,7 +2,7 @@
 //! peering connections and VPC endpoints, mapped into the snapshot model. Every call is
 //! filtered to the ids or VPCs on the path and followed to its last page.
 
-use super::calls::CallError;
+use super::calls::{all_pages, CallError};
 use super::Ctx;
 use aws_sdk_ec2::types as t;
 use aws_sdk_ec2::types::Filter;
@@ -18,31 +18,6 @@ fn filter(name: &str, values: &[String]) -> Filter {
 fn s(v: Option<&str>) -> Option<String> {
     v.map(str::to_string)
 }
-
-/// Drives a paginated EC2 call to the end, logging each page as one call.
-macro_rules! all_pages {
-    ($ctx:expr, $action:expr, $builder:expr, $items:ident) => {{
-        let mut stream = $builder.into_paginator().send();
-        let mut out = Vec::new();
-        loop {
-            let start = std::time::Instant::now();
-            match stream.next().await {
-                None => break Ok(out),
-                Some(Ok(page)) => {
-                    $ctx.log.record($ctx.wave, $action, start.elapsed(), None);
-                    out.extend(page.$items().iter().cloned());
-                }
-                Some(Err(e)) => {
-                    let err = $crate::collect::calls::classify(&e);
-                    $ctx.log
-                        .record($ctx.wave, $action, start.elapsed(), Some(&err));
-                    break Err(err);
-                }
-            }
-        }
-    }};
-}
-pub(crate) use all_pages;
 
 /// The instance and the account that owns it (its reservation's owner).
 pub async fn instance(

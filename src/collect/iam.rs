@@ -2,7 +2,7 @@
 //! policies. Inline documents stay URL-encoded as IAM returns them; the checks crate
 //! decodes them.
 
-use super::calls::{classify, CallError};
+use super::calls::{all_pages, classify, CallError};
 use super::Ctx;
 use privpath_checks::snapshot as m;
 use std::time::Instant;
@@ -60,48 +60,28 @@ pub async fn instance_profile(ctx: &Ctx, name: &str) -> Result<m::InstanceProfil
 }
 
 pub async fn attached_policies(ctx: &Ctx, role: &str) -> Result<Vec<m::AttachedPolicy>, CallError> {
-    let mut out = Vec::new();
-    let mut marker: Option<String> = None;
-    loop {
-        let page = logged!(
-            ctx,
-            "iam:ListAttachedRolePolicies",
-            ctx.iam
-                .list_attached_role_policies()
-                .role_name(role)
-                .set_marker(marker.take())
-                .send()
-        )?;
-        out.extend(page.attached_policies().iter().map(|a| m::AttachedPolicy {
+    let items: Vec<aws_sdk_iam::types::AttachedPolicy> = all_pages!(
+        ctx,
+        "iam:ListAttachedRolePolicies",
+        ctx.iam.list_attached_role_policies().role_name(role),
+        attached_policies
+    )?;
+    Ok(items
+        .iter()
+        .map(|a| m::AttachedPolicy {
             policy_name: a.policy_name().unwrap_or_default().to_string(),
             policy_arn: a.policy_arn().unwrap_or_default().to_string(),
-        }));
-        match (page.is_truncated(), page.marker()) {
-            (true, Some(next)) => marker = Some(next.to_string()),
-            _ => return Ok(out),
-        }
-    }
+        })
+        .collect())
 }
 
 pub async fn inline_policy_names(ctx: &Ctx, role: &str) -> Result<Vec<String>, CallError> {
-    let mut out = Vec::new();
-    let mut marker: Option<String> = None;
-    loop {
-        let page = logged!(
-            ctx,
-            "iam:ListRolePolicies",
-            ctx.iam
-                .list_role_policies()
-                .role_name(role)
-                .set_marker(marker.take())
-                .send()
-        )?;
-        out.extend(page.policy_names().iter().cloned());
-        match (page.is_truncated(), page.marker()) {
-            (true, Some(next)) => marker = Some(next.to_string()),
-            _ => return Ok(out),
-        }
-    }
+    all_pages!(
+        ctx,
+        "iam:ListRolePolicies",
+        ctx.iam.list_role_policies().role_name(role),
+        policy_names
+    )
 }
 
 pub async fn inline_policy(

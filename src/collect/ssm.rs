@@ -1,7 +1,6 @@
 //! Systems Manager reads: the client instance's agent record.
 
-use super::calls::CallError;
-use super::ec2::all_pages;
+use super::calls::{all_pages, CallError};
 use super::Ctx;
 use aws_sdk_ssm::types::InstanceInformationStringFilter;
 use privpath_checks::snapshot as m;

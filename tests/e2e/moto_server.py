@@ -10,7 +10,11 @@ additions moto 5.x lacks:
   documents and moto 5.2 does not implement.
 * Denied operations: `POST /__privpath/deny {"actions": ["ssm:DescribeInstanceInformation"]}`
   makes those operations answer the AccessDenied error AWS sends for that protocol.
-  `POST /__privpath/reset` clears both.
+* Throttled and truncated answers: `POST /__privpath/throttle {"actions": [...]}` makes
+  those operations always answer AWS's throttling error for their protocol (so the
+  SDK's retries run out); `POST /__privpath/truncate {"actions": [...]}` cuts their
+  responses in half.
+  `POST /__privpath/reset` clears all of these.
 
 Prints `PORT <n>` once listening (port 0 picks a free port) and serves until killed or
 until stdin closes, so a test that dies cannot leave it running.
@@ -50,7 +54,7 @@ def teach_moto_endpoint_filters():
 
 
 teach_moto_endpoint_filters()
-STATE = {"deny": set(), "agents": {}}
+STATE = {"deny": set(), "throttle": set(), "truncate": set(), "agents": {}}
 LOCK = threading.Lock()
 
 
@@ -114,6 +118,39 @@ def denied(environ, start_response, action):
     return [body.encode()]
 
 
+def throttled(start_response, action):
+    service = action.split(":", 1)[0]
+    if service == "ec2":
+        body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>RequestLimitExceeded</Code>"
+                "<Message>Request limit exceeded.</Message></Error></Errors><RequestID>privpath-throttled</RequestID></Response>")
+        start_response("503 Service Unavailable", [("Content-Type", "text/xml")])
+        return [body.encode()]
+    if service in ("iam", "sts"):
+        body = ("<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message>"
+                "</Error><RequestId>privpath-throttled</RequestId></ErrorResponse>")
+        start_response("400 Bad Request", [("Content-Type", "text/xml")])
+        return [body.encode()]
+    if service == "apigateway":
+        start_response("429 Too Many Requests", [("Content-Type", "application/json"), ("x-amzn-ErrorType", "TooManyRequestsException")])
+        return [json.dumps({"message": "Too Many Requests"}).encode()]
+    start_response("400 Bad Request", [("Content-Type", "application/x-amz-json-1.1")])
+    return [json.dumps({"__type": "ThrottlingException", "message": "Rate exceeded"}).encode()]
+
+
+def truncated(app, environ, start_response):
+    captured = {}
+
+    def capture(status, headers, exc_info=None):
+        captured["status"], captured["headers"] = status, headers
+
+    body = b"".join(app(environ, capture))
+    cut = body[: len(body) // 2]
+    headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
+    headers.append(("Content-Length", str(len(cut))))
+    start_response(captured["status"], headers)
+    return [cut]
+
+
 def describe_instance_information(environ, body):
     from moto.ec2.models import ec2_backends
 
@@ -161,12 +198,13 @@ class Extension:
         request = json.loads(body or b"{}")
         path = environ.get("PATH_INFO", "")
         with LOCK:
-            if path == "/__privpath/deny":
-                STATE["deny"] = set(request.get("actions", []))
+            if path in ("/__privpath/deny", "/__privpath/throttle", "/__privpath/truncate"):
+                STATE[path.rsplit("/", 1)[1]] = set(request.get("actions", []))
             elif path == "/__privpath/ssm-agent":
                 STATE["agents"][request["instance_id"]] = request
             elif path == "/__privpath/reset":
-                STATE["deny"] = set()
+                for key in ("deny", "throttle", "truncate"):
+                    STATE[key] = set()
                 STATE["agents"] = {}
             else:
                 start_response("404 Not Found", [("Content-Type", "text/plain")])
@@ -181,12 +219,20 @@ class Extension:
         action = action_of(environ, body)
         with LOCK:
             is_denied = action in STATE["deny"]
+            is_throttled = action in STATE["throttle"]
+            is_truncated = action in STATE["truncate"]
         if is_denied:
             return denied(environ, start_response, action)
+        if is_throttled:
+            return throttled(start_response, action)
         if action == "ssm:DescribeInstanceInformation":
             payload = json.dumps(describe_instance_information(environ, body)).encode()
-            start_response("200 OK", [("Content-Type", "application/x-amz-json-1.1")])
+            if is_truncated:
+                payload = payload[: len(payload) // 2]
+            start_response("200 OK", [("Content-Type", "application/x-amz-json-1.1"), ("Content-Length", str(len(payload)))])
             return [payload]
+        if is_truncated:
+            return truncated(self.app, environ, start_response)
         return self.app(environ, start_response)
 
 

@@ -107,6 +107,10 @@ def break_it(name, ids, c, endpoint):
         apigw.update_rest_api(restApiId=ids["api_id"], patchOperations=[{"op": "replace", "path": "/policy", "value": ""}])
     elif name == "ssm-denied":
         control(endpoint, "/__privpath/deny", {"actions": ["ssm:DescribeInstanceInformation"]})
+    elif name == "peerings-throttled":
+        control(endpoint, "/__privpath/throttle", {"actions": ["ec2:DescribeVpcPeeringConnections"]})
+    elif name == "ssm-truncated":
+        control(endpoint, "/__privpath/truncate", {"actions": ["ssm:DescribeInstanceInformation"]})
     elif name != "healthy":
         raise SystemExit(f"unknown breakage {name}")
 

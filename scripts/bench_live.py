@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""Live-collection benchmark (not a test): privpath against the emulator, through a
+loopback proxy that delays every request by L ms, compared in the same run with the
+sequential equivalent a user would script (the same reads, one after another, boto3).
+
+    .venv/bin/python scripts/bench_live.py [--latencies 0,25,50,100] [--runs 3]
+
+Expectation: privpath's wall time ≈ waves × L; the sequential script's ≈ calls × L.
+Everything binds 127.0.0.1 and stops when the script ends.
+"""
+import argparse
+import asyncio
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import boto3
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = ROOT / ".venv/bin/python"
+BIN = ROOT / "target/release/privpath"
+ENV = dict(os.environ, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_EC2_METADATA_DISABLED="true")
+ENV.pop("AWS_PROFILE", None)
+ENV.pop("AWS_ENDPOINT_URL", None)
+
+
+class DelayProxy:
+    """TCP proxy on 127.0.0.1 that forwards each client→server chunk `delay` seconds
+    after it arrived (order kept, chunks in flight overlap): one added round trip of
+    latency per request, as a remote region would add."""
+
+    def __init__(self, upstream_port):
+        self.upstream_port = upstream_port
+        self.delay = 0.0
+        self.loop = asyncio.new_event_loop()
+        self.port = None
+        ready = threading.Event()
+        threading.Thread(target=self._run, args=(ready,), daemon=True).start()
+        ready.wait()
+
+    def _run(self, ready):
+        asyncio.set_event_loop(self.loop)
+
+        async def start():
+            server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+            self.port = server.sockets[0].getsockname()[1]
+            ready.set()
+
+        self.loop.run_until_complete(start())
+        self.loop.run_forever()
+
+    async def _handle(self, client_reader, client_writer):
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.upstream_port)
+        queue = asyncio.Queue()
+
+        async def receive():
+            while data := await client_reader.read(65536):
+                await queue.put((time.monotonic() + self.delay, data))
+            await queue.put((0, b""))
+
+        async def forward():
+            while True:
+                due, data = await queue.get()
+                if not data:
+                    break
+                await asyncio.sleep(max(0.0, due - time.monotonic()))
+                up_writer.write(data)
+                await up_writer.drain()
+            up_writer.close()
+
+        async def back():
+            while data := await up_reader.read(65536):
+                client_writer.write(data)
+                await client_writer.drain()
+            client_writer.close()
+
+        await asyncio.gather(receive(), forward(), back(), return_exceptions=True)
+
+
+def start_moto():
+    proc = subprocess.Popen([str(PY), str(ROOT / "tests/e2e/moto_server.py"), "0"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    port = int(proc.stdout.readline().split()[1])
+    return proc, port
+
+
+def privpath_run(url, ids):
+    start = time.perf_counter()
+    out = subprocess.run([str(BIN), "check", "--api-id", ids["api_id"], "--instance-id", ids["instance_id"], "--region", "us-east-1",
+                          "--endpoint-url", url, "--format", "json", "--verbose"], env=ENV, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    summary = out.stderr.strip().splitlines()[-1]
+    m = re.search(r"(\d+) AWS call\(s\) in (\d+) wave\(s\)", summary)
+    return wall, int(m.group(1)), int(m.group(2))
+
+
+def sequential_run(url, ids):
+    """The same reads privpath makes, one after another, as a script would."""
+    kw = dict(endpoint_url=url, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
+    ec2, ssm, apigw, iam = (boto3.client(s, **kw) for s in ("ec2", "ssm", "apigateway", "iam"))
+    start = time.perf_counter()
+    inst = ec2.describe_instances(Filters=[{"Name": "instance-id", "Values": [ids["instance_id"]]}])["Reservations"][0]["Instances"][0]
+    api = apigw.get_rest_api(restApiId=ids["api_id"])
+    ssm.describe_instance_information(Filters=[{"Key": "InstanceIds", "Values": [ids["instance_id"]]}])
+    vpc_a = inst["VpcId"]
+    ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-id", "Values": [vpc_a]}])
+    eps = ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-endpoint-id", "Values": api["endpointConfiguration"]["vpcEndpointIds"]}])["VpcEndpoints"]
+    ec2.describe_vpc_peering_connections(Filters=[{"Name": "requester-vpc-info.vpc-id", "Values": [vpc_a]}])
+    ec2.describe_vpc_peering_connections(Filters=[{"Name": "accepter-vpc-info.vpc-id", "Values": [vpc_a]}])
+    profile = iam.get_instance_profile(InstanceProfileName=inst["IamInstanceProfile"]["Arn"].rsplit("/", 1)[1])["InstanceProfile"]
+    vpcs = sorted({vpc_a} | {e["VpcId"] for e in eps})
+    f = [{"Name": "vpc-id", "Values": vpcs}]
+    ec2.describe_vpcs(Filters=f)
+    ec2.describe_subnets(Filters=f)
+    ec2.describe_route_tables(Filters=f)
+    ec2.describe_security_groups(Filters=f)
+    ec2.describe_network_acls(Filters=f)
+    role = profile["Roles"][0]["RoleName"]
+    iam.list_attached_role_policies(RoleName=role)
+    for name in iam.list_role_policies(RoleName=role)["PolicyNames"]:
+        iam.get_role_policy(RoleName=role, PolicyName=name)
+    return time.perf_counter() - start
+
+
+def main():
+    global BIN
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--latencies", default="0,25,50,100")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--bin", default=str(BIN), help="privpath binary (default: the release build)")
+    args = parser.parse_args()
+    BIN = Path(args.bin)
+    if not BIN.exists():
+        sys.exit(f"{BIN} not found: build first (cargo build --release)")
+    print(f"binary: {BIN}")
+    moto, port = start_moto()
+    try:
+        seeded = subprocess.run([str(PY), str(ROOT / "tests/e2e/scenario.py"), "--endpoint", f"http://127.0.0.1:{port}"],
+                                capture_output=True, text=True, check=True)
+        ids = json.loads(seeded.stdout)
+        proxy = DelayProxy(port)
+        url = f"http://127.0.0.1:{proxy.port}"
+        print(f"{'latency':>8} {'calls':>6} {'waves':>6} {'privpath (ms)':>14} {'waves×L (ms)':>13} {'sequential (ms)':>16} {'calls×L (ms)':>13} {'speed-up':>9}")
+        for latency in [int(x) for x in args.latencies.split(",")]:
+            proxy.delay = latency / 1000
+            privpath_runs, seq_runs = [], []
+            for _ in range(args.runs):
+                wall, calls, waves = privpath_run(url, ids)
+                privpath_runs.append(wall)
+                seq_runs.append(sequential_run(url, ids))
+            p, s = statistics.median(privpath_runs) * 1e3, statistics.median(seq_runs) * 1e3
+            print(f"{latency:>6}ms {calls:>6} {waves:>6} {p:>14.1f} {waves * latency:>13} {s:>16.1f} {calls * latency:>13} {s / p:>8.1f}x")
+    finally:
+        moto.kill()
+
+
+if __name__ == "__main__":
+    main()

@@ -43,3 +43,56 @@ pub fn document() -> serde_json::Value {
 pub fn render() -> String {
     serde_json::to_string_pretty(&document()).unwrap_or_default() + "\n"
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use privpath_checks::Source;
+
+    fn granted() -> Vec<String> {
+        document()["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| {
+                s["Action"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|a| a.as_str().unwrap().to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn grants_exactly_the_collectors_actions_and_only_reads() {
+        let mut got = granted();
+        got.sort();
+        let mut want: Vec<String> = ACTIONS.iter().map(|a| a.to_string()).collect();
+        want.sort();
+        assert_eq!(got, want);
+        for action in ACTIONS {
+            let (_, operation) = action.split_once(':').unwrap();
+            assert!(
+                ["Describe", "Get", "List"]
+                    .iter()
+                    .any(|p| operation.starts_with(p))
+                    || operation == "GET",
+                "{action} is not a read"
+            );
+        }
+    }
+
+    #[test]
+    fn covers_every_snapshot_array() {
+        let got = granted();
+        for source in Source::ALL {
+            assert!(
+                got.iter().any(|g| g == source.iam_action()),
+                "{} needs {}",
+                source.key(),
+                source.iam_action()
+            );
+        }
+    }
+}

@@ -80,17 +80,41 @@ impl Drop for Moto {
     }
 }
 
+/// Runs privpath with none of the developer's AWS settings: no credentials, profile,
+/// region or endpoint from the environment or ~/.aws, no instance metadata; then `env`.
+fn isolated(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_privpath"));
+    cmd.args(args);
+    for var in [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_ENDPOINT_URL",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+const TEST_KEYS: [(&str, &str); 2] = [
+    ("AWS_ACCESS_KEY_ID", "testing"),
+    ("AWS_SECRET_ACCESS_KEY", "testing"),
+];
+
+/// privpath against the emulator with test credentials.
 fn privpath(moto: &Moto, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_privpath"))
-        .args(args)
-        .args(["--region", "us-east-1", "--endpoint-url", &moto.url])
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ENDPOINT_URL")
-        .output()
-        .unwrap()
+    let mut all = args.to_vec();
+    all.extend(["--region", "us-east-1", "--endpoint-url", &moto.url]);
+    isolated(&all, &TEST_KEYS)
 }
 
 fn live_check(moto: &Moto, ids: &Value, extra: &[&str]) -> (Output, Value) {
@@ -331,8 +355,8 @@ fn live_errors_are_one_clear_line_with_exit_2() {
     assert!(String::from_utf8_lossy(&out.stderr)
         .contains("instance i-0123456789abcdef0 does not exist"));
 
-    let out = Command::new(env!("CARGO_BIN_EXE_privpath"))
-        .args([
+    let out = isolated(
+        &[
             "check",
             "--api-id",
             "x",
@@ -342,17 +366,9 @@ fn live_errors_are_one_clear_line_with_exit_2() {
             "us-east-1",
             "--endpoint-url",
             &moto.url,
-        ])
-        .env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_PROFILE")
-        .env("HOME", env!("CARGO_TARGET_TMPDIR"))
-        .env("AWS_CONFIG_FILE", "/nonexistent")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .output()
-        .unwrap();
+        ],
+        &[],
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
@@ -361,8 +377,8 @@ fn live_errors_are_one_clear_line_with_exit_2() {
     );
 
     // Nothing listens on port 1.
-    let out = Command::new(env!("CARGO_BIN_EXE_privpath"))
-        .args([
+    let out = isolated(
+        &[
             "check",
             "--api-id",
             "x",
@@ -372,11 +388,9 @@ fn live_errors_are_one_clear_line_with_exit_2() {
             "us-east-1",
             "--endpoint-url",
             "http://127.0.0.1:1",
-        ])
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .output()
-        .unwrap();
+        ],
+        &TEST_KEYS,
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
@@ -455,31 +469,27 @@ fn profiles_and_assumed_roles_work_like_the_aws_cli() {
     .unwrap();
     let api = ids["api_id"].as_str().unwrap();
     let instance = ids["instance_id"].as_str().unwrap();
+    let (config, credentials) = (config.to_str().unwrap(), credentials.to_str().unwrap());
     let run = |extra: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_privpath"))
-            .args([
-                "check",
-                "--api-id",
-                api,
-                "--instance-id",
-                instance,
-                "--format",
-                "json",
-                "--endpoint-url",
-                &moto.url,
-            ])
-            .args(extra)
-            .env_remove("AWS_ACCESS_KEY_ID")
-            .env_remove("AWS_SECRET_ACCESS_KEY")
-            .env_remove("AWS_SESSION_TOKEN")
-            .env_remove("AWS_REGION")
-            .env_remove("AWS_DEFAULT_REGION")
-            .env_remove("AWS_PROFILE")
-            .env("AWS_CONFIG_FILE", &config)
-            .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .output()
-            .unwrap()
+        let mut args = vec![
+            "check",
+            "--api-id",
+            api,
+            "--instance-id",
+            instance,
+            "--format",
+            "json",
+            "--endpoint-url",
+            &moto.url,
+        ];
+        args.extend_from_slice(extra);
+        isolated(
+            &args,
+            &[
+                ("AWS_CONFIG_FILE", config),
+                ("AWS_SHARED_CREDENTIALS_FILE", credentials),
+            ],
+        )
     };
     let out = run(&["--profile", "audit"]);
     assert_eq!(

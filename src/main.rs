@@ -128,18 +128,11 @@ fn collect_live(
         let ctx = collect::Ctx::new(&config);
         let start = std::time::Instant::now();
         let result = collect::collect(&ctx, &region, api_id, instance_id).await;
+        // Also when collection stopped early: the calls made so far explain why.
         if verbose {
-            let collection = collect::Collection {
-                snapshot: Snapshot::default(),
-                calls: ctx.log.calls(),
-                waves: match &result {
-                    Ok(c) => c.waves.clone(),
-                    Err(_) => Vec::new(),
-                },
-            };
-            eprint!("{}", verbose::render(&collection, start.elapsed()));
+            eprint!("{}", verbose::render(&ctx.log, start.elapsed()));
         }
-        Ok(result?.snapshot)
+        Ok(result?)
     })
 }
 

@@ -1,7 +1,7 @@
 //! `--verbose`: every AWS call a live run made, per-service counts, and each wave's wall
 //! time, on stderr.
 
-use crate::collect::Collection;
+use crate::collect::calls::CallLog;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::time::Duration;
@@ -10,18 +10,19 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
-pub fn render(c: &Collection, total: Duration) -> String {
+pub fn render(log: &CallLog, total: Duration) -> String {
+    let (calls, waves) = (log.calls(), log.waves());
     let mut out = String::new();
-    for (i, wall) in c.waves.iter().enumerate() {
+    for (i, wall) in waves.iter().enumerate() {
         let wave = i + 1;
-        let calls: Vec<_> = c.calls.iter().filter(|x| x.wave == wave).collect();
+        let in_wave: Vec<_> = calls.iter().filter(|x| x.wave == wave).collect();
         let _ = writeln!(
             out,
             "privpath: wave {wave}: {} call(s), {:.1} ms",
-            calls.len(),
+            in_wave.len(),
             ms(*wall)
         );
-        for call in calls {
+        for call in in_wave {
             let outcome = call.error.as_deref().unwrap_or("ok");
             let _ = writeln!(
                 out,
@@ -32,7 +33,7 @@ pub fn render(c: &Collection, total: Duration) -> String {
         }
     }
     let mut per_service: BTreeMap<&str, usize> = BTreeMap::new();
-    for call in &c.calls {
+    for call in &calls {
         *per_service
             .entry(call.action.split(':').next().unwrap_or("?"))
             .or_default() += 1;
@@ -44,8 +45,8 @@ pub fn render(c: &Collection, total: Duration) -> String {
     let _ = writeln!(
         out,
         "privpath: {} AWS call(s) in {} wave(s) ({}), collected in {:.1} ms",
-        c.calls.len(),
-        c.waves.len(),
+        calls.len(),
+        waves.len(),
         services.join(", "),
         ms(total)
     );

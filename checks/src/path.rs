@@ -520,11 +520,8 @@ fn endpoint_refs<'a>(
         add_ref(&mut refs, ix, id, EndpointLink::Associated);
     }
     if let PolicyState::Present(doc) = policy {
-        for id in policy::allowed_condition_values(doc, "aws:SourceVpce") {
-            // Wildcards (`vpce-*`) name no endpoint in particular.
-            if !id.contains('*') && !id.contains('?') {
-                add_ref(&mut refs, ix, id, EndpointLink::PolicySourceVpce);
-            }
+        for id in policy::allowed_literal_values(doc, "aws:SourceVpce") {
+            add_ref(&mut refs, ix, id, EndpointLink::PolicySourceVpce);
         }
         for vpc in policy::allowed_condition_values(doc, "aws:SourceVpc") {
             for e in ix.endpoints_by_vpc.get(vpc).into_iter().flatten() {

@@ -145,6 +145,15 @@ pub fn allowed_condition_values<'a>(document: &'a Value, key: &str) -> Vec<&'a s
     out
 }
 
+/// Like [`allowed_condition_values`], without wildcard patterns (`vpce-*`): the ids
+/// an Allow statement names literally.
+pub fn allowed_literal_values<'a>(document: &'a Value, key: &str) -> Vec<&'a str> {
+    allowed_condition_values(document, key)
+        .into_iter()
+        .filter(|v| !v.contains('*') && !v.contains('?'))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,32 +2,16 @@
 //! The policy is kept as API Gateway returns it (an escaped JSON string); the checks
 //! crate decodes it.
 
-use super::calls::{classify, CallError};
+use super::calls::{logged, CallError};
 use super::Ctx;
 use privpath_checks::snapshot as m;
-use std::time::Instant;
 
 pub async fn rest_api(ctx: &Ctx, api_id: &str) -> Result<m::RestApi, CallError> {
-    let start = Instant::now();
-    let result = ctx
-        .apigateway
-        .get_rest_api()
-        .rest_api_id(api_id)
-        .send()
-        .await;
-    let out = match result {
-        Ok(out) => {
-            ctx.log
-                .record(ctx.wave, "apigateway:GET", start.elapsed(), None);
-            out
-        }
-        Err(e) => {
-            let err = classify(&e);
-            ctx.log
-                .record(ctx.wave, "apigateway:GET", start.elapsed(), Some(&err));
-            return Err(err);
-        }
-    };
+    let out = logged!(
+        ctx,
+        "apigateway:GET",
+        ctx.apigateway.get_rest_api().rest_api_id(api_id).send()
+    )?;
     Ok(m::RestApi {
         id: out.id().unwrap_or(api_id).to_string(),
         name: out.name().map(str::to_string),

@@ -17,9 +17,11 @@ pub struct Call {
     pub error: Option<String>,
 }
 
+/// The calls of a run and the wall time of each wave, in order (wave n is `waves[n-1]`).
 #[derive(Default)]
 pub struct CallLog {
     calls: Mutex<Vec<Call>>,
+    waves: Mutex<Vec<Duration>>,
 }
 
 impl CallLog {
@@ -45,6 +47,17 @@ impl CallLog {
 
     pub fn calls(&self) -> Vec<Call> {
         self.calls.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn wave_done(&self, elapsed: Duration) {
+        self.waves
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(elapsed);
+    }
+
+    pub fn waves(&self) -> Vec<Duration> {
+        self.waves.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 }
 
@@ -73,6 +86,26 @@ macro_rules! all_pages {
     }};
 }
 pub(crate) use all_pages;
+
+/// Runs one request (a future returning the SDK result) and logs it as one call.
+macro_rules! logged {
+    ($ctx:expr, $action:expr, $fut:expr) => {{
+        let start = std::time::Instant::now();
+        match $fut.await {
+            Ok(out) => {
+                $ctx.log.record($ctx.wave, $action, start.elapsed(), None);
+                Ok(out)
+            }
+            Err(e) => {
+                let err = $crate::collect::calls::classify(&e);
+                $ctx.log
+                    .record($ctx.wave, $action, start.elapsed(), Some(&err));
+                Err(err)
+            }
+        }
+    }};
+}
+pub(crate) use logged;
 
 /// Why one call failed, sorted by what privpath does about it.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -2,29 +2,9 @@
 //! policies. Inline documents stay URL-encoded as IAM returns them; the checks crate
 //! decodes them.
 
-use super::calls::{all_pages, classify, CallError};
+use super::calls::{all_pages, logged, CallError};
 use super::Ctx;
 use privpath_checks::snapshot as m;
-use std::time::Instant;
-
-/// Runs one IAM request and logs it.
-macro_rules! logged {
-    ($ctx:expr, $action:expr, $fut:expr) => {{
-        let start = Instant::now();
-        match $fut.await {
-            Ok(out) => {
-                $ctx.log.record($ctx.wave, $action, start.elapsed(), None);
-                Ok(out)
-            }
-            Err(e) => {
-                let err = classify(&e);
-                $ctx.log
-                    .record($ctx.wave, $action, start.elapsed(), Some(&err));
-                Err(err)
-            }
-        }
-    }};
-}
 
 /// The profile name of `arn:aws:iam::ACCOUNT:instance-profile/PATH/NAME`.
 pub fn profile_name(arn: &str) -> Option<&str> {

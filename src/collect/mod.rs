@@ -21,13 +21,13 @@ pub mod iam;
 pub mod ssm;
 
 use aws_types::SdkConfig;
-use calls::{Call, CallError, CallLog};
+use calls::{CallError, CallLog};
 use privpath_checks::path::execute_api_service;
 use privpath_checks::policy;
 use privpath_checks::snapshot::{self as m, Snapshot, Unavailable, FORMAT_VERSION};
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
 
 /// Every IAM action a live run may need; `privpath iam-policy` grants exactly these.
 pub const ACTIONS: &[&str] = &[
@@ -76,14 +76,6 @@ impl Ctx {
             ..self.clone()
         }
     }
-}
-
-/// What a live run collected, and how.
-pub struct Collection {
-    pub snapshot: Snapshot,
-    pub calls: Vec<Call>,
-    /// Wall time of each wave, in order.
-    pub waves: Vec<Duration>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -143,14 +135,28 @@ fn merge_endpoints(lists: impl IntoIterator<Item = Vec<m::VpcEndpoint>>) -> Vec<
     out
 }
 
+fn merge_peerings(
+    mut a: Vec<m::VpcPeeringConnection>,
+    b: Vec<m::VpcPeeringConnection>,
+) -> Vec<m::VpcPeeringConnection> {
+    for p in b {
+        if !a
+            .iter()
+            .any(|x| x.vpc_peering_connection_id == p.vpc_peering_connection_id)
+        {
+            a.push(p);
+        }
+    }
+    a
+}
+
 pub async fn collect(
     ctx: &Ctx,
     region: &str,
     api_id: &str,
     instance_id: &str,
-) -> Result<Collection, CollectError> {
+) -> Result<Snapshot, CollectError> {
     let mut gaps: Vec<Unavailable> = Vec::new();
-    let mut waves = Vec::new();
 
     // Wave 1: what the ids name.
     let w = ctx.at(1);
@@ -160,7 +166,7 @@ pub async fn collect(
         apigateway::rest_api(&w, api_id),
         ssm::instance_information(&w, instance_id),
     );
-    waves.push(start.elapsed());
+    ctx.log.wave_done(start.elapsed());
     let (instance, account) = match instance {
         Ok(Some(found)) => found,
         Ok(None) => {
@@ -203,9 +209,8 @@ pub async fn collect(
     let (policy_vpces, policy_vpcs) = match api.policy.as_ref().map(policy::decode_document) {
         Some(Ok(doc)) => {
             let ids = |key| -> Vec<String> {
-                policy::allowed_condition_values(&doc, key)
+                policy::allowed_literal_values(&doc, key)
                     .into_iter()
-                    .filter(|v| !v.contains('*') && !v.contains('?'))
                     .map(str::to_string)
                     .collect()
             };
@@ -275,29 +280,17 @@ pub async fn collect(
             }
         },
     );
-    waves.push(start.elapsed());
-    let endpoints = match (in_vpcs, named) {
-        (Ok(a), Ok(b)) => Some(merge_endpoints([a, b])),
-        (Err(e), _) | (_, Err(e)) => {
-            settle::<()>(Err(e), "ec2:DescribeVpcEndpoints", &mut gaps).map(|_| None)?
-        }
-    };
-    let peerings = match (requested, accepted) {
-        (Ok(mut a), Ok(b)) => {
-            for p in b {
-                if !a
-                    .iter()
-                    .any(|x| x.vpc_peering_connection_id == p.vpc_peering_connection_id)
-                {
-                    a.push(p);
-                }
-            }
-            Some(a)
-        }
-        (Err(e), _) | (_, Err(e)) => {
-            settle::<()>(Err(e), "ec2:DescribeVpcPeeringConnections", &mut gaps).map(|_| None)?
-        }
-    };
+    ctx.log.wave_done(start.elapsed());
+    let endpoints = settle(
+        in_vpcs.and_then(|a| named.map(|b| merge_endpoints([a, b]))),
+        "ec2:DescribeVpcEndpoints",
+        &mut gaps,
+    )?;
+    let peerings = settle(
+        requested.and_then(|a| accepted.map(|b| merge_peerings(a, b))),
+        "ec2:DescribeVpcPeeringConnections",
+        &mut gaps,
+    )?;
     let profile_record = settle(profile_record, "iam:GetInstanceProfile", &mut gaps)?;
 
     // Wave 3: the networks on the path and the role's policies.
@@ -371,7 +364,7 @@ pub async fn collect(
             }
         },
     );
-    waves.push(start.elapsed());
+    ctx.log.wave_done(start.elapsed());
     let vpc_records = settle(vpc_records, "ec2:DescribeVpcs", &mut gaps)?.flatten();
     let subnets = settle(subnets, "ec2:DescribeSubnets", &mut gaps)?.flatten();
     let route_tables = settle(route_tables, "ec2:DescribeRouteTables", &mut gaps)?.flatten();
@@ -404,7 +397,7 @@ pub async fn collect(
                 inline.push(p);
             }
         }
-        waves.push(start.elapsed());
+        ctx.log.wave_done(start.elapsed());
     }
 
     let (instance_profiles, role_detail_list) = match profile_record {
@@ -446,9 +439,5 @@ pub async fn collect(
         rest_apis: Some(vec![api]),
         unavailable: gaps,
     };
-    Ok(Collection {
-        snapshot,
-        calls: ctx.log.calls(),
-        waves,
-    })
+    Ok(snapshot)
 }

@@ -44,6 +44,8 @@ pub struct CheckArgs {
     /// the only instance in it.
     #[arg(long, value_name = "ID")]
     pub instance_id: Option<String>,
+    #[command(flatten)]
+    pub method: MethodArgs,
     /// Also write what a live check collected to this snapshot file.
     #[arg(long, value_name = "FILE")]
     pub save_snapshot: Option<PathBuf>,
@@ -71,6 +73,8 @@ pub struct SnapshotArgs {
     /// The client EC2 instance.
     #[arg(long, value_name = "ID")]
     pub instance_id: String,
+    #[command(flatten)]
+    pub method: MethodArgs,
     /// Where to write the snapshot.
     #[arg(long, short, value_name = "FILE")]
     pub output: PathBuf,
@@ -79,6 +83,24 @@ pub struct SnapshotArgs {
     pub verbose: bool,
     #[command(flatten)]
     pub aws: AwsArgs,
+}
+
+/// Which method of the API the client calls, and which database sits behind it.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct MethodArgs {
+    /// The stage the client calls [default: the API's only stage].
+    #[arg(long, value_name = "NAME")]
+    pub stage: Option<String>,
+    /// The HTTP method the client sends [default: POST].
+    #[arg(long, value_name = "VERB")]
+    pub method: Option<String>,
+    /// The resource path, e.g. /orders [default: the only resource with the method].
+    #[arg(long, value_name = "PATH")]
+    pub path: Option<String>,
+    /// The RDS DB instance the Lambda function writes to [default: every DB instance
+    /// in the function's VPC].
+    #[arg(long, value_name = "ID")]
+    pub db_instance_id: Option<String>,
 }
 
 #[derive(clap::Args, Debug)]

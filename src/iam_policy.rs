@@ -1,6 +1,7 @@
 //! `privpath iam-policy`: the read-only policy for exactly the calls the collectors
-//! make (`collect::ACTIONS`). EC2 Describe* and SSM DescribeInstanceInformation support
-//! no resource-level permissions, so they take `*`; the rest are scoped.
+//! make (`collect::ACTIONS`). EC2 Describe*, SSM DescribeInstanceInformation and the
+//! unfiltered RDS DescribeDBInstances take `*` (no resource to scope to); the rest are
+//! scoped to the resource types they read.
 
 use crate::collect::ACTIONS;
 use serde_json::json;
@@ -15,6 +16,7 @@ pub fn document() -> serde_json::Value {
     };
     let mut describe = on("ec2:");
     describe.extend(on("ssm:"));
+    describe.extend(on("rds:"));
     json!({
         "Version": "2012-10-17",
         "Statement": [
@@ -28,13 +30,28 @@ pub fn document() -> serde_json::Value {
                 "Sid": "PrivpathReadRestApis",
                 "Effect": "Allow",
                 "Action": on("apigateway:"),
-                "Resource": "arn:aws:apigateway:*::/restapis/*"
+                "Resource": [
+                    "arn:aws:apigateway:*::/restapis/*",
+                    "arn:aws:apigateway:*::/usageplans",
+                    "arn:aws:apigateway:*::/usageplans/*",
+                    "arn:aws:apigateway:*::/apikeys"
+                ]
             },
             {
-                "Sid": "PrivpathReadInstanceRoles",
+                "Sid": "PrivpathReadIntegrationFunctions",
+                "Effect": "Allow",
+                "Action": on("lambda:"),
+                "Resource": "arn:aws:lambda:*:*:function:*"
+            },
+            {
+                "Sid": "PrivpathReadRoles",
                 "Effect": "Allow",
                 "Action": on("iam:"),
-                "Resource": ["arn:aws:iam::*:instance-profile/*", "arn:aws:iam::*:role/*"]
+                "Resource": [
+                    "arn:aws:iam::*:instance-profile/*",
+                    "arn:aws:iam::*:role/*",
+                    "arn:aws:iam::*:policy/*"
+                ]
             }
         ]
     })

@@ -60,7 +60,8 @@ fn run_check(args: &CheckArgs) -> Result<u8> {
             let (Some(api_id), Some(instance_id)) = (&args.api_id, &args.instance_id) else {
                 bail!("a live check needs --api-id and --instance-id (or check a file with --snapshot FILE)");
             };
-            let snapshot = collect_live(&args.aws, api_id, instance_id, args.verbose)?;
+            let snapshot =
+                collect_live(&args.aws, api_id, instance_id, &args.method, args.verbose)?;
             if let Some(out) = &args.save_snapshot {
                 write_snapshot(out, &snapshot)?;
             }
@@ -74,6 +75,10 @@ fn run_check(args: &CheckArgs) -> Result<u8> {
     let target = Target {
         api_id: args.api_id.clone(),
         instance_id: args.instance_id.clone(),
+        stage: args.method.stage.clone(),
+        http_method: args.method.method.clone(),
+        resource_path: args.method.path.clone(),
+        db_instance_id: args.method.db_instance_id.clone(),
     };
     let path = ResolvedPath::resolve(&snapshot, &target).with_context(|| source.clone())?;
     let findings = evaluate(&path, &selection);
@@ -95,7 +100,13 @@ fn run_check(args: &CheckArgs) -> Result<u8> {
 }
 
 fn run_snapshot(args: &SnapshotArgs) -> Result<u8> {
-    let snapshot = collect_live(&args.aws, &args.api_id, &args.instance_id, args.verbose)?;
+    let snapshot = collect_live(
+        &args.aws,
+        &args.api_id,
+        &args.instance_id,
+        &args.method,
+        args.verbose,
+    )?;
     write_snapshot(&args.output, &snapshot)?;
     Ok(EXIT_OK)
 }
@@ -116,6 +127,7 @@ fn collect_live(
     aws: &session::AwsArgs,
     api_id: &str,
     instance_id: &str,
+    method: &cli::MethodArgs,
     verbose: bool,
 ) -> Result<Snapshot> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -127,7 +139,15 @@ fn collect_live(
         let region = config.region().map(|r| r.to_string()).unwrap_or_default();
         let ctx = collect::Ctx::new(&config);
         let start = std::time::Instant::now();
-        let result = collect::collect(&ctx, &region, api_id, instance_id).await;
+        let target = collect::Wanted {
+            api_id,
+            instance_id,
+            stage: method.stage.as_deref(),
+            http_method: method.method.as_deref(),
+            resource_path: method.path.as_deref(),
+            db_instance_id: method.db_instance_id.as_deref(),
+        };
+        let result = collect::collect(&ctx, &region, &target).await;
         // Also when collection stopped early: the calls made so far explain why.
         if verbose {
             eprint!("{}", verbose::render(&ctx.log, start.elapsed()));

@@ -38,11 +38,21 @@ fn tmp_file(name: &str, bytes: &[u8]) -> PathBuf {
 const HEALTHY: &str = "fixtures/seed/healthy.json";
 
 #[test]
-fn healthy_seed_passes_all_ten_checks_and_exits_0() {
+fn healthy_seed_passes_every_check_and_prints_the_curl_line() {
     let o = privpath(&["check", "--snapshot", HEALTHY]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.contains("10 checks: 10 passed, 0 failed"), "{out}");
+    let n = privpath_checks::REGISTRY.len();
+    assert!(
+        out.contains(&format!("{n} checks: {n} passed, 0 failed")),
+        "{out}"
+    );
+    // The working request for the seed's POST, through the endpoint's alias, with the
+    // key as a variable (its value is never collected).
+    assert!(
+        out.contains("curl -sS -X POST 'https://a1b2c3d4e5-vpce-0e9a0000000000001.execute-api.us-east-1.amazonaws.com/prod/items' -H \"x-api-key: $API_KEY\""),
+        "{out}"
+    );
     assert!(
         !out.contains('\u{1b}'),
         "no colour when stdout is not a terminal"
@@ -55,7 +65,10 @@ fn json_report_has_findings_and_summary() {
     assert_eq!(o.status.code(), Some(0));
     let doc = json(&o);
     let findings = doc["findings"].as_array().unwrap();
-    assert_eq!(findings.len(), 10);
+    assert_eq!(findings.len(), privpath_checks::REGISTRY.len());
+    assert!(doc["target"]["request"]["curl"]
+        .as_str()
+        .is_some_and(|c| c.contains("/prod/items")));
     for f in findings {
         for key in [
             "check",
@@ -71,8 +84,8 @@ fn json_report_has_findings_and_summary() {
         }
         assert_eq!(f["status"], "pass");
     }
-    assert_eq!(doc["summary"]["pass"], 10);
-    assert_eq!(doc["summary"]["total"], 10);
+    assert_eq!(doc["summary"]["pass"], privpath_checks::REGISTRY.len());
+    assert_eq!(doc["summary"]["total"], privpath_checks::REGISTRY.len());
     assert_eq!(doc["target"]["api_id"], "a1b2c3d4e5");
     assert_eq!(doc["target"]["instance_id"], "i-0c11e000000000001");
 }
@@ -224,7 +237,10 @@ fn only_and_skip_select_checks() {
         Some(0),
         "skipping the failing check leaves nothing failed"
     );
-    assert_eq!(json(&o)["summary"]["total"], 9);
+    assert_eq!(
+        json(&o)["summary"]["total"],
+        privpath_checks::REGISTRY.len() - 1
+    );
     let o = privpath(&[
         "check",
         "--snapshot",
@@ -249,6 +265,10 @@ fn checks_command_documents_every_check() {
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
     for id in [
+        "nacl-path",
+        "dns-resolution",
+        "api-policy-allows-endpoint",
+        "lambda-vpc-to-rds",
         "peering-active",
         "route-client-to-endpoint",
         "route-endpoint-to-client",
@@ -267,7 +287,10 @@ fn checks_command_documents_every_check() {
     );
     let o = privpath(&["checks", "--format", "json"]);
     let doc = json(&o);
-    assert_eq!(doc["checks"].as_array().unwrap().len(), 10);
+    assert_eq!(
+        doc["checks"].as_array().unwrap().len(),
+        privpath_checks::REGISTRY.len()
+    );
 }
 
 #[test]

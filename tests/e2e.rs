@@ -180,14 +180,52 @@ fn live_checks_against_the_emulator() {
             "role-without-managed-policy",
             &[("ssm-instance-role", "fail")],
         ),
-        ("api-without-policy", &[("api-resource-policy", "fail")]),
+        (
+            "api-without-policy",
+            &[
+                ("api-resource-policy", "fail"),
+                ("api-policy-allows-endpoint", "skip"),
+            ],
+        ),
         ("ssm-denied", &[("ssm-agent-version", "unknown")]),
+        ("endpoint-acl-denies-443", &[("nacl-path", "fail")]),
+        ("client-vpc-dns-off", &[("dns-resolution", "fail")]),
+        (
+            "policy-names-client-vpc",
+            &[("api-policy-allows-endpoint", "fail")],
+        ),
+        (
+            "api-regional",
+            &[
+                ("api-private-endpoint", "fail"),
+                ("api-resource-policy", "skip"),
+                ("api-policy-allows-endpoint", "skip"),
+            ],
+        ),
+        ("method-added-after-deployment", &[("api-deployed", "fail")]),
+        ("key-not-in-usage-plan", &[("api-key-usage-plan", "fail")]),
+        (
+            "lambda-permission-removed",
+            &[("lambda-invoke-permission", "fail")],
+        ),
+        (
+            "lambda-role-without-vpc-access",
+            &[("lambda-vpc-role", "fail")],
+        ),
+        ("db-sg-wrong-port", &[("lambda-vpc-to-rds", "fail")]),
+        // Passes through a customer managed policy: exercises iam:GetPolicy and
+        // iam:GetPolicyVersion (waves 4 and 5).
+        ("role-with-equivalent-customer-policy", &[]),
     ];
     for (breakage, expected) in scenarios {
         let ids = moto.scenario(breakage);
         let (out, report) = live_check(&moto, &ids, &[]);
         let got = statuses(&report);
-        assert_eq!(got.len(), 10, "{breakage}: {got:?}");
+        assert_eq!(
+            got.len(),
+            privpath_checks::REGISTRY.len(),
+            "{breakage}: {got:?}"
+        );
         for (check, status) in &got {
             let want = expected
                 .iter()
@@ -274,19 +312,30 @@ fn snapshot_round_trip_gives_the_same_findings_and_no_secrets() {
         !text.contains("testing"),
         "no credential material in a snapshot"
     );
+    // The function's environment and the DB's master password hold this marker; the
+    // API key's value is what the emulator generated.
+    assert!(
+        !text.contains("not-for-snapshots"),
+        "no Lambda environment or DB password"
+    );
+    let key_value = ids["key_value"].as_str().unwrap();
+    assert!(!text.contains(key_value), "no API key value");
+    assert!(text.contains("\"Functions\"") && text.contains("\"DBInstances\""));
     assert!(text.contains("\"format\": 1"));
 }
 
 #[test]
 fn verbose_reports_calls_waves_and_stays_within_the_iam_policy() {
     let moto = Moto::start();
-    let ids = moto.scenario("healthy");
+    // The instance role has an inline policy and a customer managed one, so every
+    // action privpath may call is called: five waves, the most a run takes.
+    let ids = moto.scenario("role-with-equivalent-customer-policy");
     let (out, _) = live_check(&moto, &ids, &["--verbose"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     let summary = stderr.lines().last().unwrap();
     assert!(
-        summary.contains("in 4 wave(s)"),
-        "at most four round trips: {summary}"
+        summary.contains("in 5 wave(s)"),
+        "at most five round trips: {summary}"
     );
     let policy = Command::new(env!("CARGO_BIN_EXE_privpath"))
         .arg("iam-policy")
@@ -315,7 +364,7 @@ fn verbose_reports_calls_waves_and_stays_within_the_iam_policy() {
         assert!(line.ends_with(" ok"), "{line}");
         seen += 1;
     }
-    assert!(seen >= 15, "every call is reported: {stderr}");
+    assert!(seen >= 30, "every call is reported: {stderr}");
     // Every action the policy grants is one some snapshot array or call needs.
     for g in &granted {
         assert!(
@@ -514,7 +563,11 @@ fn profiles_and_assumed_roles_work_like_the_aws_cli() {
         String::from_utf8_lossy(&out.stderr)
     );
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report["summary"]["pass"], 10, "{report}");
+    assert_eq!(
+        report["summary"]["pass"],
+        privpath_checks::REGISTRY.len(),
+        "{report}"
+    );
     let out = run(&[]);
     assert_eq!(
         out.status.code(),

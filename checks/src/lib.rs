@@ -4,12 +4,17 @@
 //!
 //! Data flows one way: snapshot → [`ResolvedPath::resolve`] → [`evaluate`] → findings.
 
+pub mod api_target;
+pub mod backend;
 pub mod check;
 pub mod checks;
 pub mod finding;
+pub mod known_policies;
+pub mod nacl;
 pub mod net;
 pub mod path;
 pub mod policy;
+pub mod policy_eval;
 pub mod routes;
 pub mod sg;
 pub mod snapshot;

@@ -2,6 +2,8 @@
 //! request path. Lookups go through [`Index`], built once in linear time, so evaluation
 //! stays linear in the snapshot's size.
 
+use crate::api_target::MethodTarget;
+use crate::backend::Backend;
 use crate::net::{parse_ipv4, Cidr};
 use crate::policy;
 use crate::snapshot::*;
@@ -15,6 +17,14 @@ use thiserror::Error;
 pub struct Target {
     pub api_id: Option<String>,
     pub instance_id: Option<String>,
+    /// The stage the client calls; `None`: the API's only stage.
+    pub stage: Option<String>,
+    /// The HTTP method; `None`: POST.
+    pub http_method: Option<String>,
+    /// The resource path (`/orders`); `None`: the only resource with the method.
+    pub resource_path: Option<String>,
+    /// The database the function writes to; `None`: every DB instance in its VPC.
+    pub db_instance_id: Option<String>,
 }
 
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -335,6 +345,10 @@ pub struct ResolvedPath<'a> {
     pub endpoint_refs: Vec<EndpointRef<'a>>,
     /// The endpoint on the path: the best usable execute-api endpoint tied to the API.
     pub endpoint: Option<EndpointHop<'a>>,
+    /// The stage, resource and HTTP method the client calls.
+    pub method: MethodTarget<'a>,
+    /// The Lambda function behind the method and its databases.
+    pub backend: Backend<'a>,
 }
 
 impl<'a> ResolvedPath<'a> {
@@ -358,6 +372,18 @@ impl<'a> ResolvedPath<'a> {
         let endpoint_refs = endpoint_refs(&index, api, &policy, &service);
         let endpoint = pick_endpoint(&index, &client, &endpoint_refs, &service)
             .map(|e| resolve_endpoint(&index, e));
+        let method = MethodTarget::resolve(
+            snapshot,
+            api,
+            target.stage.as_deref(),
+            target.http_method.as_deref(),
+            target.resource_path.as_deref(),
+        );
+        let backend = Backend::resolve(
+            snapshot,
+            method.method().and_then(|m| m.method_integration.as_ref()),
+            target.db_instance_id.as_deref(),
+        );
         Ok(ResolvedPath {
             snapshot,
             index,
@@ -367,6 +393,8 @@ impl<'a> ResolvedPath<'a> {
             policy,
             endpoint_refs,
             endpoint,
+            method,
+            backend,
         })
     }
 
@@ -382,6 +410,59 @@ impl<'a> ResolvedPath<'a> {
     /// Whether client and endpoint share a VPC (no peering on the path).
     pub fn same_vpc(&self) -> bool {
         matches!((self.client.vpc_id, &self.endpoint), (Some(a), Some(e)) if a == e.vpc_id())
+    }
+
+    /// The endpoint's link to the API, when it has one.
+    pub fn endpoint_links(&self) -> &[EndpointLink] {
+        match &self.endpoint {
+            Some(e) => self
+                .endpoint_refs
+                .iter()
+                .find(|r| r.id == e.id())
+                .map_or(&[], |r| r.links.as_slice()),
+            None => &[],
+        }
+    }
+
+    /// The VPC's DNS attributes, when collected.
+    pub fn vpc_attribute(&self, vpc_id: &str) -> Option<&'a VpcAttribute> {
+        self.snapshot
+            .vpc_attributes
+            .iter()
+            .flatten()
+            .find(|a| a.vpc_id == vpc_id)
+    }
+
+    /// A role's managed and inline policies as (name, decoded document); policies
+    /// whose document is not in the snapshot are listed separately by ARN.
+    pub fn role_policies(&self, role: &RoleDetail) -> (Vec<(String, Value)>, Vec<String>) {
+        let mut docs = Vec::new();
+        let mut missing = Vec::new();
+        for p in &role.attached_managed_policies {
+            if let Some(doc) = crate::known_policies::document(&p.policy_arn) {
+                docs.push((p.policy_name.clone(), doc));
+                continue;
+            }
+            let found = self
+                .snapshot
+                .policies
+                .iter()
+                .flatten()
+                .find(|m| m.arn == p.policy_arn)
+                .and_then(|m| m.default_document())
+                .and_then(|d| policy::decode_document(d).ok());
+            match found {
+                Some(doc) => docs.push((p.policy_name.clone(), doc)),
+                None => missing.push(p.policy_arn.clone()),
+            }
+        }
+        for p in &role.role_policy_list {
+            match policy::decode_document(&p.policy_document) {
+                Ok(doc) => docs.push((format!("inline policy {}", p.policy_name), doc)),
+                Err(_) => missing.push(format!("inline policy {}", p.policy_name)),
+            }
+        }
+        (docs, missing)
     }
 
     /// The partition of the account's ARNs (`aws`, `aws-cn`, `aws-us-gov`).
@@ -445,12 +526,15 @@ fn pick_api<'a>(s: &'a Snapshot, id: Option<&str>) -> Result<&'a RestApi, Resolv
             }),
         None => {
             let private: Vec<&RestApi> = apis.iter().filter(|a| a.is_private()).collect();
-            match private.as_slice() {
-                [only] => Ok(only),
-                [] => Err(ResolveError::NoPrivateApi {
+            match (private.as_slice(), apis) {
+                ([only], _) => Ok(only),
+                // The account's only API is not private: check it, so that
+                // api-private-endpoint can say so rather than the run failing.
+                ([], [only]) => Ok(only),
+                ([], _) => Err(ResolveError::NoPrivateApi {
                     found: list_ids(apis.iter().map(|a| a.id.as_str())),
                 }),
-                many => Err(ResolveError::AmbiguousApi {
+                (many, _) => Err(ResolveError::AmbiguousApi {
                     count: many.len(),
                     found: list_ids(many.iter().map(|a| a.id.as_str())),
                 }),

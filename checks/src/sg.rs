@@ -49,6 +49,44 @@ pub fn ingress_from(
     None
 }
 
+/// Which rules admit TCP to `port` from every address of `source` (rules may split
+/// it), or from one of `source_groups`.
+pub fn ingress_from_range(
+    groups: &[&SecurityGroup],
+    port: u16,
+    source: Cidr,
+    source_groups: &[&str],
+) -> Option<String> {
+    let mut ranges = Vec::new();
+    for g in groups {
+        for rule in g.ip_permissions.iter().filter(|r| admits_tcp(r, port)) {
+            for pair in &rule.user_id_group_pairs {
+                if source_groups.contains(&pair.group_id.as_str()) {
+                    return Some(format!(
+                        "{} allows tcp/{port} from group {}",
+                        g.group_id, pair.group_id
+                    ));
+                }
+            }
+            ranges.extend(
+                rule.ip_ranges
+                    .iter()
+                    .filter_map(|r| Cidr::parse(&r.cidr_ip)),
+            );
+        }
+    }
+    if union_covers(&ranges, source) {
+        let covering: Vec<String> = ranges
+            .iter()
+            .filter(|r| r.overlaps(source))
+            .map(|r| r.to_string())
+            .collect();
+        Some(format!("allows tcp/{port} from {}", covering.join(", ")))
+    } else {
+        None
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Direction {
     Ingress,

@@ -2,7 +2,7 @@
 //! peering connections and VPC endpoints, mapped into the snapshot model. Every call is
 //! filtered to the ids or VPCs on the path and followed to its last page.
 
-use super::calls::{all_pages, CallError};
+use super::calls::{all_pages, logged, CallError};
 use super::Ctx;
 use aws_sdk_ec2::types as t;
 use aws_sdk_ec2::types::Filter;
@@ -75,6 +75,39 @@ fn map_instance(i: &t::Instance) -> m::Instance {
             })
             .collect(),
     }
+}
+
+/// `enableDnsSupport` and `enableDnsHostnames` of one VPC: DescribeVpcAttribute answers
+/// one attribute per call, so two calls, sent together.
+pub async fn vpc_dns_attributes(ctx: &Ctx, vpc_id: &str) -> Result<m::VpcAttribute, CallError> {
+    let ask = |attribute: t::VpcAttributeName| {
+        let ctx = ctx.clone();
+        let vpc_id = vpc_id.to_string();
+        async move {
+            logged!(
+                ctx,
+                "ec2:DescribeVpcAttribute",
+                ctx.ec2
+                    .describe_vpc_attribute()
+                    .vpc_id(vpc_id)
+                    .attribute(attribute)
+                    .send()
+            )
+        }
+    };
+    let (support, hostnames) = tokio::join!(
+        ask(t::VpcAttributeName::EnableDnsSupport),
+        ask(t::VpcAttributeName::EnableDnsHostnames)
+    );
+    let value = |v: Option<&t::AttributeBooleanValue>| {
+        v.and_then(|b| b.value())
+            .map(|value| m::AttributeBoolean { value })
+    };
+    Ok(m::VpcAttribute {
+        vpc_id: vpc_id.to_string(),
+        enable_dns_support: value(support?.enable_dns_support()),
+        enable_dns_hostnames: value(hostnames?.enable_dns_hostnames()),
+    })
 }
 
 pub async fn vpcs(ctx: &Ctx, vpc_ids: &[String]) -> Result<Vec<m::Vpc>, CallError> {

@@ -1,6 +1,6 @@
-//! IAM reads: the instance profile, its role's attached managed policies and inline
-//! policies. Inline documents stay URL-encoded as IAM returns them; the checks crate
-//! decodes them.
+//! IAM reads: the instance profile, the roles' attached managed policies and inline
+//! policies, and the documents of attached policies privpath does not know by ARN.
+//! Documents stay URL-encoded as IAM returns them; the checks crate decodes them.
 
 use super::calls::{all_pages, logged, CallError};
 use super::Ctx;
@@ -81,6 +81,55 @@ pub async fn inline_policy(
     Ok(m::InlinePolicy {
         policy_name: out.policy_name().to_string(),
         policy_document: serde_json::Value::from(out.policy_document().to_string()),
+    })
+}
+
+/// A managed policy's default version document, in two calls (GetPolicy names the
+/// default version, GetPolicyVersion returns it URL-encoded).
+pub async fn managed_policy_default_version(ctx: &Ctx, arn: &str) -> Result<String, CallError> {
+    let out = logged!(
+        ctx,
+        "iam:GetPolicy",
+        ctx.iam.get_policy().policy_arn(arn).send()
+    )?;
+    out.policy()
+        .and_then(|p| p.default_version_id())
+        .map(str::to_string)
+        .ok_or_else(|| CallError::Malformed(format!("GetPolicy {arn} named no default version")))
+}
+
+pub async fn managed_policy(
+    ctx: &Ctx,
+    arn: &str,
+    name: &str,
+    version: &str,
+) -> Result<m::ManagedPolicy, CallError> {
+    let out = logged!(
+        ctx,
+        "iam:GetPolicyVersion",
+        ctx.iam
+            .get_policy_version()
+            .policy_arn(arn)
+            .version_id(version)
+            .send()
+    )?;
+    let document = out
+        .policy_version()
+        .and_then(|v| v.document())
+        .ok_or_else(|| {
+            CallError::Malformed(format!(
+                "GetPolicyVersion {arn} {version} returned no document"
+            ))
+        })?;
+    Ok(m::ManagedPolicy {
+        policy_name: name.to_string(),
+        arn: arn.to_string(),
+        default_version_id: Some(version.to_string()),
+        policy_version_list: vec![m::PolicyVersion {
+            document: serde_json::Value::from(document.to_string()),
+            version_id: Some(version.to_string()),
+            is_default_version: true,
+        }],
     })
 }
 

@@ -23,7 +23,16 @@ struct Target<'a> {
     api_id: &'a str,
     instance_id: &'a str,
     endpoint_id: Option<&'a str>,
+    method: Option<&'a str>,
+    request: Option<Request<'a>>,
     source: &'a str,
+}
+
+#[derive(Serialize)]
+struct Request<'a> {
+    url: &'a str,
+    headers: &'a [String],
+    curl: &'a str,
 }
 
 #[derive(Serialize)]
@@ -47,6 +56,12 @@ pub fn render(report: &Report<'_>) -> String {
             api_id: &c.api_id,
             instance_id: &c.instance_id,
             endpoint_id: c.endpoint_id.as_deref(),
+            method: c.method.as_deref(),
+            request: c.request.as_ref().map(|r| Request {
+                url: &r.url,
+                headers: &r.headers,
+                curl: &r.curl,
+            }),
             source: &c.source,
         },
         findings: report

@@ -3,6 +3,7 @@
 pub mod json;
 pub mod table;
 
+use privpath_checks::checks::dns_resolution::{working_request, WorkingRequest};
 use privpath_checks::{Finding, ResolvedPath};
 
 /// What a report is about: the resolved target and where the data came from.
@@ -12,6 +13,10 @@ pub struct Context {
     pub api_id: String,
     pub instance_id: String,
     pub endpoint_id: Option<String>,
+    /// `POST /items on stage prod`, when the method was found.
+    pub method: Option<String>,
+    /// The request that reaches the API from the client (URL and curl command).
+    pub request: Option<WorkingRequest>,
     pub source: String,
 }
 
@@ -23,6 +28,11 @@ impl Context {
             api_id: path.api.id.clone(),
             instance_id: path.client.id().to_string(),
             endpoint_id: path.endpoint.as_ref().map(|e| e.id().to_string()),
+            method: match (path.method.path(), path.method.stage_name()) {
+                (Some(p), Some(s)) => Some(format!("{} {p} on stage {s}", path.method.http_method)),
+                _ => None,
+            },
+            request: working_request(path),
             source,
         }
     }

@@ -32,9 +32,13 @@ fn status_cell(status: Status, colour: bool) -> Cell {
 pub fn render(report: &Report<'_>, style: &Style) -> String {
     let c = &report.context;
     let mut out = format!(
-        "privpath: {} → API {} via {} ({}{}; {})\n",
+        "privpath: {} → API {}{} via {} ({}{}; {})\n",
         c.instance_id,
         c.api_id,
+        c.method
+            .as_deref()
+            .map(|m| format!(" {m}"))
+            .unwrap_or_default(),
         c.endpoint_id
             .as_deref()
             .unwrap_or("no execute-api endpoint"),
@@ -95,6 +99,12 @@ pub fn render(report: &Report<'_>, style: &Style) -> String {
                 out.push_str(&format!("    {line}\n"));
             }
         }
+    }
+    if let Some(r) = &c.request {
+        out.push_str(&format!(
+            "\nCall it from {} through {}:\n    {}\n",
+            c.instance_id, r.how, r.curl
+        ));
     }
     let unknown: Vec<_> = report
         .findings

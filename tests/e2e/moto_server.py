@@ -8,6 +8,10 @@ additions moto 5.x lacks:
   "registered"}`.
 * DescribeVpcEndpoints filters `vpc-endpoint-id` and `service-name`, which AWS
   documents and moto 5.2 does not implement.
+* A Lambda function's `VpcConfig.VpcId` is the VPC of its subnets (moto 5.2 answers a
+  made-up `vpc-123abc`).
+* `GetDeployment --embed apisummary`: each deployment records, when it is created, the
+  methods the API has then (`apiSummary`), as API Gateway does; moto 5.2 has no summary.
 * Denied operations: `POST /__privpath/deny {"actions": ["ssm:DescribeInstanceInformation"]}`
   makes those operations answer the AccessDenied error AWS sends for that protocol.
 * Throttled and truncated answers: `POST /__privpath/throttle {"actions": [...]}` makes
@@ -53,7 +57,58 @@ def teach_moto_endpoint_filters():
     VPCEndPoint.get_filter_value = get_filter_value
 
 
+def teach_moto_lambda_vpc_ids():
+    from moto.awslambda.models import LambdaFunction
+    from moto.ec2.models import ec2_backends
+
+    def vpc_config(self):
+        if not self._vpc_config:
+            return None
+        config = dict(self._vpc_config)
+        config["VpcId"] = ""
+        for subnet_id in config.get("SubnetIds", []):
+            backend = ec2_backends[self.account_id][self.region]
+            try:
+                config["VpcId"] = backend.get_subnet(subnet_id).vpc_id
+                break
+            except Exception:  # an unknown subnet: AWS would have refused it
+                continue
+        return config
+
+    LambdaFunction.vpc_config = property(vpc_config)
+
+
+def teach_moto_api_summaries():
+    from moto.apigateway.models import Deployment, RestAPI
+
+    original_create = RestAPI.create_deployment
+    original_json = Deployment.to_json
+
+    def create_deployment(self, name, description, stage_variables=None):
+        deployment = original_create(self, name, description, stage_variables)
+        summary = {}
+        for resource in self.resources.values():
+            for verb, method in resource.resource_methods.items():
+                summary.setdefault(resource.get_path(), {})[verb] = {
+                    "authorizationType": method.authorization_type or "NONE",
+                    "apiKeyRequired": bool(method.api_key_required),
+                }
+        deployment.api_summary = summary
+        return deployment
+
+    def to_json(self):
+        out = original_json(self)
+        if getattr(self, "api_summary", None) is not None:
+            out["apiSummary"] = self.api_summary
+        return out
+
+    RestAPI.create_deployment = create_deployment
+    Deployment.to_json = to_json
+
+
 teach_moto_endpoint_filters()
+teach_moto_lambda_vpc_ids()
+teach_moto_api_summaries()
 STATE = {"deny": set(), "throttle": set(), "truncate": set(), "agents": {}}
 LOCK = threading.Lock()
 

@@ -8,8 +8,10 @@ Names and tags are deliberately unlike the fixtures': privpath must find the pat
 the two ids alone.
 """
 import argparse
+import io
 import json
 import urllib.request
+import zipfile
 
 import boto3
 
@@ -18,7 +20,20 @@ REGION = "us-east-1"
 
 def clients(endpoint):
     kw = dict(endpoint_url=endpoint, region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing")
-    return {name: boto3.client(name, **kw) for name in ("ec2", "iam", "apigateway")}
+    return {name: boto3.client(name, **kw) for name in ("ec2", "iam", "apigateway", "lambda", "rds")}
+
+
+def lambda_zip():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("handler.py", "def handler(event, context):\n    return {'statusCode': 201}\n")
+    return buf.getvalue()
+
+
+def put_post_method(apigw, api, resource, function_arn):
+    apigw.put_method(restApiId=api, resourceId=resource, httpMethod="POST", authorizationType="NONE", apiKeyRequired=True)
+    apigw.put_integration(restApiId=api, resourceId=resource, httpMethod="POST", type="AWS_PROXY", integrationHttpMethod="POST",
+                          uri=f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/{function_arn}/invocations")
 
 
 def control(endpoint, path, body):
@@ -73,12 +88,47 @@ def seed(c):
     instance = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, SubnetId=client_subnet, SecurityGroupIds=[sg_client],
                                  IamInstanceProfile={"Arn": profile["Arn"]})["Instances"][0]["InstanceId"]
 
+    # The backend in VPC B: a function in two subnets writing to PostgreSQL in two others.
+    fn_subnets = [ec2.create_subnet(VpcId=vpc_b, CidrBlock=f"10.30.{i}.0/24", AvailabilityZone=f"us-east-1{az}")["Subnet"]["SubnetId"]
+                  for i, az in ((10, "a"), (11, "b"))]
+    db_subnets = [ec2.create_subnet(VpcId=vpc_b, CidrBlock=f"10.30.{i}.0/24", AvailabilityZone=f"us-east-1{az}")["Subnet"]["SubnetId"]
+                  for i, az in ((20, "a"), (21, "b"))]
+    sg_fn = ec2.create_security_group(GroupName="writer-fn", Description="order writer", VpcId=vpc_b)["GroupId"]
+    sg_db = ec2.create_security_group(GroupName="orders-pg", Description="orders database", VpcId=vpc_b)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=sg_db, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "UserIdGroupPairs": [{"GroupId": sg_fn}]}])
+    lambda_trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    fn_role = iam.create_role(RoleName="order-writer", AssumeRolePolicyDocument=json.dumps(lambda_trust))["Role"]["Arn"]
+    iam.attach_role_policy(RoleName="order-writer", PolicyArn="arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole")
+    fn = c["lambda"].create_function(FunctionName="order-writer", Runtime="python3.12", Role=fn_role, Handler="handler.handler",
+                                     Code={"ZipFile": lambda_zip()}, Environment={"Variables": {"DB_PASSWORD": "not-for-snapshots"}},
+                                     VpcConfig={"SubnetIds": fn_subnets, "SecurityGroupIds": [sg_fn]})
+    rds = c["rds"]
+    rds.create_db_subnet_group(DBSubnetGroupName="orders-pg-subnets", DBSubnetGroupDescription="orders", SubnetIds=db_subnets)
+    rds.create_db_instance(DBInstanceIdentifier="orders-pg", DBInstanceClass="db.t3.micro", Engine="postgres",
+                           MasterUsername="orders", MasterUserPassword="not-for-snapshots-either",
+                           DBSubnetGroupName="orders-pg-subnets", VpcSecurityGroupIds=[sg_db], AllocatedStorage=20)
+
     policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke",
               "Resource": "execute-api:/*", "Condition": {"StringEquals": {"aws:SourceVpce": vpce_api}}}]}
     api = apigw.create_rest_api(name="orders", endpointConfiguration={"types": ["PRIVATE"], "vpcEndpointIds": [vpce_api]},
                                 policy=json.dumps(policy))["id"]
+    root = next(r["id"] for r in apigw.get_resources(restApiId=api)["items"] if r["path"] == "/")
+    resource = apigw.create_resource(restApiId=api, parentId=root, pathPart="orders")["id"]
+    put_post_method(apigw, api, resource, fn["FunctionArn"])
+    apigw.create_deployment(restApiId=api, stageName="live")
+    c["lambda"].add_permission(FunctionName="order-writer", StatementId="orders-api", Action="lambda:InvokeFunction",
+                               Principal="apigateway.amazonaws.com",
+                               SourceArn=f"arn:aws:execute-api:{REGION}:123456789012:{api}/*/POST/orders")
+    plan = apigw.create_usage_plan(name="order-clients", apiStages=[{"apiId": api, "stage": "live"}])["id"]
+    created_key = apigw.create_api_key(name="ops-box-key", enabled=True)
+    key = created_key["id"]
+    apigw.create_usage_plan_key(usagePlanId=plan, keyId=key, keyType="API_KEY")
     return {"api_id": api, "instance_id": instance, "vpc_a": vpc_a, "vpc_b": vpc_b, "pcx": pcx, "rtb_a": rtb_a, "rtb_b": rtb_b,
-            "sg_api": sg_api, "sg_ssm": sg_ssm, "vpce_api": vpce_api, "ssm_endpoints": ssm_endpoints, "client_subnet": client_subnet}
+            "sg_api": sg_api, "sg_ssm": sg_ssm, "vpce_api": vpce_api, "ssm_endpoints": ssm_endpoints, "client_subnet": client_subnet,
+            "resource": resource, "function_arn": fn["FunctionArn"], "sg_fn": sg_fn, "sg_db": sg_db, "usage_plan": plan, "key": key,
+            # Only so the tests can assert that no snapshot or report ever holds it.
+            "key_value": created_key["value"]}
 
 
 def break_it(name, ids, c, endpoint):
@@ -105,6 +155,49 @@ def break_it(name, ids, c, endpoint):
     elif name == "api-without-policy":
         # Real AWS refuses to deploy this; moto accepts it, which is the state to detect.
         apigw.update_rest_api(restApiId=ids["api_id"], patchOperations=[{"op": "replace", "path": "/policy", "value": ""}])
+    elif name == "endpoint-acl-denies-443":
+        acl = ec2.describe_network_acls(Filters=[{"Name": "vpc-id", "Values": [ids["vpc_b"]]},
+                                                 {"Name": "default", "Values": ["true"]}])["NetworkAcls"][0]["NetworkAclId"]
+        ec2.create_network_acl_entry(NetworkAclId=acl, RuleNumber=50, Protocol="6", RuleAction="deny", Egress=False,
+                                     CidrBlock="10.20.0.0/16", PortRange={"From": 443, "To": 443})
+    elif name == "client-vpc-dns-off":
+        ec2.modify_vpc_attribute(VpcId=ids["vpc_a"], EnableDnsSupport={"Value": False})
+    elif name == "policy-names-client-vpc":
+        policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke",
+                  "Resource": "execute-api:/*", "Condition": {"StringEquals": {"aws:SourceVpc": ids["vpc_a"]}}}]}
+        apigw.update_rest_api(restApiId=ids["api_id"], patchOperations=[{"op": "replace", "path": "/policy", "value": json.dumps(policy)}])
+    elif name == "api-regional":
+        apigw.update_rest_api(restApiId=ids["api_id"], patchOperations=[
+            {"op": "replace", "path": "/endpointConfiguration/types/PRIVATE", "value": "REGIONAL"}])
+    elif name == "method-added-after-deployment":
+        # Redeployed while the method was gone (a health check kept the API deployable),
+        # then put back: the stage lacks it.
+        root = next(r["id"] for r in apigw.get_resources(restApiId=ids["api_id"])["items"] if r["path"] == "/")
+        health = apigw.create_resource(restApiId=ids["api_id"], parentId=root, pathPart="health")["id"]
+        apigw.put_method(restApiId=ids["api_id"], resourceId=health, httpMethod="GET", authorizationType="NONE")
+        apigw.put_integration(restApiId=ids["api_id"], resourceId=health, httpMethod="GET", type="MOCK")
+        apigw.delete_method(restApiId=ids["api_id"], resourceId=ids["resource"], httpMethod="POST")
+        apigw.create_deployment(restApiId=ids["api_id"], stageName="live")
+        put_post_method(apigw, ids["api_id"], ids["resource"], ids["function_arn"])
+    elif name == "key-not-in-usage-plan":
+        apigw.delete_usage_plan_key(usagePlanId=ids["usage_plan"], keyId=ids["key"])
+    elif name == "lambda-permission-removed":
+        c["lambda"].remove_permission(FunctionName="order-writer", StatementId="orders-api")
+    elif name == "lambda-role-without-vpc-access":
+        iam.detach_role_policy(RoleName="order-writer", PolicyArn="arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole")
+        iam.attach_role_policy(RoleName="order-writer", PolicyArn="arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole")
+    elif name == "db-sg-wrong-port":
+        ec2.revoke_security_group_ingress(GroupId=ids["sg_db"], IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "UserIdGroupPairs": [{"GroupId": ids["sg_fn"]}]}])
+        ec2.authorize_security_group_ingress(GroupId=ids["sg_db"], IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 3306, "ToPort": 3306, "UserIdGroupPairs": [{"GroupId": ids["sg_fn"]}]}])
+    elif name == "role-with-equivalent-customer-policy":
+        # No AmazonSSMManagedInstanceCore; a customer managed policy grants the same.
+        iam.detach_role_policy(RoleName="ops-box", PolicyArn="arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore")
+        doc = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["ssm:UpdateInstanceInformation", "ssmmessages:*"], "Resource": "*"}]}
+        arn = iam.create_policy(PolicyName="session-manager-minimum", PolicyDocument=json.dumps(doc))["Policy"]["Arn"]
+        iam.attach_role_policy(RoleName="ops-box", PolicyArn=arn)
     elif name == "ssm-denied":
         control(endpoint, "/__privpath/deny", {"actions": ["ssm:DescribeInstanceInformation"]})
     elif name == "peerings-throttled":

@@ -3,8 +3,17 @@
 
 use crate::check::Check;
 
+pub mod api_deployed;
+pub mod api_key_usage_plan;
+pub mod api_policy_allows_endpoint;
+pub mod api_private_endpoint;
 pub mod api_resource_policy;
+pub mod dns_resolution;
 pub mod execute_api_endpoint;
+pub mod lambda_invoke_permission;
+pub mod lambda_vpc_role;
+pub mod lambda_vpc_to_rds;
+pub mod nacl_path;
 pub mod peering_active;
 pub mod route_client_to_endpoint;
 pub mod route_endpoint_to_client;
@@ -27,6 +36,10 @@ pub static REGISTRY: &[Check] = &[
     Check {
         meta: &ssm_endpoints::META,
         run: ssm_endpoints::run,
+    },
+    Check {
+        meta: &dns_resolution::META,
+        run: dns_resolution::run,
     },
     Check {
         meta: &sg_client_egress::META,
@@ -53,8 +66,40 @@ pub static REGISTRY: &[Check] = &[
         run: route_endpoint_to_client::run,
     },
     Check {
+        meta: &nacl_path::META,
+        run: nacl_path::run,
+    },
+    Check {
+        meta: &api_private_endpoint::META,
+        run: api_private_endpoint::run,
+    },
+    Check {
         meta: &api_resource_policy::META,
         run: api_resource_policy::run,
+    },
+    Check {
+        meta: &api_policy_allows_endpoint::META,
+        run: api_policy_allows_endpoint::run,
+    },
+    Check {
+        meta: &api_deployed::META,
+        run: api_deployed::run,
+    },
+    Check {
+        meta: &api_key_usage_plan::META,
+        run: api_key_usage_plan::run,
+    },
+    Check {
+        meta: &lambda_invoke_permission::META,
+        run: lambda_invoke_permission::run,
+    },
+    Check {
+        meta: &lambda_vpc_role::META,
+        run: lambda_vpc_role::run,
+    },
+    Check {
+        meta: &lambda_vpc_to_rds::META,
+        run: lambda_vpc_to_rds::run,
     },
 ];
 

@@ -2,7 +2,9 @@
 
 use crate::check::{CheckMeta, Hop, Severity};
 use crate::finding::Finding;
+use crate::known_policies::SESSION_MANAGER_ACTIONS;
 use crate::path::ResolvedPath;
+use crate::policy_eval::{grants, Grant};
 use crate::snapshot::Source;
 
 pub const CORE_POLICY: &str = "AmazonSSMManagedInstanceCore";
@@ -11,10 +13,10 @@ pub const DEPRECATED_POLICY: &str = "AmazonEC2RoleforSSM";
 
 pub static META: CheckMeta = CheckMeta {
     id: "ssm-instance-role",
-    title: "The instance role includes AmazonSSMManagedInstanceCore",
+    title: "The instance role grants what Session Manager needs",
     hop: Hop::OperatorAccess,
     severity: Severity::Medium,
-    what: "Follows the instance's IAM instance profile to its role and checks that the AWS managed policy AmazonSSMManagedInstanceCore is attached. The deprecated AmazonEC2RoleforSSM gives a warning.",
+    what: "Follows the instance's IAM instance profile to its role and checks that the AWS managed policy AmazonSSMManagedInstanceCore is attached, or that the role's other policies (managed, customer managed, inline) grant the same Session Manager actions (ssm:UpdateInstanceInformation and the four ssmmessages channel actions) with no explicit deny. The deprecated AmazonEC2RoleforSSM gives a warning.",
     why: "SSM Agent authenticates with the instance role. Without the permissions in AmazonSSMManagedInstanceCore the agent cannot register, the instance never shows up in Systems Manager, and Session Manager cannot connect.",
     fix: "`aws iam attach-role-policy --role-name ROLE --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore`; an instance without a profile needs `aws ec2 associate-iam-instance-profile`.",
     links: &[
@@ -85,6 +87,19 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     };
     let attached = &role.attached_managed_policies;
     let resources = [instance, profile_name.as_str(), role_name];
+    let attach = format!("aws iam attach-role-policy --role-name {role_name} --policy-arn {core}");
+    let (docs, unread) = p.role_policies(role);
+    let grants: Vec<(&str, Grant)> = SESSION_MANAGER_ACTIONS
+        .iter()
+        .map(|a| (*a, grants(&docs, a)))
+        .collect();
+    if let Some((action, Grant::Denied(by))) =
+        grants.iter().find(|(_, g)| matches!(g, Grant::Denied(_)))
+    {
+        return vec![Finding::fail(id, format!("{by} on role {role_name} explicitly denies {action}, which SSM Agent needs for Session Manager"))
+            .resources(resources)
+            .fix(format!("Remove the Deny of {action} from {by} (aws iam get-role-policy / get-policy-version --role-name {role_name} to find it)"))];
+    }
     if attached
         .iter()
         .any(|a| is_aws_managed(&a.policy_arn, CORE_POLICY))
@@ -95,7 +110,6 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         )
         .resources(resources)];
     }
-    let attach = format!("aws iam attach-role-policy --role-name {role_name} --policy-arn {core}");
     if let Some(old) = attached
         .iter()
         .find(|a| is_aws_managed(&a.policy_arn, DEPRECATED_POLICY))
@@ -104,6 +118,43 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
             .resources(resources)
             .fix(format!("{attach}\naws iam detach-role-policy --role-name {role_name} --policy-arn {}", old.policy_arn))];
     }
+    let missing: Vec<&str> = grants
+        .iter()
+        .filter(|(_, g)| !matches!(g, Grant::Granted(_)))
+        .map(|(a, _)| *a)
+        .collect();
+    if missing.is_empty() {
+        let mut by: Vec<&str> = grants
+            .iter()
+            .filter_map(|(_, g)| match g {
+                Grant::Granted(name) => Some(name.as_str()),
+                _ => None,
+            })
+            .collect();
+        by.sort_unstable();
+        by.dedup();
+        return vec![Finding::pass(
+            id,
+            format!(
+                "role {role_name} (profile {profile_name}) grants what Session Manager needs ({}) through {} instead of {CORE_POLICY}",
+                SESSION_MANAGER_ACTIONS.join(", "),
+                by.join(", ")
+            ),
+        )
+        .resources(resources)];
+    }
+    if let Some((action, Grant::Unknown(policy, why))) =
+        grants.iter().find(|(_, g)| matches!(g, Grant::Unknown(..)))
+    {
+        return vec![Finding::unknown(id, format!("role {role_name} grants {action} only through {policy} under a condition privpath cannot evaluate ({why})"))
+            .resources(resources)];
+    }
+    if !unread.is_empty() {
+        return vec![Finding::unknown(id, format!("role {role_name} lacks {} in the policies privpath could read; the documents of {} are not in the snapshot", missing.join(", "), unread.join(", ")))
+            .resources(resources)
+            .needs("iam:GetPolicy")
+            .needs(Source::Policies.iam_action())];
+    }
     let mut names: Vec<&str> = attached.iter().map(|a| a.policy_name.as_str()).collect();
     names.extend(role.role_policy_list.iter().map(|i| i.policy_name.as_str()));
     let has = if names.is_empty() {
@@ -111,7 +162,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     } else {
         format!("only {}", names.join(", "))
     };
-    vec![Finding::fail(id, format!("role {role_name} (profile {profile_name}) of {instance} has {has}; {CORE_POLICY} is not attached"))
+    vec![Finding::fail(id, format!("role {role_name} (profile {profile_name}) of {instance} has {has}: {CORE_POLICY} is not attached and nothing else grants {}", missing.join(", ")))
         .resources(resources)
         .fix(attach)]
 }

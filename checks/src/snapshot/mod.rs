@@ -84,6 +84,52 @@ pub struct Snapshot {
     pub role_detail_list: Option<Vec<RoleDetail>>,
     #[serde(rename = "RestApis", default, skip_serializing_if = "Option::is_none")]
     pub rest_apis: Option<Vec<RestApi>>,
+    #[serde(
+        rename = "VpcAttributes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpc_attributes: Option<Vec<VpcAttribute>>,
+    #[serde(rename = "Policies", default, skip_serializing_if = "Option::is_none")]
+    pub policies: Option<Vec<ManagedPolicy>>,
+    #[serde(rename = "Stages", default, skip_serializing_if = "Option::is_none")]
+    pub stages: Option<Vec<Stage>>,
+    #[serde(rename = "Resources", default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Vec<ApiResource>>,
+    #[serde(
+        rename = "Deployments",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deployments: Option<Vec<Deployment>>,
+    #[serde(
+        rename = "UsagePlans",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub usage_plans: Option<Vec<UsagePlan>>,
+    #[serde(
+        rename = "UsagePlanKeys",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub usage_plan_keys: Option<Vec<UsagePlanKey>>,
+    #[serde(rename = "ApiKeys", default, skip_serializing_if = "Option::is_none")]
+    pub api_keys: Option<Vec<ApiKey>>,
+    #[serde(rename = "Functions", default, skip_serializing_if = "Option::is_none")]
+    pub functions: Option<Vec<Function>>,
+    #[serde(
+        rename = "FunctionPolicies",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub function_policies: Option<Vec<FunctionPolicy>>,
+    #[serde(
+        rename = "DBInstances",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub db_instances: Option<Vec<DbInstance>>,
 
     /// Calls a live run could not make, so a check can say why its data is missing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -115,10 +161,21 @@ pub enum Source {
     InstanceProfiles,
     RoleDetailList,
     RestApis,
+    VpcAttributes,
+    Policies,
+    Stages,
+    Resources,
+    Deployments,
+    UsagePlans,
+    UsagePlanKeys,
+    ApiKeys,
+    Functions,
+    FunctionPolicies,
+    DBInstances,
 }
 
 impl Source {
-    pub const ALL: [Source; 12] = [
+    pub const ALL: [Source; 23] = [
         Source::Vpcs,
         Source::Subnets,
         Source::RouteTables,
@@ -131,6 +188,17 @@ impl Source {
         Source::InstanceProfiles,
         Source::RoleDetailList,
         Source::RestApis,
+        Source::VpcAttributes,
+        Source::Policies,
+        Source::Stages,
+        Source::Resources,
+        Source::Deployments,
+        Source::UsagePlans,
+        Source::UsagePlanKeys,
+        Source::ApiKeys,
+        Source::Functions,
+        Source::FunctionPolicies,
+        Source::DBInstances,
     ];
 
     /// The array's key in the snapshot.
@@ -148,6 +216,17 @@ impl Source {
             Source::InstanceProfiles => "InstanceProfiles",
             Source::RoleDetailList => "RoleDetailList",
             Source::RestApis => "RestApis",
+            Source::VpcAttributes => "VpcAttributes",
+            Source::Policies => "Policies",
+            Source::Stages => "Stages",
+            Source::Resources => "Resources",
+            Source::Deployments => "Deployments",
+            Source::UsagePlans => "UsagePlans",
+            Source::UsagePlanKeys => "UsagePlanKeys",
+            Source::ApiKeys => "ApiKeys",
+            Source::Functions => "Functions",
+            Source::FunctionPolicies => "FunctionPolicies",
+            Source::DBInstances => "DBInstances",
         }
     }
 
@@ -166,6 +245,17 @@ impl Source {
             Source::InstanceProfiles => "iam:GetInstanceProfile",
             Source::RoleDetailList => "iam:ListAttachedRolePolicies",
             Source::RestApis => "apigateway:GET",
+            Source::VpcAttributes => "ec2:DescribeVpcAttribute",
+            Source::Policies => "iam:GetPolicyVersion",
+            Source::Stages => "apigateway:GET",
+            Source::Resources => "apigateway:GET",
+            Source::Deployments => "apigateway:GET",
+            Source::UsagePlans => "apigateway:GET",
+            Source::UsagePlanKeys => "apigateway:GET",
+            Source::ApiKeys => "apigateway:GET",
+            Source::Functions => "lambda:GetFunctionConfiguration",
+            Source::FunctionPolicies => "lambda:GetPolicy",
+            Source::DBInstances => "rds:DescribeDBInstances",
         }
     }
 
@@ -200,6 +290,17 @@ impl Source {
                 "aws iam get-account-authorization-details --filter Role --query 'RoleDetailList[?RoleName==`NAME`]'"
             }
             Source::RestApis => "aws apigateway get-rest-apis --query items",
+            Source::VpcAttributes => "aws ec2 describe-vpc-attribute --vpc-id VPC --attribute enableDnsSupport (and enableDnsHostnames), merged per VPC",
+            Source::Policies => "aws iam get-account-authorization-details --filter LocalManagedPolicy --query Policies",
+            Source::Stages => "aws apigateway get-stages --rest-api-id API --query item",
+            Source::Resources => "aws apigateway get-resources --rest-api-id API --embed methods --query items",
+            Source::Deployments => "aws apigateway get-deployment --rest-api-id API --deployment-id D --embed apisummary",
+            Source::UsagePlans => "aws apigateway get-usage-plans --query items",
+            Source::UsagePlanKeys => "aws apigateway get-usage-plan-keys --usage-plan-id PLAN --query 'items[].{id:id,type:type,name:name}'",
+            Source::ApiKeys => "aws apigateway get-api-keys --query items",
+            Source::Functions => "aws lambda get-function-configuration --function-name F",
+            Source::FunctionPolicies => "aws lambda get-policy --function-name F",
+            Source::DBInstances => "aws rds describe-db-instances --query DBInstances",
         }
     }
 
@@ -217,6 +318,17 @@ impl Source {
             Source::InstanceProfiles => snapshot.instance_profiles.is_some(),
             Source::RoleDetailList => snapshot.role_detail_list.is_some(),
             Source::RestApis => snapshot.rest_apis.is_some(),
+            Source::VpcAttributes => snapshot.vpc_attributes.is_some(),
+            Source::Policies => snapshot.policies.is_some(),
+            Source::Stages => snapshot.stages.is_some(),
+            Source::Resources => snapshot.resources.is_some(),
+            Source::Deployments => snapshot.deployments.is_some(),
+            Source::UsagePlans => snapshot.usage_plans.is_some(),
+            Source::UsagePlanKeys => snapshot.usage_plan_keys.is_some(),
+            Source::ApiKeys => snapshot.api_keys.is_some(),
+            Source::Functions => snapshot.functions.is_some(),
+            Source::FunctionPolicies => snapshot.function_policies.is_some(),
+            Source::DBInstances => snapshot.db_instances.is_some(),
         }
     }
 }

@@ -469,3 +469,322 @@ impl VpcEndpoint {
         self.state.as_deref().unwrap_or("unknown")
     }
 }
+
+/// `aws ec2 describe-vpc-attribute --attribute enableDnsSupport|enableDnsHostnames` →
+/// both answers for one VPC merged into one record.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct VpcAttribute {
+    pub vpc_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_dns_support: Option<AttributeBoolean>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_dns_hostnames: Option<AttributeBoolean>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AttributeBoolean {
+    #[serde(default)]
+    pub value: bool,
+}
+
+/// `aws iam get-account-authorization-details --filter LocalManagedPolicy` →
+/// `Policies[]`: a customer managed policy with its versions' documents.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ManagedPolicy {
+    #[serde(default)]
+    pub policy_name: String,
+    pub arn: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_version_id: Option<String>,
+    #[serde(default)]
+    pub policy_version_list: Vec<PolicyVersion>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PolicyVersion {
+    /// An object as the CLI prints it, or the URL-encoded string the IAM API returns.
+    #[serde(default)]
+    pub document: Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
+    #[serde(default)]
+    pub is_default_version: bool,
+}
+
+impl ManagedPolicy {
+    /// The document of the default version: the one IAM enforces.
+    pub fn default_document(&self) -> Option<&Value> {
+        self.policy_version_list
+            .iter()
+            .find(|v| {
+                v.is_default_version
+                    || (self.default_version_id.is_some()
+                        && v.version_id == self.default_version_id)
+            })
+            .or(match self.policy_version_list.as_slice() {
+                [only] => Some(only),
+                _ => None,
+            })
+            .map(|v| &v.document)
+    }
+}
+
+/// `aws apigateway get-stages --rest-api-id ID` → `item[]`. `restApiId` is privpath's
+/// addition (AWS prints the stage without it); absent means "the API being checked".
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stage {
+    pub stage_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rest_api_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_date: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_updated_date: Option<Value>,
+}
+
+/// `aws apigateway get-resources --rest-api-id ID --embed methods` → `items[]`, with
+/// privpath's `restApiId` as for [`Stage`].
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiResource {
+    pub id: String,
+    pub path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rest_api_id: Option<String>,
+    /// HTTP method (`POST`, `ANY`, …) → method.
+    #[serde(default)]
+    pub resource_methods: std::collections::BTreeMap<String, Method>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Method {
+    #[serde(default)]
+    pub http_method: String,
+    /// `NONE`, `AWS_IAM`, `CUSTOM`, `COGNITO_USER_POOLS`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization_type: Option<String>,
+    #[serde(default)]
+    pub api_key_required: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method_integration: Option<Integration>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Integration {
+    /// `AWS_PROXY`, `AWS`, `HTTP`, `HTTP_PROXY`, `MOCK`.
+    #[serde(rename = "type", default)]
+    pub integration_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_method: Option<String>,
+}
+
+/// `aws apigateway get-deployment --rest-api-id ID --deployment-id D --embed apisummary`,
+/// with privpath's `restApiId` as for [`Stage`].
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deployment {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rest_api_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_date: Option<Value>,
+    /// Resource path → HTTP method → what was deployed. Absent when the summary was not
+    /// asked for (`--embed apisummary`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_summary: Option<
+        std::collections::BTreeMap<String, std::collections::BTreeMap<String, MethodSnapshot>>,
+    >,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MethodSnapshot {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization_type: Option<String>,
+    #[serde(default)]
+    pub api_key_required: bool,
+}
+
+/// `aws apigateway get-usage-plans` → `items[]`
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UsagePlan {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub api_stages: Vec<ApiStage>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiStage {
+    #[serde(default)]
+    pub api_id: String,
+    #[serde(default)]
+    pub stage: String,
+}
+
+/// `aws apigateway get-usage-plan-keys --usage-plan-id P` → `items[]`, with privpath's
+/// `usagePlanId`. The key's `value` is never kept.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UsagePlanKey {
+    pub id: String,
+    #[serde(default)]
+    pub usage_plan_id: String,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub key_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// `aws apigateway get-api-keys` (without `--include-values`) → `items[]`
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiKey {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub enabled: bool,
+}
+
+/// `aws lambda get-function-configuration` (`list-functions` → `Functions[]`). The
+/// environment is never kept: it often holds secrets.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Function {
+    pub function_name: String,
+    #[serde(default)]
+    pub function_arn: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_config: Option<FunctionVpcConfig>,
+    /// `Pending`, `Active`, `Inactive`, `Failed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct FunctionVpcConfig {
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+}
+
+/// `aws lambda get-policy --function-name F` → `{Policy}`, with privpath's
+/// `FunctionName`. `Policy` is absent when the function has none (AWS answers
+/// ResourceNotFoundException).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct FunctionPolicy {
+    pub function_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<Value>,
+}
+
+/// `aws rds describe-db-instances` → `DBInstances[]`
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct DbInstance {
+    #[serde(rename = "DBInstanceIdentifier")]
+    pub db_instance_identifier: String,
+    #[serde(rename = "DBInstanceStatus", default)]
+    pub db_instance_status: String,
+    #[serde(rename = "Engine", default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
+    #[serde(rename = "Endpoint", default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<DbEndpoint>,
+    #[serde(
+        rename = "DBSubnetGroup",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub db_subnet_group: Option<DbSubnetGroup>,
+    #[serde(rename = "VpcSecurityGroups", default)]
+    pub vpc_security_groups: Vec<VpcSecurityGroupMembership>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DbEndpoint {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DbSubnetGroup {
+    #[serde(rename = "DBSubnetGroupName", default)]
+    pub db_subnet_group_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    #[serde(default)]
+    pub subnets: Vec<DbSubnet>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DbSubnet {
+    pub subnet_identifier: String,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct VpcSecurityGroupMembership {
+    pub vpc_security_group_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+impl DbInstance {
+    /// The port clients connect to: the endpoint's, else the engine's default.
+    pub fn port(&self) -> Option<u16> {
+        let from_endpoint = self
+            .endpoint
+            .as_ref()
+            .and_then(|e| e.port)
+            .and_then(|p| u16::try_from(p).ok());
+        from_endpoint.or_else(|| {
+            let engine = self.engine.as_deref()?.to_ascii_lowercase();
+            if engine.contains("postgres") {
+                Some(5432)
+            } else if engine.contains("mysql") || engine.contains("maria") {
+                Some(3306)
+            } else if engine.starts_with("sqlserver") {
+                Some(1433)
+            } else if engine.starts_with("oracle") {
+                Some(1521)
+            } else {
+                None
+            }
+        })
+    }
+}
+
+impl Function {
+    pub fn vpc_id(&self) -> Option<&str> {
+        self.vpc_config
+            .as_ref()
+            .and_then(|c| c.vpc_id.as_deref())
+            .filter(|v| !v.is_empty())
+    }
+}

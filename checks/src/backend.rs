@@ -1,0 +1,113 @@
+//! The backend behind the method: the Lambda function its integration invokes, that
+//! function's resource policy and role, and the databases it talks to.
+
+use crate::snapshot::{DbInstance, Function, FunctionPolicy, Integration, RoleDetail, Snapshot};
+
+/// The function an `AWS_PROXY`/`AWS` integration URI names:
+/// `arn:aws:apigateway:R:lambda:path/2015-03-31/functions/FUNCTION_ARN/invocations`.
+pub fn integration_function_arn(integration: &Integration) -> Option<&str> {
+    let uri = integration.uri.as_deref()?;
+    let (_, rest) = uri.split_once(":lambda:path/")?;
+    let (_, rest) = rest.split_once("/functions/")?;
+    rest.strip_suffix("/invocations")
+}
+
+/// `arn:aws:lambda:R:ACCOUNT:function:NAME[:QUALIFIER]` → (unqualified ARN, name).
+pub fn split_function_arn(arn: &str) -> Option<(String, &str)> {
+    let (head, rest) = arn.split_once(":function:")?;
+    let name = rest.split(':').next().filter(|n| !n.is_empty())?;
+    Some((format!("{head}:function:{name}"), name))
+}
+
+/// How the databases to check were chosen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DbChoice {
+    /// `--db-instance-id`.
+    Named(String),
+    /// Every DB instance in the function's VPC.
+    InFunctionVpc,
+}
+
+pub struct Backend<'a> {
+    /// The function ARN from the integration URI, when the method invokes Lambda.
+    pub function_arn: Option<String>,
+    pub function_name: Option<String>,
+    pub function: Option<&'a Function>,
+    /// `None`: not in the snapshot; `Some(p)` with `p.policy == None`: no policy.
+    pub policy: Option<&'a FunctionPolicy>,
+    pub role: Option<&'a RoleDetail>,
+    pub db_choice: DbChoice,
+    pub databases: Vec<&'a DbInstance>,
+}
+
+impl<'a> Backend<'a> {
+    pub fn resolve(
+        snapshot: &'a Snapshot,
+        integration: Option<&Integration>,
+        db_instance_id: Option<&str>,
+    ) -> Backend<'a> {
+        let function_arn = integration
+            .and_then(integration_function_arn)
+            .map(str::to_string);
+        let split = function_arn.as_deref().and_then(split_function_arn);
+        let function_name = split.as_ref().map(|(_, n)| n.to_string());
+        let function = split.as_ref().and_then(|(arn, name)| {
+            snapshot.functions.iter().flatten().find(|f| {
+                f.function_arn == *arn
+                    || split_function_arn(&f.function_arn).is_some_and(|(a, _)| a == *arn)
+                    || (f.function_arn.is_empty() && f.function_name == *name)
+            })
+        });
+        let policy = function_name.as_deref().and_then(|name| {
+            snapshot.function_policies.iter().flatten().find(|p| {
+                p.function_name == name || p.function_name.ends_with(&format!(":function:{name}"))
+            })
+        });
+        let role = function
+            .and_then(|f| f.role.as_deref())
+            .and_then(|arn| arn.rsplit('/').next())
+            .and_then(|name| {
+                snapshot
+                    .role_detail_list
+                    .iter()
+                    .flatten()
+                    .find(|r| r.role_name == name)
+            });
+        let (db_choice, databases) = match db_instance_id {
+            Some(id) => (
+                DbChoice::Named(id.to_string()),
+                snapshot
+                    .db_instances
+                    .iter()
+                    .flatten()
+                    .filter(|d| d.db_instance_identifier == id)
+                    .collect(),
+            ),
+            None => {
+                let vpc = function.and_then(Function::vpc_id);
+                (
+                    DbChoice::InFunctionVpc,
+                    snapshot
+                        .db_instances
+                        .iter()
+                        .flatten()
+                        .filter(|d| {
+                            vpc.is_some()
+                                && d.db_subnet_group.as_ref().and_then(|g| g.vpc_id.as_deref())
+                                    == vpc
+                        })
+                        .collect(),
+                )
+            }
+        };
+        Backend {
+            function_arn,
+            function_name,
+            function,
+            policy,
+            role,
+            db_choice,
+            databases,
+        }
+    }
+}

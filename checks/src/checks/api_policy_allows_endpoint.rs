@@ -1,0 +1,234 @@
+//! `api-policy-allows-endpoint`: the resource policy, evaluated, lets the client's
+//! request through the endpoint.
+
+use crate::api_target::api_arn;
+use crate::check::{CheckMeta, Hop, Severity};
+use crate::finding::Finding;
+use crate::net::fmt_ipv4;
+use crate::path::{PolicyState, ResolvedPath};
+use crate::policy::{condition_values, statements};
+use crate::policy_eval::{evaluate, KeyValue, Principal, Request, ResourceSpec, Verdict};
+use crate::snapshot::Source;
+use serde_json::{json, Value};
+
+pub static META: CheckMeta = CheckMeta {
+    id: "api-policy-allows-endpoint",
+    title: "The resource policy allows the call from this endpoint",
+    hop: Hop::Api,
+    severity: Severity::High,
+    what: "Evaluates the API's resource policy as IAM does for the client's request — anonymous caller, `execute-api:Invoke` on `arn:aws:execute-api:REGION:ACCOUNT:API/STAGE/METHOD/PATH`, with `aws:SourceVpce` = the endpoint, `aws:SourceVpc` = the endpoint's VPC, `aws:VpcSourceIp` = the client's address and no `aws:SourceIp` — explicit Deny first, then Allow. Names the statement that decided. Warns when no condition on `aws:SourceVpce`/`aws:SourceVpc` restricts the API to particular endpoints or VPCs.",
+    why: "A policy that does not allow the request, or denies it, answers 403 Forbidden (`User: anonymous is not authorized to perform: execute-api:Invoke`). The classic mistakes: `aws:SourceVpc` naming the client's VPC (it is the endpoint's VPC), an `aws:SourceVpce` of another endpoint, `aws:SourceIp` (not set through an endpoint; `aws:VpcSourceIp` is), a Resource for another stage or method.",
+    fix: "Allow `execute-api:Invoke` on `execute-api:/STAGE/METHOD/PATH` with `StringEquals aws:SourceVpce = VPCE_ID`, then redeploy: `aws apigateway update-rest-api … op=replace,path=/policy,…` and `aws apigateway create-deployment --rest-api-id API --stage-name STAGE`.",
+    links: &[
+        "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-examples.html#apigateway-resource-policies-source-vpc-example",
+        "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-authorization-flow.html",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html",
+    ],
+    needs: &[
+        Source::RestApis,
+        Source::VpcEndpoints,
+        Source::Instances,
+        Source::Stages,
+        Source::Resources,
+    ],
+};
+
+/// The mistakes people make writing these policies, found in the document.
+fn classic_mistakes(
+    doc: &Value,
+    client_vpc: Option<&str>,
+    ep_vpc: &str,
+    vpce: &str,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for st in statements(doc) {
+        for v in condition_values(st, "aws:SourceVpc") {
+            if Some(v) == client_vpc && v != ep_vpc {
+                out.push(format!("aws:SourceVpc names {v}, the client's VPC; through an endpoint it is the endpoint's VPC, {ep_vpc}"));
+            }
+        }
+        for v in condition_values(st, "aws:SourceVpce") {
+            if v != vpce && !v.contains('*') && v.starts_with("vpce-") {
+                out.push(format!(
+                    "aws:SourceVpce names {v}, not {vpce}, the endpoint the client uses"
+                ));
+            }
+        }
+        if !condition_values(st, "aws:SourceIp").is_empty() {
+            out.push(
+                "aws:SourceIp is not set for requests through a VPC endpoint; use aws:VpcSourceIp"
+                    .to_string(),
+            );
+        }
+    }
+    super::dedup(out)
+}
+
+fn restricts_by_vpc(doc: &Value) -> bool {
+    statements(doc).iter().any(|st| {
+        !condition_values(st, "aws:SourceVpce").is_empty()
+            || !condition_values(st, "aws:SourceVpc").is_empty()
+    })
+}
+
+fn fix(api: &str, vpce: &str, stage: &str, method: &str, path: &str) -> String {
+    let doc = json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "execute-api:Invoke",
+            "Resource": format!("execute-api:/{stage}/{method}{path}"),
+            "Condition": {"StringEquals": {"aws:SourceVpce": vpce}}
+        }]
+    });
+    let patch = json!([{ "op": "replace", "path": "/policy", "value": doc.to_string() }]);
+    format!(
+        "aws apigateway update-rest-api --rest-api-id {api} --patch-operations '{patch}'\n\
+         aws apigateway create-deployment --rest-api-id {api} --stage-name {stage}"
+    )
+}
+
+pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
+    let id = META.id;
+    let api = p.api.id.as_str();
+    if !p.api.is_private() {
+        return vec![Finding::skip(
+            id,
+            format!("API {api} is not PRIVATE (see api-private-endpoint)"),
+        )
+        .resource(api)];
+    }
+    let PolicyState::Present(doc) = &p.policy else {
+        return vec![Finding::skip(
+            id,
+            format!("API {api} has no readable resource policy (see api-resource-policy)"),
+        )
+        .resource(api)];
+    };
+    let ep = match super::endpoint_or_skip(id, p, false) {
+        Ok(ep) => ep,
+        Err(skip) => return skip,
+    };
+    if let Some(why) = p.method.stage.problem().or(p.method.resource.problem()) {
+        return vec![Finding::skip(
+            id,
+            format!("no method to evaluate the policy for: {why} (see api-deployed)"),
+        )
+        .resource(api)];
+    }
+    let (Some(stage), Some(path)) = (p.method.stage_name(), p.method.path()) else {
+        return vec![Finding::skip(
+            id,
+            "no method to evaluate the policy for (see api-deployed)",
+        )
+        .resource(api)];
+    };
+    let Some(account) = p.snapshot.account.as_deref() else {
+        return vec![Finding::unknown(
+            id,
+            "the snapshot has no account id, which the method ARN needs",
+        )
+        .resource(api)
+        .needs("ec2:DescribeInstances")];
+    };
+    let Some(client_ip) = p.client.private_ip else {
+        return vec![Finding::unknown(
+            id,
+            format!(
+                "{} has no private address in the snapshot (aws:VpcSourceIp)",
+                p.client.id()
+            ),
+        )
+        .resource(p.client.id())
+        .needs(Source::Instances.iam_action())];
+    };
+    let method = p.method.http_method.as_str();
+    let Some(arn) = p.method.arn(p.partition(), p.region, account, api) else {
+        return vec![Finding::skip(
+            id,
+            "no method to evaluate the policy for (see api-deployed)",
+        )
+        .resource(api)];
+    };
+    // An AWS_IAM method is called with a signature privpath cannot know.
+    let principal = match p
+        .method
+        .method()
+        .and_then(|m| m.authorization_type.as_deref())
+    {
+        Some("AWS_IAM") => Principal::Unknown,
+        _ => Principal::Anonymous,
+    };
+    let present = |v: &str| KeyValue::Present(vec![v.to_string()]);
+    let request = Request {
+        principal,
+        action: "execute-api:Invoke".into(),
+        resource: ResourceSpec::Arn {
+            arn: arn.clone(),
+            shorthand_base: Some(api_arn(p.partition(), p.region, account, api)),
+        },
+        keys: vec![
+            ("aws:sourcevpce".into(), present(ep.id())),
+            ("aws:sourcevpc".into(), present(ep.vpc_id())),
+            ("aws:vpcsourceip".into(), present(&fmt_ipv4(client_ip))),
+            ("aws:sourceip".into(), KeyValue::Absent),
+            ("aws:securetransport".into(), present("true")),
+        ],
+    };
+    let eval = evaluate(doc, &request);
+    let mistakes = classic_mistakes(doc, p.client.vpc_id, ep.vpc_id(), ep.id());
+    let mistakes_text = if mistakes.is_empty() {
+        String::new()
+    } else {
+        format!(". Likely cause: {}", mistakes.join("; "))
+    };
+    let resources = [api, ep.id(), ep.vpc_id()];
+    let the_call = format!(
+        "{method} {path} on stage {stage} from {} via {}",
+        p.client.id(),
+        ep.id()
+    );
+    let fix = fix(api, ep.id(), stage, method, path);
+    match eval.verdict {
+        Verdict::Allowed { by } => {
+            if !restricts_by_vpc(doc) {
+                return vec![Finding::warn(id, format!("{by} allows {the_call}, but no statement conditions on aws:SourceVpce or aws:SourceVpc: any VPC endpoint, in any account, can call API {api}"))
+                    .resources(resources)
+                    .fix(fix)];
+            }
+            vec![Finding::pass(
+                id,
+                format!("{by} allows {the_call} ({arn}); no Deny applies"),
+            )
+            .resources(resources)]
+        }
+        Verdict::ExplicitDeny { by } => {
+            vec![Finding::fail(
+                id,
+                format!("{by} explicitly denies {the_call} ({arn}){mistakes_text}"),
+            )
+            .resources(resources)
+            .fix(fix)]
+        }
+        Verdict::ImplicitDeny => {
+            let misses = eval.allow_misses();
+            let misses = if misses.is_empty() {
+                "the policy has no Allow statement".to_string()
+            } else {
+                misses.join("; ")
+            };
+            vec![Finding::fail(
+                id,
+                format!("no statement allows {the_call} ({arn}): {misses}{mistakes_text}"),
+            )
+            .resources(resources)
+            .fix(fix)]
+        }
+        Verdict::Unknown { reason } => vec![Finding::unknown(
+            id,
+            format!("privpath cannot evaluate the policy for {the_call}: {reason}"),
+        )
+        .resources(resources)],
+    }
+}

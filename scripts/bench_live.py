@@ -103,11 +103,23 @@ def privpath_run(url, ids):
 def sequential_run(url, ids):
     """The same reads privpath makes, one after another, as a script would."""
     kw = dict(endpoint_url=url, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
-    ec2, ssm, apigw, iam = (boto3.client(s, **kw) for s in ("ec2", "ssm", "apigateway", "iam"))
+    ec2, ssm, apigw, iam, lam, rds = (boto3.client(s, **kw) for s in ("ec2", "ssm", "apigateway", "iam", "lambda", "rds"))
     start = time.perf_counter()
     inst = ec2.describe_instances(Filters=[{"Name": "instance-id", "Values": [ids["instance_id"]]}])["Reservations"][0]["Instances"][0]
     api = apigw.get_rest_api(restApiId=ids["api_id"])
     ssm.describe_instance_information(Filters=[{"Key": "InstanceIds", "Values": [ids["instance_id"]]}])
+    stages = apigw.get_stages(restApiId=ids["api_id"])["item"]
+    resources = apigw.get_resources(restApiId=ids["api_id"], embed=["methods"])["items"]
+    plans = apigw.get_usage_plans()["items"]
+    apigw.get_api_keys()
+    rds.describe_db_instances()
+    apigw.get_deployment(restApiId=ids["api_id"], deploymentId=stages[0]["deploymentId"], embed=["apisummary"])
+    for plan in plans:
+        apigw.get_usage_plan_keys(usagePlanId=plan["id"])
+    uri = next(m["methodIntegration"]["uri"] for r in resources for m in r.get("resourceMethods", {}).values())
+    fn_arn = uri.split("/functions/", 1)[1].rsplit("/invocations", 1)[0]
+    fn = lam.get_function_configuration(FunctionName=fn_arn)
+    lam.get_policy(FunctionName=fn["FunctionName"])
     vpc_a = inst["VpcId"]
     ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-id", "Values": [vpc_a]}])
     eps = ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-endpoint-id", "Values": api["endpointConfiguration"]["vpcEndpointIds"]}])["VpcEndpoints"]
@@ -115,16 +127,19 @@ def sequential_run(url, ids):
     ec2.describe_vpc_peering_connections(Filters=[{"Name": "accepter-vpc-info.vpc-id", "Values": [vpc_a]}])
     profile = iam.get_instance_profile(InstanceProfileName=inst["IamInstanceProfile"]["Arn"].rsplit("/", 1)[1])["InstanceProfile"]
     vpcs = sorted({vpc_a} | {e["VpcId"] for e in eps})
+    for vpc in vpcs:
+        for attribute in ("enableDnsSupport", "enableDnsHostnames"):
+            ec2.describe_vpc_attribute(VpcId=vpc, Attribute=attribute)
     f = [{"Name": "vpc-id", "Values": vpcs}]
     ec2.describe_vpcs(Filters=f)
     ec2.describe_subnets(Filters=f)
     ec2.describe_route_tables(Filters=f)
     ec2.describe_security_groups(Filters=f)
     ec2.describe_network_acls(Filters=f)
-    role = profile["Roles"][0]["RoleName"]
-    iam.list_attached_role_policies(RoleName=role)
-    for name in iam.list_role_policies(RoleName=role)["PolicyNames"]:
-        iam.get_role_policy(RoleName=role, PolicyName=name)
+    for role in (profile["Roles"][0]["RoleName"], fn["Role"].rsplit("/", 1)[1]):
+        iam.list_attached_role_policies(RoleName=role)
+        for name in iam.list_role_policies(RoleName=role)["PolicyNames"]:
+            iam.get_role_policy(RoleName=role, PolicyName=name)
     return time.perf_counter() - start
 
 

@@ -587,3 +587,82 @@ pub fn grants(policies: &[(String, Value)], action: &str) -> Grant {
         (None, None) => Grant::NotGranted,
     }
 }
+
+/// What a role's policies say about every action of a set, in the order a check
+/// reports it: an explicit deny of any action, else all granted, else a grant only
+/// under a condition privpath cannot evaluate, else missing documents that might grant
+/// the rest, else not granted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ActionsGrant<'a> {
+    Denied {
+        action: &'a str,
+        by: String,
+    },
+    /// Every action granted; the granting policies, sorted, each once.
+    Granted {
+        by: Vec<String>,
+    },
+    Conditional {
+        action: &'a str,
+        policy: String,
+        why: String,
+    },
+    /// Not granted by what privpath could read; `unread` are the policies it could not.
+    Unread {
+        missing: Vec<&'a str>,
+        unread: Vec<String>,
+    },
+    NotGranted {
+        missing: Vec<&'a str>,
+    },
+}
+
+/// [`grants`] for each of `actions`, summed up. `unread` names the role's policies whose
+/// documents are not available.
+pub fn grants_all<'a>(
+    policies: &[(String, Value)],
+    unread: Vec<String>,
+    actions: &[&'a str],
+) -> ActionsGrant<'a> {
+    let results: Vec<(&'a str, Grant)> =
+        actions.iter().map(|a| (*a, grants(policies, a))).collect();
+    if let Some((action, Grant::Denied(by))) =
+        results.iter().find(|(_, g)| matches!(g, Grant::Denied(_)))
+    {
+        return ActionsGrant::Denied {
+            action,
+            by: by.clone(),
+        };
+    }
+    let missing: Vec<&'a str> = results
+        .iter()
+        .filter(|(_, g)| !matches!(g, Grant::Granted(_)))
+        .map(|(a, _)| *a)
+        .collect();
+    if missing.is_empty() {
+        let mut by: Vec<String> = results
+            .into_iter()
+            .filter_map(|(_, g)| match g {
+                Grant::Granted(name) => Some(name),
+                _ => None,
+            })
+            .collect();
+        by.sort_unstable();
+        by.dedup();
+        return ActionsGrant::Granted { by };
+    }
+    if let Some((action, Grant::Unknown(policy, why))) = results
+        .iter()
+        .find(|(_, g)| matches!(g, Grant::Unknown(..)))
+    {
+        return ActionsGrant::Conditional {
+            action,
+            policy: policy.clone(),
+            why: why.clone(),
+        };
+    }
+    if !unread.is_empty() {
+        return ActionsGrant::Unread { missing, unread };
+    }
+    ActionsGrant::NotGranted { missing }
+}

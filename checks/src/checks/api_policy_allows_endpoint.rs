@@ -1,6 +1,7 @@
 //! `api-policy-allows-endpoint`: the resource policy, evaluated, lets the client's
 //! request through the endpoint.
 
+use super::api_resource_policy::attach_commands;
 use crate::api_target::api_arn;
 use crate::check::{CheckMeta, Hop, Severity};
 use crate::finding::Finding;
@@ -9,7 +10,7 @@ use crate::path::{PolicyState, ResolvedPath};
 use crate::policy::{condition_values, statements};
 use crate::policy_eval::{evaluate, KeyValue, Principal, Request, ResourceSpec, Verdict};
 use crate::snapshot::Source;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 pub static META: CheckMeta = CheckMeta {
     id: "api-policy-allows-endpoint",
@@ -69,24 +70,6 @@ fn restricts_by_vpc(doc: &Value) -> bool {
         !condition_values(st, "aws:SourceVpce").is_empty()
             || !condition_values(st, "aws:SourceVpc").is_empty()
     })
-}
-
-fn fix(api: &str, vpce: &str, stage: &str, method: &str, path: &str) -> String {
-    let doc = json!({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Effect": "Allow",
-            "Principal": "*",
-            "Action": "execute-api:Invoke",
-            "Resource": format!("execute-api:/{stage}/{method}{path}"),
-            "Condition": {"StringEquals": {"aws:SourceVpce": vpce}}
-        }]
-    });
-    let patch = json!([{ "op": "replace", "path": "/policy", "value": doc.to_string() }]);
-    format!(
-        "aws apigateway update-rest-api --rest-api-id {api} --patch-operations '{patch}'\n\
-         aws apigateway create-deployment --rest-api-id {api} --stage-name {stage}"
-    )
 }
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
@@ -189,7 +172,12 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         p.client.id(),
         ep.id()
     );
-    let fix = fix(api, ep.id(), stage, method, path);
+    let fix = attach_commands(
+        api,
+        ep.id(),
+        &format!("execute-api:/{stage}/{method}{path}"),
+        stage,
+    );
     match eval.verdict {
         Verdict::Allowed { by } => {
             if !restricts_by_vpc(doc) {

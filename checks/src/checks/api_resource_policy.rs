@@ -25,26 +25,28 @@ pub static META: CheckMeta = CheckMeta {
     needs: &[Source::RestApis],
 };
 
-/// A least-privilege policy admitting the endpoint on the path.
-pub fn example_policy(vpce: &str) -> Value {
+/// A least-privilege policy admitting the endpoint on the path to `resource`
+/// (`execute-api:/…`).
+pub fn example_policy(vpce: &str, resource: &str) -> Value {
     json!({
         "Version": "2012-10-17",
         "Statement": [{
             "Effect": "Allow",
             "Principal": "*",
             "Action": "execute-api:Invoke",
-            "Resource": "execute-api:/*",
+            "Resource": resource,
             "Condition": {"StringEquals": {"aws:SourceVpce": vpce}}
         }]
     })
 }
 
-fn attach_commands(api: &str, vpce: &str) -> String {
-    let patch =
-        json!([{ "op": "replace", "path": "/policy", "value": example_policy(vpce).to_string() }]);
+/// The AWS CLI commands that attach [`example_policy`] and redeploy `stage` (a policy
+/// takes effect only with a new deployment).
+pub fn attach_commands(api: &str, vpce: &str, resource: &str, stage: &str) -> String {
+    let patch = json!([{ "op": "replace", "path": "/policy", "value": example_policy(vpce, resource).to_string() }]);
     format!(
         "aws apigateway update-rest-api --rest-api-id {api} --patch-operations '{patch}'\n\
-         aws apigateway create-deployment --rest-api-id {api} --stage-name STAGE_NAME"
+         aws apigateway create-deployment --rest-api-id {api} --stage-name {stage}"
     )
 }
 
@@ -62,19 +64,20 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         .resource(api)];
     }
     let vpce = p.endpoint.as_ref().map_or("VPCE_ID", |e| e.id());
+    let fix = || attach_commands(api, vpce, "execute-api:/*", "STAGE_NAME");
     match &p.policy {
         PolicyState::Absent => vec![Finding::fail(id, format!("API {api} has no resource policy: deploying it fails with \"{DEPLOY_ERROR}\", and calls get 403 Forbidden"))
             .resource(api)
-            .fix(attach_commands(api, vpce))],
+            .fix(fix())],
         PolicyState::Malformed(why) => vec![Finding::fail(id, format!("the resource policy of API {api} cannot be read: {why}"))
             .resource(api)
-            .fix(attach_commands(api, vpce))],
+            .fix(fix())],
         PolicyState::Present(doc) => {
             let all = statements(doc);
             if all.is_empty() {
                 return vec![Finding::fail(id, format!("the resource policy of API {api} has no statements, so it allows nothing"))
                     .resource(api)
-                    .fix(attach_commands(api, vpce))];
+                    .fix(fix())];
             }
             let effect = |e: &str| all.iter().filter(|s| s.get("Effect").and_then(Value::as_str) == Some(e)).count();
             vec![Finding::pass(id, format!("API {api} has a resource policy with {} statement(s): {} Allow, {} Deny", all.len(), effect("Allow"), effect("Deny"))).resource(api)]

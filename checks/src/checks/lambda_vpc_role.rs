@@ -5,7 +5,7 @@ use crate::check::{CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::known_policies::{LAMBDA_VPC, LAMBDA_VPC_ACTIONS};
 use crate::path::ResolvedPath;
-use crate::policy_eval::{grants, Grant};
+use crate::policy_eval::{grants_all, ActionsGrant};
 use crate::snapshot::Source;
 
 pub static META: CheckMeta = CheckMeta {
@@ -25,19 +25,9 @@ pub static META: CheckMeta = CheckMeta {
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
-    let b = &p.backend;
-    let Some(name) = b.function_name.as_deref() else {
-        return vec![Finding::skip(
-            id,
-            "the method does not invoke a Lambda function (see lambda-invoke-permission)",
-        )];
-    };
-    let Some(function) = b.function else {
-        return vec![
-            Finding::unknown(id, format!("function {name} is not in the snapshot"))
-                .resource(name)
-                .needs(Source::Functions.iam_action()),
-        ];
+    let (name, function) = match super::function_or_skip(id, p) {
+        Ok(found) => found,
+        Err(skip) => return skip,
     };
     if function.vpc_id().is_none() {
         return vec![Finding::skip(
@@ -49,7 +39,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         .resource(name)];
     }
     let role_arn = function.role.as_deref().unwrap_or("no role");
-    let Some(role) = b.role else {
+    let Some(role) = p.backend.role else {
         return vec![Finding::unknown(
             id,
             format!("role {role_arn} of {name} is not in the snapshot"),
@@ -60,36 +50,16 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let role_name = role.role_name.as_str();
     let attach = format!("aws iam attach-role-policy --role-name {role_name} --policy-arn arn:{}:iam::aws:policy/service-role/{LAMBDA_VPC}", p.partition());
     let (docs, unread) = p.role_policies(role);
-    let results: Vec<(&str, Grant)> = LAMBDA_VPC_ACTIONS
-        .iter()
-        .map(|a| (*a, grants(&docs, a)))
-        .collect();
-    if let Some((action, Grant::Denied(by))) =
-        results.iter().find(|(_, g)| matches!(g, Grant::Denied(_)))
-    {
-        return vec![Finding::fail(
+    let grant = grants_all(&docs, unread, LAMBDA_VPC_ACTIONS);
+    let resources = vec![name.to_string(), role_name.to_string()];
+    match grant {
+        ActionsGrant::Denied { action, by } => vec![Finding::fail(
             id,
             format!("{by} on role {role_name} of {name} explicitly denies {action}"),
         )
-        .resources([name, role_name])
-        .fix(format!("Remove the Deny of {action} from {by}"))];
-    }
-    let missing: Vec<&str> = results
-        .iter()
-        .filter(|(_, g)| !matches!(g, Grant::Granted(_)))
-        .map(|(a, _)| *a)
-        .collect();
-    if missing.is_empty() {
-        let mut by: Vec<&str> = results
-            .iter()
-            .filter_map(|(_, g)| match g {
-                Grant::Granted(n) => Some(n.as_str()),
-                _ => None,
-            })
-            .collect();
-        by.sort_unstable();
-        by.dedup();
-        return vec![Finding::pass(
+        .resources(resources)
+        .fix(format!("Remove the Deny of {action} from {by}"))],
+        ActionsGrant::Granted { by } => vec![Finding::pass(
             id,
             format!(
                 "role {role_name} of {name} grants {} through {}",
@@ -97,22 +67,12 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
                 by.join(", ")
             ),
         )
-        .resources([name, role_name])];
+        .resources(resources)],
+        ActionsGrant::NotGranted { missing } => vec![Finding::fail(id, format!("role {role_name} of {name} does not grant {}: Lambda cannot manage the function's network interfaces in {}", missing.join(", "), function.vpc_id().unwrap_or("its VPC")))
+            .resources(resources)
+            .fix(attach)],
+        undecided => super::undecided_grant(id, role_name, &undecided, resources)
+            .into_iter()
+            .collect(),
     }
-    if let Some((action, Grant::Unknown(policy, why))) = results
-        .iter()
-        .find(|(_, g)| matches!(g, Grant::Unknown(..)))
-    {
-        return vec![Finding::unknown(id, format!("role {role_name} grants {action} only through {policy} under a condition privpath cannot evaluate ({why})"))
-            .resources([name, role_name])];
-    }
-    if !unread.is_empty() {
-        return vec![Finding::unknown(id, format!("role {role_name} lacks {} in the policies privpath could read; the documents of {} are not in the snapshot", missing.join(", "), unread.join(", ")))
-            .resources([name, role_name])
-            .needs("iam:GetPolicy")
-            .needs(Source::Policies.iam_action())];
-    }
-    vec![Finding::fail(id, format!("role {role_name} of {name} does not grant {}: Lambda cannot manage the function's network interfaces in {}", missing.join(", "), function.vpc_id().unwrap_or("its VPC")))
-        .resources([name, role_name])
-        .fix(attach)]
 }

@@ -175,20 +175,11 @@ fn judge_db(
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
+    let (name, function) = match super::function_or_skip(id, p) {
+        Ok(found) => found,
+        Err(skip) => return skip,
+    };
     let b = &p.backend;
-    let Some(name) = b.function_name.as_deref() else {
-        return vec![Finding::skip(
-            id,
-            "the method does not invoke a Lambda function (see lambda-invoke-permission)",
-        )];
-    };
-    let Some(function) = b.function else {
-        return vec![
-            Finding::unknown(id, format!("function {name} is not in the snapshot"))
-                .resource(name)
-                .needs(Source::Functions.iam_action()),
-        ];
-    };
     if b.databases.is_empty() {
         return match &b.db_choice {
             DbChoice::Named(db) => vec![Finding::fail(

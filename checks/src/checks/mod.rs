@@ -105,7 +105,9 @@ pub static REGISTRY: &[Check] = &[
 
 use crate::finding::Finding;
 use crate::path::{EndpointHop, ResolvedPath};
+use crate::policy_eval::ActionsGrant;
 use crate::routes::RouteVerdict;
+use crate::snapshot::{Function, Source};
 
 /// One finding from several route verdicts: fail with every problem and fix when any
 /// destination is misrouted, else pass with what carries each one.
@@ -156,4 +158,53 @@ fn endpoint_or_skip<'p, 'a>(
         )]);
     }
     Ok(ep)
+}
+
+/// The Lambda function behind the method, with its name, or the finding every backend
+/// check reports without one: `skip` when the method invokes no function, `unknown`
+/// when the function is not in the snapshot.
+fn function_or_skip<'p, 'a>(
+    id: &'static str,
+    p: &'p ResolvedPath<'a>,
+) -> Result<(&'p str, &'a Function), Vec<Finding>> {
+    let b = &p.backend;
+    let Some(name) = b.function_name.as_deref() else {
+        return Err(vec![Finding::skip(
+            id,
+            "the method does not invoke a Lambda function (see lambda-invoke-permission)",
+        )]);
+    };
+    let Some(function) = b.function else {
+        return Err(vec![Finding::unknown(
+            id,
+            format!("function {name} is not in the snapshot"),
+        )
+        .resource(name)
+        .needs(Source::Functions.iam_action())]);
+    };
+    Ok((name, function))
+}
+
+/// The finding for a role's grant privpath cannot decide — only under a condition it
+/// cannot evaluate, or perhaps in policies whose documents it lacks — shared by the
+/// role checks; `None` when the grant is decided.
+fn undecided_grant(
+    id: &'static str,
+    role_name: &str,
+    grant: &ActionsGrant<'_>,
+    resources: Vec<String>,
+) -> Option<Finding> {
+    match grant {
+        ActionsGrant::Conditional { action, policy, why } => Some(
+            Finding::unknown(id, format!("role {role_name} grants {action} only through {policy} under a condition privpath cannot evaluate ({why})"))
+                .resources(resources),
+        ),
+        ActionsGrant::Unread { missing, unread } => Some(
+            Finding::unknown(id, format!("role {role_name} lacks {} in the policies privpath could read; the documents of {} are not in the snapshot", missing.join(", "), unread.join(", ")))
+                .resources(resources)
+                .needs("iam:GetPolicy")
+                .needs(Source::Policies.iam_action()),
+        ),
+        _ => None,
+    }
 }

@@ -4,7 +4,7 @@ use crate::check::{CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::known_policies::SESSION_MANAGER_ACTIONS;
 use crate::path::ResolvedPath;
-use crate::policy_eval::{grants, Grant};
+use crate::policy_eval::{grants_all, ActionsGrant};
 use crate::snapshot::Source;
 
 pub const CORE_POLICY: &str = "AmazonSSMManagedInstanceCore";
@@ -89,13 +89,8 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let resources = [instance, profile_name.as_str(), role_name];
     let attach = format!("aws iam attach-role-policy --role-name {role_name} --policy-arn {core}");
     let (docs, unread) = p.role_policies(role);
-    let grants: Vec<(&str, Grant)> = SESSION_MANAGER_ACTIONS
-        .iter()
-        .map(|a| (*a, grants(&docs, a)))
-        .collect();
-    if let Some((action, Grant::Denied(by))) =
-        grants.iter().find(|(_, g)| matches!(g, Grant::Denied(_)))
-    {
+    let grant = grants_all(&docs, unread, SESSION_MANAGER_ACTIONS);
+    if let ActionsGrant::Denied { action, by } = &grant {
         return vec![Finding::fail(id, format!("{by} on role {role_name} explicitly denies {action}, which SSM Agent needs for Session Manager"))
             .resources(resources)
             .fix(format!("Remove the Deny of {action} from {by} (aws iam get-role-policy / get-policy-version --role-name {role_name} to find it)"))];
@@ -118,22 +113,8 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
             .resources(resources)
             .fix(format!("{attach}\naws iam detach-role-policy --role-name {role_name} --policy-arn {}", old.policy_arn))];
     }
-    let missing: Vec<&str> = grants
-        .iter()
-        .filter(|(_, g)| !matches!(g, Grant::Granted(_)))
-        .map(|(a, _)| *a)
-        .collect();
-    if missing.is_empty() {
-        let mut by: Vec<&str> = grants
-            .iter()
-            .filter_map(|(_, g)| match g {
-                Grant::Granted(name) => Some(name.as_str()),
-                _ => None,
-            })
-            .collect();
-        by.sort_unstable();
-        by.dedup();
-        return vec![Finding::pass(
+    match grant {
+        ActionsGrant::Granted { by } => vec![Finding::pass(
             id,
             format!(
                 "role {role_name} (profile {profile_name}) grants what Session Manager needs ({}) through {} instead of {CORE_POLICY}",
@@ -141,28 +122,26 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
                 by.join(", ")
             ),
         )
-        .resources(resources)];
+        .resources(resources)],
+        ActionsGrant::NotGranted { missing } => {
+            let mut names: Vec<&str> = attached.iter().map(|a| a.policy_name.as_str()).collect();
+            names.extend(role.role_policy_list.iter().map(|i| i.policy_name.as_str()));
+            let has = if names.is_empty() {
+                "no policies".to_string()
+            } else {
+                format!("only {}", names.join(", "))
+            };
+            vec![Finding::fail(id, format!("role {role_name} (profile {profile_name}) of {instance} has {has}: {CORE_POLICY} is not attached and nothing else grants {}", missing.join(", ")))
+                .resources(resources)
+                .fix(attach)]
+        }
+        undecided => super::undecided_grant(
+            id,
+            role_name,
+            &undecided,
+            resources.iter().map(|r| r.to_string()).collect(),
+        )
+        .into_iter()
+        .collect(),
     }
-    if let Some((action, Grant::Unknown(policy, why))) =
-        grants.iter().find(|(_, g)| matches!(g, Grant::Unknown(..)))
-    {
-        return vec![Finding::unknown(id, format!("role {role_name} grants {action} only through {policy} under a condition privpath cannot evaluate ({why})"))
-            .resources(resources)];
-    }
-    if !unread.is_empty() {
-        return vec![Finding::unknown(id, format!("role {role_name} lacks {} in the policies privpath could read; the documents of {} are not in the snapshot", missing.join(", "), unread.join(", ")))
-            .resources(resources)
-            .needs("iam:GetPolicy")
-            .needs(Source::Policies.iam_action())];
-    }
-    let mut names: Vec<&str> = attached.iter().map(|a| a.policy_name.as_str()).collect();
-    names.extend(role.role_policy_list.iter().map(|i| i.policy_name.as_str()));
-    let has = if names.is_empty() {
-        "no policies".to_string()
-    } else {
-        format!("only {}", names.join(", "))
-    };
-    vec![Finding::fail(id, format!("role {role_name} (profile {profile_name}) of {instance} has {has}: {CORE_POLICY} is not attached and nothing else grants {}", missing.join(", ")))
-        .resources(resources)
-        .fix(attach)]
 }

@@ -1,5 +1,7 @@
 //! Command-line interface, in clap's derive form.
 
+use crate::gate::FailOn;
+use crate::report::Format;
 use crate::session::AwsArgs;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -12,7 +14,8 @@ use std::path::PathBuf;
     long_about = "privpath checks, read-only, every hop from an EC2 client in one VPC to a PRIVATE REST API \
                   behind an execute-api interface endpoint in a peered VPC, plus the operator's Session Manager \
                   access, and names the first broken hop with the fix.\n\n\
-                  Exit status: 0 nothing failed (warnings allowed), 1 a check failed, 2 usage, input or collection error."
+                  Exit status: 0 the gate passed, 1 a finding at or above --fail-on (default: fail), \
+                  2 usage, config, input or collection error."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -21,8 +24,12 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Run the checks over a snapshot and report every hop.
+    /// Run the checks for one target (from options) or every target in privpath.toml.
     Check(CheckArgs),
+    /// Name the checks that explain an error text, or print one check's documentation.
+    Explain(ExplainArgs),
+    /// Write a commented starter privpath.toml.
+    Init(InitArgs),
     /// List every check with its documentation.
     Checks(ChecksArgs),
     /// Collect what the checks need from AWS and write it as a snapshot file.
@@ -33,6 +40,12 @@ pub enum Command {
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
+    /// Config file [default: privpath.toml in the working directory, when present].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Check only this target of the config (repeatable) [default: every target].
+    #[arg(long = "target", value_name = "NAME", conflicts_with_all = ["snapshot", "api_id", "instance_id"])]
+    pub targets: Vec<String>,
     /// Check this snapshot file (docs/snapshot-format.md) instead of the live account.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["profile", "region", "role_arn", "save_snapshot"])]
     pub snapshot: Option<PathBuf>,
@@ -54,9 +67,20 @@ pub struct CheckArgs {
     pub verbose: bool,
     #[command(flatten)]
     pub aws: AwsArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format (repeatable: the n-th --output is where the n-th --format goes; a
+    /// format without one goes to stdout) [default: table].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Vec<Format>,
+    /// Write the matching --format to this file instead of stdout (repeatable).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Vec<PathBuf>,
+    /// What makes the exit status 1: fail, warn (fail or warn) or unknown (fail, warn
+    /// or data privpath could not read) [default: the config's, else fail].
+    #[arg(long, value_enum, value_name = "STATUS")]
+    pub fail_on: Option<FailOn>,
+    /// No progress indicator and no closing summary on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
     /// Run only these checks (comma-separated ids).
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     pub only: Vec<String>,
@@ -104,20 +128,33 @@ pub struct MethodArgs {
 }
 
 #[derive(clap::Args, Debug)]
-pub struct ChecksArgs {
-    /// Output format: text documentation, or JSON metadata.
-    #[arg(long, value_enum, default_value_t = CatalogFormat::Text)]
-    pub format: CatalogFormat,
+pub struct ExplainArgs {
+    /// An error text as you saw it (quote it), `-` to read it from stdin, or a check id.
+    #[arg(required = true, value_name = "TEXT|CHECK-ID", num_args = 1.., trailing_var_arg = true, allow_hyphen_values = true)]
+    pub text: Vec<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
+#[derive(clap::Args, Debug)]
+pub struct InitArgs {
+    /// Where to write it.
+    #[arg(long, short, value_name = "FILE", default_value = "privpath.toml")]
+    pub output: PathBuf,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ChecksArgs {
+    /// Output format: text documentation, JSON metadata, or the Markdown catalog
+    /// (docs/checks.md).
+    #[arg(long, value_enum, default_value_t = CatalogFormat::Text)]
+    pub format: CatalogFormat,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum CatalogFormat {
     Text,
     Json,
+    Markdown,
 }

@@ -64,9 +64,9 @@ fn json_report_has_findings_and_summary() {
     let o = privpath(&["check", "--snapshot", HEALTHY, "--format", "json"]);
     assert_eq!(o.status.code(), Some(0));
     let doc = json(&o);
-    let findings = doc["findings"].as_array().unwrap();
+    let findings = doc["targets"][0]["findings"].as_array().unwrap();
     assert_eq!(findings.len(), privpath_checks::REGISTRY.len());
-    assert!(doc["target"]["request"]["curl"]
+    assert!(doc["targets"][0]["path"]["request"]["curl"]
         .as_str()
         .is_some_and(|c| c.contains("/prod/items")));
     for f in findings {
@@ -86,8 +86,11 @@ fn json_report_has_findings_and_summary() {
     }
     assert_eq!(doc["summary"]["pass"], privpath_checks::REGISTRY.len());
     assert_eq!(doc["summary"]["total"], privpath_checks::REGISTRY.len());
-    assert_eq!(doc["target"]["api_id"], "a1b2c3d4e5");
-    assert_eq!(doc["target"]["instance_id"], "i-0c11e000000000001");
+    assert_eq!(doc["targets"][0]["path"]["api_id"], "a1b2c3d4e5");
+    assert_eq!(
+        doc["targets"][0]["path"]["instance_id"],
+        "i-0c11e000000000001"
+    );
 }
 
 /// Every fixture through the binary: exit 1 exactly when a check fails, and the JSON
@@ -107,7 +110,7 @@ fn every_fixture_exits_with_the_right_status() {
             stderr(&o)
         );
         let doc = json(&o);
-        for f in doc["findings"].as_array().unwrap() {
+        for f in doc["targets"][0]["findings"].as_array().unwrap() {
             let check = f["check"].as_str().unwrap();
             let want = exceptions.get(check).map_or("pass", String::as_str);
             assert_eq!(f["status"], want, "{rel}: {check}");
@@ -250,7 +253,7 @@ fn only_and_skip_select_checks() {
         "--format",
         "json",
     ]);
-    let checks: Vec<String> = json(&o)["findings"]
+    let checks: Vec<String> = json(&o)["targets"][0]["findings"]
         .as_array()
         .unwrap()
         .iter()
@@ -370,7 +373,7 @@ fn snapshot_format_doc_example_loads() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let doc = json(&o);
     let status = |id: &str| {
-        doc["findings"]
+        doc["targets"][0]["findings"]
             .as_array()
             .unwrap()
             .iter()

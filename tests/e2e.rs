@@ -142,7 +142,7 @@ fn live_check(moto: &Moto, ids: &Value, extra: &[&str]) -> (Output, Value) {
 }
 
 fn statuses(report: &Value) -> BTreeMap<String, String> {
-    report["findings"]
+    report["targets"][0]["findings"]
         .as_array()
         .unwrap()
         .iter()
@@ -247,7 +247,7 @@ fn denied_call_names_the_action_and_the_error() {
     let moto = Moto::start();
     let ids = moto.scenario("ssm-denied");
     let (_, report) = live_check(&moto, &ids, &[]);
-    let finding = report["findings"]
+    let finding = report["targets"][0]["findings"]
         .as_array()
         .unwrap()
         .iter()
@@ -332,10 +332,24 @@ fn verbose_reports_calls_waves_and_stays_within_the_iam_policy() {
     let ids = moto.scenario("role-with-equivalent-customer-policy");
     let (out, _) = live_check(&moto, &ids, &["--verbose"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let summary = stderr.lines().last().unwrap();
+    let summary = stderr
+        .lines()
+        .find(|l| l.contains(" wave(s) "))
+        .unwrap_or_default();
     assert!(
         summary.contains("in 5 wave(s)"),
-        "at most five round trips: {summary}"
+        "at most five round trips: {stderr}"
+    );
+    // The run's closing line counts the same requests as the verbose log.
+    let calls = summary
+        .trim_start_matches("privpath: ")
+        .split(' ')
+        .next()
+        .unwrap_or_default();
+    let closing = stderr.lines().last().unwrap_or_default();
+    assert!(
+        closing.contains(&format!("; {calls} AWS call(s); ")) && closing.contains("gate passed"),
+        "{closing}"
     );
     let policy = Command::new(env!("CARGO_BIN_EXE_privpath"))
         .arg("iam-policy")
@@ -482,7 +496,7 @@ fn throttled_and_truncated_calls_degrade_to_unknown() {
             "{breakage}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        for f in report["findings"].as_array().unwrap() {
+        for f in report["targets"][0]["findings"].as_array().unwrap() {
             let check = f["check"].as_str().unwrap();
             let want = if unknown.contains(&check) {
                 "unknown"
@@ -575,4 +589,85 @@ fn profiles_and_assumed_roles_work_like_the_aws_cli() {
         "no profile and no region is a usage error"
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("no AWS region"));
+}
+
+#[test]
+fn config_targets_are_collected_live_and_one_unreachable_target_does_not_hide_the_others() {
+    let moto = Moto::start();
+    // The emulator holds one architecture at a time: the healthy target is a snapshot,
+    // which a config may mix with live targets.
+    let broken = moto.scenario("peering-not-accepted");
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-config");
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("privpath.toml");
+    let id = |v: &Value, k: &str| v[k].as_str().unwrap().to_string();
+    // The region comes from [defaults]: nothing on the command line or in the
+    // environment names one.
+    std::fs::write(
+        &config,
+        format!(
+            "[defaults]\nregion = \"us-east-1\"\n\
+             [targets.good]\nsnapshot = \"{}/fixtures/seed/healthy.json\"\n\
+             [targets.broken]\napi = \"{}\"\ninstance = \"{}\"\n\
+             [targets.gone]\napi = \"nope000000\"\ninstance = \"{}\"\n",
+            ROOT,
+            id(&broken, "api_id"),
+            id(&broken, "instance_id"),
+            id(&broken, "instance_id"),
+        ),
+    )
+    .unwrap();
+    let out = isolated(
+        &[
+            "check",
+            "--config",
+            config.to_str().unwrap(),
+            "--endpoint-url",
+            &moto.url,
+            "--format",
+            "json",
+        ],
+        &TEST_KEYS,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("a report despite the error");
+    let failing = |i: usize| -> Vec<String> {
+        assert!(
+            report["targets"][i]["error"].is_null(),
+            "{}",
+            report["targets"][i]
+        );
+        report["targets"][i]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["status"] != "pass")
+            .map(|f| {
+                format!(
+                    "{}={}",
+                    f["check"].as_str().unwrap(),
+                    f["status"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(failing(0), Vec::<String>::new(), "good");
+    assert_eq!(failing(1), ["peering-active=fail"], "broken");
+    let gone = report["targets"][2]["error"].as_str().unwrap_or_default();
+    assert!(gone.contains("nope000000"), "{gone}");
+    assert!(
+        report["summary"]["aws_calls"].as_u64().unwrap() > 20,
+        "{}",
+        report["summary"]
+    );
+    assert!(stderr.contains("privpath: error: target gone:"), "{stderr}");
+    assert!(
+        stderr
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .contains("3 target(s)"),
+        "{stderr}"
+    );
 }

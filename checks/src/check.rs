@@ -4,7 +4,7 @@
 use crate::finding::Finding;
 use crate::path::ResolvedPath;
 use crate::snapshot::Source;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The hops of the request path, in the order an operator meets them: log in to the
 /// client with Session Manager, send the request out of the client subnet, across the
@@ -44,13 +44,18 @@ impl Hop {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+/// How much a check's failure matters. Checks ship as `high` or `medium`; a project
+/// may override any check's severity in its config, and `low` makes a check advisory:
+/// reported everywhere, never a reason for a non-zero exit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
-    /// A failure breaks the request path.
-    High,
+    /// Advisory: reported, never gates.
+    Low,
     /// A failure breaks operator access or makes the path fragile.
     Medium,
+    /// A failure breaks the request path.
+    High,
 }
 
 impl Severity {
@@ -58,6 +63,7 @@ impl Severity {
         match self {
             Severity::High => "high",
             Severity::Medium => "medium",
+            Severity::Low => "low",
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod api_target;
 pub mod backend;
 pub mod check;
 pub mod checks;
+pub mod explain;
 pub mod finding;
 pub mod known_policies;
 pub mod nacl;
@@ -120,12 +121,10 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn of(findings: &[Finding]) -> Summary {
-        let mut s = Summary {
-            total: findings.len(),
-            ..Summary::default()
-        };
+    pub fn of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Summary {
+        let mut s = Summary::default();
         for f in findings {
+            s.total += 1;
             *match f.status {
                 Status::Pass => &mut s.pass,
                 Status::Fail => &mut s.fail,

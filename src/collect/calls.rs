@@ -45,6 +45,13 @@ impl CallLog {
             .push(call);
     }
 
+    /// Requests answered so far and waves finished, without copying the log.
+    pub fn progress(&self) -> (usize, usize) {
+        let calls = self.calls.lock().unwrap_or_else(|p| p.into_inner()).len();
+        let waves = self.waves.lock().unwrap_or_else(|p| p.into_inner()).len();
+        (calls, waves)
+    }
+
     pub fn calls(&self) -> Vec<Call> {
         self.calls.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }

@@ -1,23 +1,58 @@
-//! The JSON report: one document with the target, every finding and a summary.
-//! `schema` is bumped on any incompatible change.
+//! The JSON report: one document per run with every target's findings, the
+//! suppressions, the gate's verdict and the totals. Its schema is
+//! `docs/json-schema.json`; `schema` is bumped on any incompatible change
+//! (2: several targets per run, suppressions and the gate).
 
-use super::Report;
+use super::Context;
+use crate::gate::{Outcome, Run, TargetRun};
 use privpath_checks::{find_check, Finding, Summary};
 use serde::Serialize;
 
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct Document<'a> {
     schema: u32,
     privpath: &'static str,
-    target: Target<'a>,
+    config: Option<&'a str>,
+    gate: Gate,
+    targets: Vec<JsonTarget<'a>>,
+    suppressions: Vec<JsonSuppression<'a>>,
+    summary: Totals,
+}
+
+#[derive(Serialize)]
+struct Gate {
+    fail_on: &'static str,
+    /// Findings and suppression reports that trip the gate.
+    tripped: usize,
+    exit_status: u8,
+}
+
+#[derive(Serialize)]
+struct Totals {
+    targets: usize,
+    errors: usize,
+    suppressed: usize,
+    #[serde(flatten)]
+    findings: Summary,
+    /// AWS requests this run made (0 for snapshots). Time is left out so that the
+    /// same account state gives the same document.
+    aws_calls: usize,
+}
+
+#[derive(Serialize)]
+struct JsonTarget<'a> {
+    name: &'a str,
+    /// Why the target could not be checked; then `path` and `findings` are empty.
+    error: Option<&'a str>,
+    path: Option<PathInfo<'a>>,
     findings: Vec<JsonFinding<'a>>,
     summary: Summary,
 }
 
 #[derive(Serialize)]
-struct Target<'a> {
+struct PathInfo<'a> {
     region: &'a str,
     account: Option<&'a str>,
     api_id: &'a str,
@@ -43,42 +78,119 @@ struct JsonFinding<'a> {
     severity: &'a str,
     #[serde(flatten)]
     finding: &'a Finding,
+    suppressed: Option<Suppressed<'a>>,
+    /// Whether this finding makes the run exit 1.
+    gates: bool,
 }
 
-pub fn render(report: &Report<'_>) -> String {
-    let c = &report.context;
+#[derive(Serialize)]
+struct Suppressed<'a> {
+    reason: &'a str,
+    expires: Option<String>,
+}
+
+#[derive(Serialize)]
+struct JsonSuppression<'a> {
+    check: &'a str,
+    target: Option<&'a str>,
+    resource: Option<&'a str>,
+    reason: &'a str,
+    expires: Option<String>,
+    state: crate::gate::SuppressionState,
+    matched: usize,
+    message: String,
+    gates: bool,
+}
+
+fn path_info(c: &Context) -> PathInfo<'_> {
+    PathInfo {
+        region: &c.region,
+        account: c.account.as_deref(),
+        api_id: &c.api_id,
+        instance_id: &c.instance_id,
+        endpoint_id: c.endpoint_id.as_deref(),
+        method: c.method.as_deref(),
+        request: c.request.as_ref().map(|r| Request {
+            url: &r.url,
+            headers: &r.headers,
+            curl: &r.curl,
+        }),
+        source: &c.source,
+    }
+}
+
+fn finding<'a>(run: &'a Run, o: &'a Outcome) -> JsonFinding<'a> {
+    let f = &o.finding;
+    let meta = find_check(f.check).map(|c| c.meta);
+    JsonFinding {
+        check: f.check,
+        title: meta.map_or("", |m| m.title),
+        hop: meta.map_or("", |m| m.hop.as_str()),
+        severity: o.severity.as_str(),
+        finding: f,
+        suppressed: o.suppressed.map(|i| {
+            let rule = &run.suppressions[i].rule;
+            Suppressed {
+                reason: &rule.reason,
+                expires: rule.expires.map(|d| d.to_string()),
+            }
+        }),
+        gates: run.gates(o),
+    }
+}
+
+fn target<'a>(run: &'a Run, t: &'a TargetRun) -> JsonTarget<'a> {
+    match &t.result {
+        Ok(e) => JsonTarget {
+            name: &t.name,
+            error: None,
+            path: Some(path_info(&e.context)),
+            findings: e.outcomes.iter().map(|o| finding(run, o)).collect(),
+            summary: Summary::of(e.outcomes.iter().map(|o| &o.finding)),
+        },
+        Err(why) => JsonTarget {
+            name: &t.name,
+            error: Some(why),
+            path: None,
+            findings: Vec::new(),
+            summary: Summary::default(),
+        },
+    }
+}
+
+pub fn render(run: &Run) -> String {
     let doc = Document {
         schema: SCHEMA_VERSION,
         privpath: env!("CARGO_PKG_VERSION"),
-        target: Target {
-            region: &c.region,
-            account: c.account.as_deref(),
-            api_id: &c.api_id,
-            instance_id: &c.instance_id,
-            endpoint_id: c.endpoint_id.as_deref(),
-            method: c.method.as_deref(),
-            request: c.request.as_ref().map(|r| Request {
-                url: &r.url,
-                headers: &r.headers,
-                curl: &r.curl,
-            }),
-            source: &c.source,
+        config: run.config_path.as_deref(),
+        gate: Gate {
+            fail_on: run.fail_on.as_str(),
+            tripped: run.tripped(),
+            exit_status: run.exit_status(),
         },
-        findings: report
-            .findings
+        targets: run.targets.iter().map(|t| target(run, t)).collect(),
+        suppressions: run
+            .suppressions
             .iter()
-            .map(|f| {
-                let meta = find_check(f.check).map(|c| c.meta);
-                JsonFinding {
-                    check: f.check,
-                    title: meta.map_or("", |m| m.title),
-                    hop: meta.map_or("", |m| m.hop.as_str()),
-                    severity: meta.map_or("", |m| m.severity.as_str()),
-                    finding: f,
-                }
+            .map(|s| JsonSuppression {
+                check: &s.rule.check,
+                target: s.rule.target.as_deref(),
+                resource: s.rule.resource.as_deref(),
+                reason: &s.rule.reason,
+                expires: s.rule.expires.map(|d| d.to_string()),
+                state: s.state,
+                matched: s.matched,
+                message: s.describe(),
+                gates: run.suppression_gates(s),
             })
             .collect(),
-        summary: Summary::of(report.findings),
+        summary: Totals {
+            targets: run.targets.len(),
+            errors: run.errors(),
+            suppressed: run.suppressed(),
+            findings: run.summary(),
+            aws_calls: run.stats.calls,
+        },
     };
     // Plain data with string keys: serialisation cannot fail.
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"

@@ -1,10 +1,17 @@
-//! Reporters: the same findings rendered for people (table) and for tools (JSON).
+//! Reporters: one [`Run`] rendered for people (table, markdown for a CI step summary)
+//! and for tools (JSON, JUnit XML, SARIF). Every format is made from the same outcomes;
+//! none collects or decides anything of its own.
 
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 pub mod table;
 
+use crate::gate::Run;
+
 use privpath_checks::checks::dns_resolution::{working_request, WorkingRequest};
-use privpath_checks::{Finding, ResolvedPath};
+use privpath_checks::ResolvedPath;
 
 /// What a report is about: the resolved target and where the data came from.
 pub struct Context {
@@ -36,9 +43,52 @@ impl Context {
             source,
         }
     }
+
+    #[cfg(test)]
+    pub fn empty() -> Context {
+        Context {
+            region: String::new(),
+            account: None,
+            api_id: String::new(),
+            instance_id: String::new(),
+            endpoint_id: None,
+            method: None,
+            request: None,
+            source: String::new(),
+        }
+    }
 }
 
-pub struct Report<'a> {
-    pub context: Context,
-    pub findings: &'a [Finding],
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A table per target, for people at a terminal.
+    Table,
+    /// One JSON document (docs/json-schema.json).
+    Json,
+    /// JUnit XML: a test suite per target, a test case per check.
+    Junit,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub-flavoured Markdown, for $GITHUB_STEP_SUMMARY or a merge-request note.
+    Markdown,
+}
+
+impl Format {
+    pub fn render(self, run: &Run, style: &table::Style) -> String {
+        match self {
+            Format::Table => table::render(run, style),
+            Format::Json => json::render(run),
+            Format::Junit => junit::render(run),
+            Format::Sarif => sarif::render(run),
+            Format::Markdown => markdown::render(run),
+        }
+    }
+}
+
+/// The status as people read it: suppressed findings say so.
+pub fn status_label(o: &crate::gate::Outcome) -> String {
+    match o.suppressed {
+        Some(_) => format!("{} (suppressed)", o.finding.status),
+        None => o.finding.status.to_string(),
+    }
 }

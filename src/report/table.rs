@@ -1,9 +1,10 @@
-//! The table for people: findings grouped by hop in path order, then how to fix each
-//! failure and warning, then one summary line.
+//! The table for people: per target, findings grouped by hop in path order, then how
+//! to fix each failure and warning, then one summary line; then the suppressions.
 
-use super::Report;
+use super::{status_label, Context};
+use crate::gate::{Outcome, Run, SuppressionState};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, Color, ContentArrangement, Table};
-use privpath_checks::{find_check, Status, Summary};
+use privpath_checks::{find_check, Finding, Status, Summary};
 
 /// Width used when stdout is not a terminal, so piped and tested output is stable.
 const PIPE_WIDTH: u16 = 160;
@@ -15,12 +16,15 @@ pub struct Style {
     pub colour: bool,
 }
 
-fn status_cell(status: Status, colour: bool) -> Cell {
-    let cell = Cell::new(status.as_str());
+fn status_cell(o: &Outcome, colour: bool) -> Cell {
+    let cell = Cell::new(status_label(o));
     if !colour {
         return cell;
     }
-    cell.fg(match status {
+    if o.suppressed.is_some() {
+        return cell.fg(Color::DarkGrey);
+    }
+    cell.fg(match o.finding.status {
         Status::Pass => Color::Green,
         Status::Fail => Color::Red,
         Status::Warn => Color::Yellow,
@@ -29,8 +33,52 @@ fn status_cell(status: Status, colour: bool) -> Cell {
     })
 }
 
-pub fn render(report: &Report<'_>, style: &Style) -> String {
-    let c = &report.context;
+pub fn render(run: &Run, style: &Style) -> String {
+    // A run of one target given on the command line reads as it always has; targets
+    // from a config are introduced by name.
+    let named = run.config_path.is_some() || run.targets.len() > 1;
+    let mut out = String::new();
+    for (i, t) in run.targets.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if named {
+            out.push_str(&format!("Target {}:\n", t.name));
+        }
+        match &t.result {
+            Ok(e) => out.push_str(&render_target(&e.context, &e.outcomes, style)),
+            Err(why) => out.push_str(&format!("privpath: could not check {}: {why}\n", t.name)),
+        }
+    }
+    if !run.suppressions.is_empty() {
+        out.push_str("\nSuppressions:\n");
+        for s in &run.suppressions {
+            let mark = match s.state {
+                SuppressionState::Active => "active ",
+                SuppressionState::Expired => "EXPIRED",
+                SuppressionState::Unused => "UNUSED ",
+            };
+            out.push_str(&format!("  {mark} {}\n", s.describe()));
+        }
+    }
+    if named {
+        let s = run.summary();
+        out.push_str(&format!(
+            "\nAll targets: {} checks: {} passed, {} failed, {} warnings, {} skipped, {} unknown, {} suppressed\n",
+            s.total,
+            s.pass,
+            s.fail,
+            s.warn,
+            s.skip,
+            s.unknown,
+            run.suppressed()
+        ));
+    }
+    out
+}
+
+fn render_target(c: &Context, outcomes: &[Outcome], style: &Style) -> String {
+    let findings: Vec<&Finding> = outcomes.iter().map(|o| &o.finding).collect();
     let mut out = format!(
         "privpath: {} → API {}{} via {} ({}{}; {})\n",
         c.instance_id,
@@ -61,7 +109,8 @@ pub fn render(report: &Report<'_>, style: &Style) -> String {
         table.enforce_styling();
     }
     let mut last_hop = None;
-    for f in report.findings {
+    for o in outcomes {
+        let f = &o.finding;
         let hop = find_check(f.check).map(|c| c.meta.hop);
         let hop_title = if hop != last_hop {
             hop.map_or("", |h| h.title())
@@ -78,7 +127,7 @@ pub fn render(report: &Report<'_>, style: &Style) -> String {
         table.add_row(vec![
             Cell::new(hop_title),
             Cell::new(f.check),
-            status_cell(f.status, style.colour),
+            status_cell(o, style.colour),
             Cell::new(resources),
             Cell::new(&f.message),
         ]);
@@ -86,9 +135,10 @@ pub fn render(report: &Report<'_>, style: &Style) -> String {
     out.push_str(&table.to_string());
     out.push('\n');
 
-    let to_fix: Vec<_> = report
-        .findings
+    let to_fix: Vec<&Finding> = outcomes
         .iter()
+        .filter(|o| o.suppressed.is_none())
+        .map(|o| &o.finding)
         .filter(|f| matches!(f.status, Status::Fail | Status::Warn) && f.remediation.is_some())
         .collect();
     if !to_fix.is_empty() {
@@ -106,11 +156,7 @@ pub fn render(report: &Report<'_>, style: &Style) -> String {
             c.instance_id, r.how, r.curl
         ));
     }
-    let unknown: Vec<_> = report
-        .findings
-        .iter()
-        .filter(|f| !f.needs.is_empty())
-        .collect();
+    let unknown: Vec<_> = findings.iter().filter(|f| !f.needs.is_empty()).collect();
     if !unknown.is_empty() {
         let mut actions: Vec<&str> = unknown
             .iter()
@@ -123,10 +169,21 @@ pub fn render(report: &Report<'_>, style: &Style) -> String {
             actions.join(", ")
         ));
     }
-    let s = Summary::of(report.findings);
+    let s = Summary::of(findings.iter().copied());
+    let suppressed = outcomes.iter().filter(|o| o.suppressed.is_some()).count();
     out.push_str(&format!(
-        "\n{} checks: {} passed, {} failed, {} warnings, {} skipped, {} unknown\n",
-        s.total, s.pass, s.fail, s.warn, s.skip, s.unknown
+        "\n{} checks: {} passed, {} failed, {} warnings, {} skipped, {} unknown{}\n",
+        s.total,
+        s.pass,
+        s.fail,
+        s.warn,
+        s.skip,
+        s.unknown,
+        if suppressed > 0 {
+            format!(", {suppressed} suppressed")
+        } else {
+            String::new()
+        }
     ));
     out
 }

@@ -1,0 +1,162 @@
+//! GitHub-flavoured Markdown for `$GITHUB_STEP_SUMMARY` (and GitLab merge-request
+//! notes): the verdict first, a line per target, then per target what needs attention
+//! with its fix; every check's row folded away in `<details>`.
+
+use super::status_label;
+use crate::gate::{Outcome, Run, SuppressionState};
+use privpath_checks::{find_check, Status, Summary};
+use std::fmt::Write;
+
+/// Makes text safe inside a table cell: no pipes breaking columns, no raw newlines,
+/// no HTML.
+fn cell(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+        .replace('\n', "<br>")
+}
+
+fn icon(o: &Outcome) -> &'static str {
+    if o.suppressed.is_some() {
+        return "🔕";
+    }
+    match o.finding.status {
+        Status::Pass => "✅",
+        Status::Fail => "❌",
+        Status::Warn => "⚠️",
+        Status::Unknown => "❔",
+        Status::Skip => "➖",
+    }
+}
+
+fn rows(out: &mut String, outcomes: &[&Outcome]) {
+    out.push_str("| Status | Check | Hop | Resources | Finding |\n|---|---|---|---|---|\n");
+    for o in outcomes {
+        let f = &o.finding;
+        let hop = find_check(f.check).map_or("", |c| c.meta.hop.title());
+        let _ = writeln!(
+            out,
+            "| {} {} | `{}` | {} | {} | {} |",
+            icon(o),
+            status_label(o),
+            f.check,
+            hop,
+            cell(&f.resources.join(", ")),
+            cell(&f.message)
+        );
+    }
+}
+
+pub fn render(run: &Run) -> String {
+    let mut out = String::new();
+    let verdict = match run.exit_status() {
+        0 => "✅ gate passed".to_string(),
+        1 => format!("❌ gate failed (fail-on {})", run.fail_on.as_str()),
+        _ => "🛑 could not check every target".to_string(),
+    };
+    let _ = writeln!(out, "## privpath: {verdict}\n");
+    out.push_str("| Target | Path | Passed | Failed | Warnings | Unknown | Suppressed |\n|---|---|---|---|---|---|---|\n");
+    for t in &run.targets {
+        match &t.result {
+            Ok(e) => {
+                let c = &e.context;
+                let s = Summary::of(e.outcomes.iter().map(|o| &o.finding));
+                let suppressed = e.outcomes.iter().filter(|o| o.suppressed.is_some()).count();
+                let path = format!(
+                    "{} → {}{} ({})",
+                    c.instance_id,
+                    c.api_id,
+                    c.method
+                        .as_deref()
+                        .map(|m| format!(" {m}"))
+                        .unwrap_or_default(),
+                    c.region
+                );
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} | {} | {} | {suppressed} |",
+                    cell(&t.name),
+                    cell(&path),
+                    s.pass,
+                    s.fail,
+                    s.warn,
+                    s.unknown
+                );
+            }
+            Err(why) => {
+                let _ = writeln!(
+                    out,
+                    "| {} | 🛑 not checked: {} | | | | | |",
+                    cell(&t.name),
+                    cell(why)
+                );
+            }
+        }
+    }
+    for t in &run.targets {
+        let Ok(e) = &t.result else { continue };
+        let _ = writeln!(out, "\n### {}\n", cell(&t.name));
+        let attention: Vec<&Outcome> = e
+            .outcomes
+            .iter()
+            .filter(|o| !matches!(o.finding.status, Status::Pass | Status::Skip))
+            .collect();
+        if attention.is_empty() {
+            out.push_str("Every hop passed.\n");
+        } else {
+            rows(&mut out, &attention);
+            for o in attention.iter().filter(|o| o.suppressed.is_none()) {
+                if let Some(fix) = &o.finding.remediation {
+                    let _ = writeln!(
+                        out,
+                        "\n**Fix `{}`:**\n\n```sh\n{}\n```",
+                        o.finding.check,
+                        fix.replace("```", "'''")
+                    );
+                }
+            }
+        }
+        if let Some(r) = &e.context.request {
+            let _ = writeln!(
+                out,
+                "\nCall it from `{}` through {}:\n\n```sh\n{}\n```",
+                e.context.instance_id, r.how, r.curl
+            );
+        }
+        let all: Vec<&Outcome> = e.outcomes.iter().collect();
+        let _ = writeln!(
+            out,
+            "\n<details><summary>All {} findings</summary>\n",
+            all.len()
+        );
+        rows(&mut out, &all);
+        out.push_str("\n</details>\n");
+    }
+    if !run.suppressions.is_empty() {
+        out.push_str("\n### Suppressions\n\n");
+        for s in &run.suppressions {
+            let mark = match s.state {
+                SuppressionState::Active => "🔕",
+                SuppressionState::Expired | SuppressionState::Unused => "⚠️",
+            };
+            let _ = writeln!(out, "- {mark} {}", cell(&s.describe()));
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n{}",
+        run.summary_line().trim_start_matches("privpath: ")
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn cells_cannot_break_the_table() {
+        assert_eq!(cell("a|b\n<c>"), "a\\|b<br>&lt;c&gt;");
+    }
+}

@@ -1,0 +1,276 @@
+//! `privpath check`: decide the targets (the command line's, or the config's), check
+//! each, apply severities and suppressions, write every requested format, and return
+//! the gate's exit status.
+
+use crate::cli::{CheckArgs, MethodArgs};
+use crate::config::{Config, NamedTarget};
+use crate::date::Date;
+use crate::gate::{self, Evaluated, FailOn, Run, Stats, TargetRun};
+use crate::report::{self, table, Format};
+use crate::session::AwsArgs;
+use crate::{collect_live, read_snapshot, write_snapshot};
+use anyhow::{bail, Context as _, Result};
+use privpath_checks::{evaluate, ResolvedPath, Selection, Target};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// One target as this run checks it.
+struct Plan {
+    name: String,
+    /// The file that defines the target, and its line there.
+    file: Option<String>,
+    line: Option<usize>,
+    snapshot: Option<PathBuf>,
+    api_id: Option<String>,
+    instance_id: Option<String>,
+    method: MethodArgs,
+    aws: AwsArgs,
+}
+
+fn from_command_line(args: &CheckArgs) -> Plan {
+    Plan {
+        name: args
+            .api_id
+            .clone()
+            .unwrap_or_else(|| "command-line".to_string()),
+        file: args.snapshot.as_ref().map(|p| p.display().to_string()),
+        line: None,
+        snapshot: args.snapshot.clone(),
+        api_id: args.api_id.clone(),
+        instance_id: args.instance_id.clone(),
+        method: args.method.clone(),
+        aws: args.aws.clone(),
+    }
+}
+
+fn from_config(t: &NamedTarget, config: &Config, cli: &AwsArgs) -> Plan {
+    let s = &t.spec;
+    // Options on the command line win over the file, as with the AWS CLI.
+    let aws = AwsArgs {
+        profile: cli.profile.clone().or_else(|| s.profile.clone()),
+        region: cli.region.clone().or_else(|| s.region.clone()),
+        role_arn: cli.role_arn.clone().or_else(|| s.role.clone()),
+        external_id: cli.external_id.clone().or_else(|| s.external_id.clone()),
+        endpoint_url: cli.endpoint_url.clone(),
+        attempt_timeout: cli.attempt_timeout,
+    };
+    Plan {
+        name: t.name.clone(),
+        file: config.path.clone(),
+        line: t.line,
+        snapshot: s.snapshot.clone(),
+        api_id: s.api.clone(),
+        instance_id: s.instance.clone(),
+        method: MethodArgs {
+            stage: s.stage.clone(),
+            method: s.method.clone(),
+            path: s.path.clone(),
+            db_instance_id: s.db_instance.clone(),
+        },
+        aws,
+    }
+}
+
+fn plans(args: &CheckArgs, config: &Config) -> Result<Vec<Plan>> {
+    let ad_hoc = args.snapshot.is_some() || args.api_id.is_some() || args.instance_id.is_some();
+    if ad_hoc {
+        return Ok(vec![from_command_line(args)]);
+    }
+    if config.targets.is_empty() {
+        match &config.path {
+            Some(p) => bail!(
+                "{p} has no [targets.NAME] table: add one, or pass --api-id and --instance-id"
+            ),
+            None => bail!(
+                "nothing to check: pass --api-id and --instance-id (or --snapshot FILE), \
+                 or write privpath.toml with named targets (`privpath init`)"
+            ),
+        }
+    }
+    for name in &args.targets {
+        if !config.targets.iter().any(|t| &t.name == name) {
+            let known: Vec<&str> = config.targets.iter().map(|t| t.name.as_str()).collect();
+            bail!(
+                "no target named `{name}` in {}; its targets are: {}",
+                config.path.as_deref().unwrap_or("the config"),
+                known.join(", ")
+            );
+        }
+    }
+    Ok(config
+        .targets
+        .iter()
+        .filter(|t| args.targets.is_empty() || args.targets.contains(&t.name))
+        .map(|t| from_config(t, config, &args.aws))
+        .collect())
+}
+
+/// Where each format goes: the n-th --output is the n-th --format's file.
+fn destinations(args: &CheckArgs) -> Result<Vec<(Format, Option<PathBuf>)>> {
+    let formats = if args.format.is_empty() {
+        vec![Format::Table]
+    } else {
+        args.format.clone()
+    };
+    if args.output.len() > formats.len() {
+        bail!(
+            "{} --output for {} --format: give a --format for each --output",
+            args.output.len(),
+            formats.len()
+        );
+    }
+    let pairs: Vec<(Format, Option<PathBuf>)> = formats
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| (f, args.output.get(i).cloned()))
+        .collect();
+    if pairs.iter().filter(|(_, o)| o.is_none()).count() > 1 {
+        bail!("only one --format can go to stdout: give the others an --output FILE");
+    }
+    Ok(pairs)
+}
+
+pub fn check(args: &CheckArgs) -> Result<u8> {
+    let config = Config::discover(args.config.as_deref())?;
+    let selection = Selection {
+        only: if args.only.is_empty() {
+            config.checks.only.clone()
+        } else {
+            args.only.clone()
+        },
+        skip: if args.skip.is_empty() {
+            config.checks.skip.clone()
+        } else {
+            args.skip.clone()
+        },
+    };
+    selection.validate()?;
+    let destinations = destinations(args)?;
+    let plans = plans(args, &config)?;
+    let ad_hoc = plans.len() == 1 && plans[0].line.is_none();
+    let live = plans.iter().filter(|p| p.snapshot.is_none()).count();
+    if args.save_snapshot.is_some() && live != 1 {
+        bail!("--save-snapshot needs exactly one live target");
+    }
+    let progress = !args.quiet && !args.verbose && std::io::stderr().is_terminal();
+
+    let start = Instant::now();
+    let mut stats = Stats::default();
+    let mut targets = Vec::new();
+    for plan in &plans {
+        let result = check_one(plan, args, &selection, &config, progress, &mut stats);
+        let result = match result {
+            Ok(e) => Ok(e),
+            // Alone on the command line, a target that cannot be checked is the run's
+            // error: one line, exit 2, nothing on stdout.
+            Err(e) if ad_hoc => return Err(e),
+            Err(e) => {
+                let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
+                let why = chain.join(": ");
+                eprintln!("privpath: error: target {}: {why}", plan.name);
+                Err(why)
+            }
+        };
+        // A snapshot checked without --api-id is named by the API it resolved to.
+        let name = match &result {
+            Ok(e) if ad_hoc && plan.api_id.is_none() => e.context.api_id.clone(),
+            _ => plan.name.clone(),
+        };
+        targets.push(TargetRun {
+            name,
+            file: plan.file.clone(),
+            line: plan.line,
+            result,
+        });
+    }
+    stats.elapsed = start.elapsed();
+
+    // A suppression scoped to a target this run did not check is neither used nor unused.
+    let names: Vec<&str> = plans.iter().map(|p| p.name.as_str()).collect();
+    let rules: Vec<_> = config
+        .suppressions
+        .iter()
+        .filter(|r| r.target.as_deref().is_none_or(|t| names.contains(&t)))
+        .cloned()
+        .collect();
+    let suppressions = gate::suppress(&mut targets, &rules, Date::today());
+    let run = Run {
+        targets,
+        suppressions,
+        fail_on: args.fail_on.or(config.fail_on).unwrap_or(FailOn::Fail),
+        config_path: config.path.clone(),
+        stats,
+    };
+
+    for (format, file) in &destinations {
+        match file {
+            Some(path) => {
+                let style = table::Style {
+                    terminal: false,
+                    colour: false,
+                };
+                std::fs::write(path, format.render(&run, &style))
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            }
+            None => {
+                let terminal = std::io::stdout().is_terminal();
+                let colour = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+                crate::emit(&format.render(&run, &table::Style { terminal, colour }))?;
+            }
+        }
+    }
+    if !args.quiet {
+        eprintln!("{}", run.summary_line());
+    }
+    Ok(run.exit_status())
+}
+
+fn check_one(
+    plan: &Plan,
+    args: &CheckArgs,
+    selection: &Selection,
+    config: &Config,
+    progress: bool,
+    stats: &mut Stats,
+) -> Result<Evaluated> {
+    let (snapshot, source) = match &plan.snapshot {
+        Some(file) => (read_snapshot(file)?, format!("snapshot {}", file.display())),
+        None => {
+            let (Some(api_id), Some(instance_id)) = (&plan.api_id, &plan.instance_id) else {
+                bail!("a live check needs --api-id and --instance-id (or check a file with --snapshot FILE)");
+            };
+            let (snapshot, calls) = collect_live(
+                &plan.aws,
+                api_id,
+                instance_id,
+                &plan.method,
+                args.verbose,
+                progress.then_some(plan.name.as_str()),
+            )?;
+            stats.calls += calls;
+            if let Some(out) = &args.save_snapshot {
+                write_snapshot(out, &snapshot)?;
+            }
+            let source = match &plan.aws.endpoint_url {
+                Some(url) => format!("live, {url}"),
+                None => "live".to_string(),
+            };
+            (snapshot, source)
+        }
+    };
+    let target = Target {
+        api_id: plan.api_id.clone(),
+        instance_id: plan.instance_id.clone(),
+        stage: plan.method.stage.clone(),
+        http_method: plan.method.method.clone(),
+        resource_path: plan.method.path.clone(),
+        db_instance_id: plan.method.db_instance_id.clone(),
+    };
+    let path = ResolvedPath::resolve(&snapshot, &target).with_context(|| source.clone())?;
+    let findings = evaluate(&path, selection);
+    Ok(Evaluated {
+        context: report::Context::new(&path, source),
+        outcomes: gate::judge(findings, &config.checks.severity),
+    })
+}

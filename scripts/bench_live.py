@@ -95,9 +95,21 @@ def privpath_run(url, ids):
     out = subprocess.run([str(BIN), "check", "--api-id", ids["api_id"], "--instance-id", ids["instance_id"], "--region", "us-east-1",
                           "--endpoint-url", url, "--format", "json", "--verbose"], env=ENV, capture_output=True, text=True)
     wall = time.perf_counter() - start
-    summary = out.stderr.strip().splitlines()[-1]
-    m = re.search(r"(\d+) AWS call\(s\) in (\d+) wave\(s\)", summary)
+    m = re.search(r"(\d+) AWS call\(s\) in (\d+) wave\(s\)", out.stderr)
     return wall, int(m.group(1)), int(m.group(2))
+
+
+def config_run(url, ids, targets, tmp):
+    """One run over a privpath.toml naming the same path `targets` times."""
+    config = Path(tmp) / f"bench-{targets}.toml"
+    config.write_text("[defaults]\nregion = \"us-east-1\"\n" + "".join(
+        f'[targets.t{i}]\napi = "{ids["api_id"]}"\ninstance = "{ids["instance_id"]}"\n' for i in range(targets)))
+    start = time.perf_counter()
+    out = subprocess.run([str(BIN), "check", "--config", str(config), "--endpoint-url", url, "--format", "json"],
+                         env=ENV, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    calls = json.loads(out.stdout)["summary"]["aws_calls"]
+    return wall, calls
 
 
 def sequential_run(url, ids):
@@ -148,6 +160,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--latencies", default="0,25,50,100")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--targets", default="1,3", help="config runs with this many live targets, at the largest latency")
     parser.add_argument("--bin", default=str(BIN), help="privpath binary (default: the release build)")
     args = parser.parse_args()
     BIN = Path(args.bin)
@@ -171,6 +184,16 @@ def main():
                 seq_runs.append(sequential_run(url, ids))
             p, s = statistics.median(privpath_runs) * 1e3, statistics.median(seq_runs) * 1e3
             print(f"{latency:>6}ms {calls:>6} {waves:>6} {p:>14.1f} {waves * latency:>13} {s:>16.1f} {calls * latency:>13} {s / p:>8.1f}x")
+        # Targets of one config are collected at the same time: K targets should take
+        # about as long as one, not K times as long.
+        import tempfile
+        with tempfile.TemporaryDirectory() as tmp:
+            for k in [int(x) for x in args.targets.split(",")]:
+                walls, calls = [], 0
+                for _ in range(args.runs):
+                    wall, calls = config_run(url, ids, k, tmp)
+                    walls.append(wall)
+                print(f"config with {k} live target(s) at {latency} ms: {statistics.median(walls) * 1e3:.1f} ms, {calls} AWS calls")
     finally:
         moto.kill()
 

@@ -9,6 +9,7 @@ mod date;
 mod explain;
 mod gate;
 mod iam_policy;
+mod live;
 mod progress;
 mod report;
 mod run;
@@ -70,14 +71,15 @@ fn run_init(args: &InitArgs) -> Result<u8> {
 
 fn run_snapshot(args: &SnapshotArgs) -> Result<u8> {
     let progress = !args.verbose && std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let (snapshot, _) = collect_live(
-        &args.aws,
-        &args.api_id,
-        &args.instance_id,
-        &args.method,
-        args.verbose,
-        progress.then_some(args.api_id.as_str()),
-    )?;
+    let target = live::LiveTarget {
+        label: args.api_id.clone(),
+        aws: args.aws.clone(),
+        api_id: args.api_id.clone(),
+        instance_id: args.instance_id.clone(),
+        method: args.method.clone(),
+    };
+    let mut collected = live::collect_all(vec![target], args.verbose, progress)?;
+    let snapshot = collected.remove(0).snapshot?;
     write_snapshot(&args.output, &snapshot)?;
     Ok(EXIT_OK)
 }
@@ -91,52 +93,6 @@ pub(crate) fn read_snapshot(file: &std::path::Path) -> Result<Snapshot> {
 pub(crate) fn write_snapshot(file: &std::path::Path, snapshot: &Snapshot) -> Result<()> {
     std::fs::write(file, snapshot.to_json_pretty() + "\n")
         .with_context(|| format!("cannot write snapshot {}", file.display()))
-}
-
-/// Collects the path from AWS; also returns how many requests it made. Errors that stop
-/// the run carry their own context. `progress` names the target on a live progress line.
-pub(crate) fn collect_live(
-    aws: &session::AwsArgs,
-    api_id: &str,
-    instance_id: &str,
-    method: &cli::MethodArgs,
-    verbose: bool,
-    progress: Option<&str>,
-) -> Result<(Snapshot, usize)> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    runtime.block_on(async {
-        let config = aws.load().await?;
-        let region = config.region().map(|r| r.to_string()).unwrap_or_default();
-        let ctx = collect::Ctx::new(&config);
-        let start = std::time::Instant::now();
-        let target = collect::Wanted {
-            api_id,
-            instance_id,
-            stage: method.stage.as_deref(),
-            http_method: method.method.as_deref(),
-            resource_path: method.path.as_deref(),
-            db_instance_id: method.db_instance_id.as_deref(),
-        };
-        let result = match progress {
-            Some(label) => {
-                progress::while_collecting(
-                    label,
-                    &ctx.log,
-                    collect::collect(&ctx, &region, &target),
-                )
-                .await
-            }
-            None => collect::collect(&ctx, &region, &target).await,
-        };
-        // Also when collection stopped early: the calls made so far explain why.
-        if verbose {
-            eprint!("{}", verbose::render(&ctx.log, start.elapsed()));
-        }
-        Ok((result?, ctx.log.calls().len()))
-    })
 }
 
 /// Writes to stdout; a closed pipe (`privpath … | head`) is not an error worth a panic.

@@ -5,6 +5,7 @@
 use crate::collect::calls::CallLog;
 use std::future::Future;
 use std::io::Write;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -16,8 +17,13 @@ fn draw(line: &str) {
     let _ = err.flush();
 }
 
-/// Runs `work`, redrawing the progress line every 100 ms until it finishes.
-pub async fn while_collecting<F: Future>(label: &str, log: &CallLog, work: F) -> F::Output {
+/// Runs `work`, redrawing the progress line every 100 ms until it finishes. `labels`
+/// and `logs` are the targets being collected, in the same order.
+pub async fn while_collecting<F: Future>(
+    labels: &[String],
+    logs: &[Arc<CallLog>],
+    work: F,
+) -> F::Output {
     let start = Instant::now();
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     tokio::pin!(work);
@@ -26,11 +32,15 @@ pub async fn while_collecting<F: Future>(label: &str, log: &CallLog, work: F) ->
         tokio::select! {
             out = &mut work => break out,
             _ = tick.tick() => {
-                let (calls, waves) = log.progress();
+                let counts: Vec<(usize, usize)> = logs.iter().map(|l| l.progress()).collect();
+                let calls: usize = counts.iter().map(|c| c.0).sum();
+                let what = match (labels, counts.as_slice()) {
+                    ([label], [(_, waves)]) => format!("{label}: wave {}", waves + 1),
+                    _ => format!("{} targets", labels.len()),
+                };
                 draw(&format!(
-                    "{} privpath: collecting {label}: wave {}, {calls} AWS call(s) answered, {:.1} s",
+                    "{} privpath: collecting {what}, {calls} AWS call(s) answered, {:.1} s",
                     SPINNER[frame % SPINNER.len()],
-                    waves + 1,
                     start.elapsed().as_secs_f64()
                 ));
                 frame += 1;

@@ -6,10 +6,11 @@ use crate::cli::{CheckArgs, MethodArgs};
 use crate::config::{Config, NamedTarget};
 use crate::date::Date;
 use crate::gate::{self, Evaluated, FailOn, Run, Stats, TargetRun};
+use crate::live::{collect_all, Collected, LiveTarget};
 use crate::report::{self, table, Format};
 use crate::session::AwsArgs;
-use crate::{collect_live, read_snapshot, write_snapshot};
-use anyhow::{bail, Context as _, Result};
+use crate::{read_snapshot, write_snapshot};
+use anyhow::{anyhow, bail, Context as _, Result};
 use privpath_checks::{evaluate, ResolvedPath, Selection, Target};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -157,9 +158,10 @@ pub fn check(args: &CheckArgs) -> Result<u8> {
 
     let start = Instant::now();
     let mut stats = Stats::default();
+    let mut collected = collect(&plans, args, progress)?;
     let mut targets = Vec::new();
-    for plan in &plans {
-        let result = check_one(plan, args, &selection, &config, progress, &mut stats);
+    for (plan, live) in plans.iter().zip(collected.iter_mut()) {
+        let result = check_one(plan, live.take(), args, &selection, &config, &mut stats);
         let result = match result {
             Ok(e) => Ok(e),
             // Alone on the command line, a target that cannot be checked is the run's
@@ -226,29 +228,61 @@ pub fn check(args: &CheckArgs) -> Result<u8> {
     Ok(run.exit_status())
 }
 
+/// Collects every live target at once; `None` for snapshot targets.
+fn collect(plans: &[Plan], args: &CheckArgs, progress: bool) -> Result<Vec<Option<Collected>>> {
+    let mut slots: Vec<Option<Collected>> = plans.iter().map(|_| None).collect();
+    let mut wanted = Vec::new();
+    let mut at = Vec::new();
+    for (i, p) in plans.iter().enumerate() {
+        if p.snapshot.is_some() {
+            continue;
+        }
+        match (&p.api_id, &p.instance_id) {
+            (Some(api_id), Some(instance_id)) => {
+                wanted.push(LiveTarget {
+                    label: p.name.clone(),
+                    aws: p.aws.clone(),
+                    api_id: api_id.clone(),
+                    instance_id: instance_id.clone(),
+                    method: p.method.clone(),
+                });
+                at.push(i);
+            }
+            _ => {
+                slots[i] = Some(Collected {
+                    snapshot: Err(anyhow!(
+                        "a live check needs --api-id and --instance-id (or check a file with --snapshot FILE)"
+                    )),
+                    calls: 0,
+                })
+            }
+        }
+    }
+    if !wanted.is_empty() {
+        for (i, r) in at
+            .into_iter()
+            .zip(collect_all(wanted, args.verbose, progress)?)
+        {
+            slots[i] = Some(r);
+        }
+    }
+    Ok(slots)
+}
+
 fn check_one(
     plan: &Plan,
+    live: Option<Collected>,
     args: &CheckArgs,
     selection: &Selection,
     config: &Config,
-    progress: bool,
     stats: &mut Stats,
 ) -> Result<Evaluated> {
-    let (snapshot, source) = match &plan.snapshot {
-        Some(file) => (read_snapshot(file)?, format!("snapshot {}", file.display())),
-        None => {
-            let (Some(api_id), Some(instance_id)) = (&plan.api_id, &plan.instance_id) else {
-                bail!("a live check needs --api-id and --instance-id (or check a file with --snapshot FILE)");
-            };
-            let (snapshot, calls) = collect_live(
-                &plan.aws,
-                api_id,
-                instance_id,
-                &plan.method,
-                args.verbose,
-                progress.then_some(plan.name.as_str()),
-            )?;
-            stats.calls += calls;
+    let (snapshot, source) = match (&plan.snapshot, live) {
+        (Some(file), _) => (read_snapshot(file)?, format!("snapshot {}", file.display())),
+        (None, live) => {
+            let live = live.ok_or_else(|| anyhow!("nothing was collected"))?;
+            stats.calls += live.calls;
+            let snapshot = live.snapshot?;
             if let Some(out) = &args.save_snapshot {
                 write_snapshot(out, &snapshot)?;
             }

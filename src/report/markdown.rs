@@ -30,11 +30,18 @@ fn icon(o: &Outcome) -> &'static str {
     }
 }
 
-fn rows(out: &mut String, outcomes: &[&Outcome]) {
+fn rows(out: &mut String, run: &Run, outcomes: &[&Outcome]) {
     out.push_str("| Status | Check | Hop | Resources | Finding |\n|---|---|---|---|---|\n");
     for o in outcomes {
         let f = &o.finding;
         let hop = find_check(f.check).map_or("", |c| c.meta.hop.title());
+        let mut finding = f.message.clone();
+        if let Some(i) = o.suppressed {
+            finding.push_str(&format!(
+                "\nsuppressed: {}",
+                run.suppressions[i].rule.reason
+            ));
+        }
         let _ = writeln!(
             out,
             "| {} {} | `{}` | {} | {} | {} |",
@@ -43,7 +50,7 @@ fn rows(out: &mut String, outcomes: &[&Outcome]) {
             f.check,
             hop,
             cell(&f.resources.join(", ")),
-            cell(&f.message)
+            cell(&finding)
         );
     }
 }
@@ -105,7 +112,7 @@ pub fn render(run: &Run) -> String {
         if attention.is_empty() {
             out.push_str("Every hop passed.\n");
         } else {
-            rows(&mut out, &attention);
+            rows(&mut out, run, &attention);
             for o in attention.iter().filter(|o| o.suppressed.is_none()) {
                 if let Some(fix) = &o.finding.remediation {
                     let _ = writeln!(
@@ -130,7 +137,7 @@ pub fn render(run: &Run) -> String {
             "\n<details><summary>All {} findings</summary>\n",
             all.len()
         );
-        rows(&mut out, &all);
+        rows(&mut out, run, &all);
         out.push_str("\n</details>\n");
     }
     if !run.suppressions.is_empty() {

@@ -116,9 +116,14 @@ impl SuppressionReport {
                 self.matched, r.reason
             ),
             SuppressionState::Expired => format!(
-                "suppression of {what} expired on {}; {} finding(s) count again: renew it with a new reason or fix the finding",
+                "suppression of {what} expired on {}; {}",
                 r.expires.map(|d| d.to_string()).unwrap_or_default(),
-                self.matched
+                match self.matched {
+                    0 => "it matched nothing this run: remove it".to_string(),
+                    n => format!(
+                        "{n} finding(s) count again: fix them, or renew it with a new reason and date"
+                    ),
+                }
             ),
             SuppressionState::Unused => format!(
                 "suppression of {what} matched no finding: the problem is fixed or the suppression names the wrong resource; remove it"

@@ -25,7 +25,8 @@ pub fn text() -> String {
     REGISTRY.iter().map(|c| check_text(c.meta) + "\n").collect()
 }
 
-fn iam_actions(m: &CheckMeta) -> Vec<&'static str> {
+/// The IAM actions that read a check's data, sorted, once each.
+pub fn iam_actions(m: &CheckMeta) -> Vec<&'static str> {
     let mut actions: Vec<&'static str> = m.needs.iter().map(|s| s.iam_action()).collect();
     actions.sort_unstable();
     actions.dedup();

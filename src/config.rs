@@ -6,7 +6,7 @@
 
 use crate::date::Date;
 use crate::gate::FailOn;
-use privpath_checks::{find_check, Severity, REGISTRY};
+use privpath_checks::{require_check, Severity};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -200,27 +200,17 @@ impl Config {
         // In the order the file lists them, which is the order people expect.
         targets.sort_by_key(|t| t.line);
 
-        let known = || {
-            REGISTRY
-                .iter()
-                .map(|c| c.meta.id)
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
         let checks = file.checks;
-        for (key, ids) in [("only", &checks.only), ("skip", &checks.skip)] {
-            if let Some(bad) = ids.iter().find(|id| find_check(id).is_none()) {
-                return Err(invalid(format!(
-                    "[checks] {key}: unknown check id `{bad}`; the check ids are: {}",
-                    known()
-                )));
+        for (key, ids) in [
+            ("[checks] only", &checks.only),
+            ("[checks] skip", &checks.skip),
+        ] {
+            for id in ids {
+                require_check(id).map_err(|e| invalid(format!("{key}: {e}")))?;
             }
         }
-        if let Some(bad) = checks.severity.keys().find(|id| find_check(id).is_none()) {
-            return Err(invalid(format!(
-                "[checks.severity]: unknown check id `{bad}`; the check ids are: {}",
-                known()
-            )));
+        for id in checks.severity.keys() {
+            require_check(id).map_err(|e| invalid(format!("[checks.severity]: {e}")))?;
         }
 
         let mut suppressions = Vec::new();
@@ -228,13 +218,7 @@ impl Config {
             let line = line_of(spanned.span());
             let s = spanned.into_inner();
             let at = format!("[[suppress]] at line {line}");
-            if find_check(&s.check).is_none() {
-                return Err(invalid(format!(
-                    "{at}: unknown check id `{}`; the check ids are: {}",
-                    s.check,
-                    known()
-                )));
-            }
+            require_check(&s.check).map_err(|e| invalid(format!("{at}: {e}")))?;
             let reason = s.reason.unwrap_or_default();
             if reason.trim().is_empty() {
                 return Err(invalid(format!(

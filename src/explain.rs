@@ -2,7 +2,7 @@
 //! next out; a check id in, that check's full documentation out. The knowledge lives in
 //! `privpath_checks::explain`.
 
-use crate::catalog::check_text;
+use crate::catalog::{check_text, iam_actions};
 use crate::gate::EXIT_OK;
 use anyhow::{bail, Context as _, Result};
 use privpath_checks::explain::{diagnose, Symptom, SYMPTOMS};
@@ -58,10 +58,7 @@ pub fn explain(input: &str) -> Option<String> {
     if let Some(check) = find_check(input) {
         let m = check.meta;
         let mut out = check_text(m);
-        let mut actions: Vec<&str> = m.needs.iter().map(|s| s.iam_action()).collect();
-        actions.sort_unstable();
-        actions.dedup();
-        out.push_str(&format!("  Reads with: {}\n", actions.join(", ")));
+        out.push_str(&format!("  Reads with: {}\n", iam_actions(m).join(", ")));
         let symptoms: Vec<&str> = SYMPTOMS
             .iter()
             .filter(|s| s.checks.contains(&m.id))

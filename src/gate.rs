@@ -63,6 +63,20 @@ pub struct Evaluated {
     pub outcomes: Vec<Outcome>,
 }
 
+impl Evaluated {
+    /// Counts by status; suppressed findings are counted by status too.
+    pub fn summary(&self) -> Summary {
+        Summary::of(self.outcomes.iter().map(|o| &o.finding))
+    }
+
+    pub fn suppressed(&self) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|o| o.suppressed.is_some())
+            .count()
+    }
+}
+
 pub struct TargetRun {
     pub name: String,
     /// The file that defines the target (the config, or the snapshot given on the
@@ -185,11 +199,16 @@ pub fn suppress(
     rules: &[SuppressionRule],
     today: Date,
 ) -> Vec<SuppressionReport> {
+    // Expired even when nothing matches: the date, not the match, is the news.
     let mut reports: Vec<SuppressionReport> = rules
         .iter()
         .map(|rule| SuppressionReport {
             rule: rule.clone(),
-            state: SuppressionState::Unused,
+            state: if rule.expires.is_some_and(|last| today > last) {
+                SuppressionState::Expired
+            } else {
+                SuppressionState::Unused
+            },
             matched: 0,
         })
         .collect();
@@ -198,25 +217,16 @@ pub fn suppress(
             continue;
         };
         for o in &mut evaluated.outcomes {
-            for (i, rule) in rules.iter().enumerate() {
-                if !matches(rule, &t.name, &o.finding) {
+            for (i, report) in reports.iter_mut().enumerate() {
+                if !matches(&report.rule, &t.name, &o.finding) {
                     continue;
                 }
-                let expired = rule.expires.is_some_and(|last| today > last);
-                reports[i].matched += 1;
-                if expired {
-                    reports[i].state = SuppressionState::Expired;
-                } else if o.suppressed.is_none() {
-                    reports[i].state = SuppressionState::Active;
+                report.matched += 1;
+                if report.state != SuppressionState::Expired && o.suppressed.is_none() {
+                    report.state = SuppressionState::Active;
                     o.suppressed = Some(i);
                 }
             }
-        }
-    }
-    for (r, rule) in reports.iter_mut().zip(rules) {
-        // Expired even when nothing matched: the date, not the match, is the news.
-        if rule.expires.is_some_and(|last| today > last) {
-            r.state = SuppressionState::Expired;
         }
     }
     reports
@@ -272,9 +282,11 @@ impl Run {
     }
 
     pub fn suppressed(&self) -> usize {
-        self.outcomes()
-            .filter(|(_, o)| o.suppressed.is_some())
-            .count()
+        self.targets
+            .iter()
+            .filter_map(|t| t.result.as_ref().ok())
+            .map(Evaluated::suppressed)
+            .sum()
     }
 
     /// The closing line: what was checked, what it found, what it cost.

@@ -1,33 +1,12 @@
 //! The `privpath` binary as users run it: exit statuses, output formats, and one clear
 //! line for every kind of bad input.
 
+mod common;
+
+use common::{json, privpath, stderr, stdout, ROOT};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn privpath(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_privpath"))
-        .args(args)
-        .current_dir(ROOT)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("run privpath")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("utf-8 stdout")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).expect("utf-8 stderr")
-}
-
-fn json(o: &Output) -> Value {
-    serde_json::from_str(&stdout(o)).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", stdout(o)))
-}
 
 fn tmp_file(name: &str, bytes: &[u8]) -> PathBuf {
     let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);

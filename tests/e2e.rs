@@ -6,22 +6,17 @@
 //! Needs the project venv with moto (`scripts/test` creates it); the server binds
 //! 127.0.0.1 on a free port and is stopped when the test ends.
 
+mod common;
+
+use common::ROOT;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Output, Stdio};
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
 fn python() -> PathBuf {
-    let venv = Path::new(ROOT).join(".venv/bin/python");
-    assert!(
-        venv.exists(),
-        "{} is missing: run scripts/test, which creates the venv with moto",
-        venv.display()
-    );
-    venv
+    common::python("moto")
 }
 
 /// The emulator; killed on drop, and it also exits when its stdin closes.

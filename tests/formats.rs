@@ -4,24 +4,15 @@
 //! GitHub code scanning requires), JUnit against Surefire's junit-10.xsd. The
 //! validators run in the project venv (`scripts/test` prepares it).
 
+mod common;
+
+use common::{python, ROOT};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn python() -> PathBuf {
-    let venv = Path::new(ROOT).join(".venv/bin/python");
-    assert!(
-        venv.exists(),
-        "{} is missing: run scripts/test, which creates the venv with the schema validators",
-        venv.display()
-    );
-    venv
-}
-
 /// Runs the validator; Ok(()) when every file is valid, Err(report) otherwise.
 fn validate(kind: &str, files: &[PathBuf]) -> Result<(), String> {
-    let out = Command::new(python())
+    let out = Command::new(python("the schema validators"))
         .arg(Path::new(ROOT).join("tests/formats/validate.py"))
         .arg(kind)
         .args(files)

@@ -33,6 +33,19 @@ pub fn find_check(id: &str) -> Option<&'static Check> {
     REGISTRY.iter().find(|c| c.meta.id == id)
 }
 
+/// The check with this id, or an error that lists every id (for CLI options and config
+/// keys, where a typo must not silently check less).
+pub fn require_check(id: &str) -> Result<&'static Check, UnknownCheck> {
+    find_check(id).ok_or_else(|| UnknownCheck {
+        id: id.to_string(),
+        known: REGISTRY
+            .iter()
+            .map(|c| c.meta.id)
+            .collect::<Vec<_>>()
+            .join(", "),
+    })
+}
+
 /// Which checks to run: `only` (when given) restricts, `skip` removes.
 #[derive(Clone, Debug, Default)]
 pub struct Selection {
@@ -52,16 +65,7 @@ impl Selection {
     /// disable nothing.
     pub fn validate(&self) -> Result<(), UnknownCheck> {
         for id in self.only.iter().chain(&self.skip) {
-            if find_check(id).is_none() {
-                return Err(UnknownCheck {
-                    id: id.clone(),
-                    known: REGISTRY
-                        .iter()
-                        .map(|c| c.meta.id)
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                });
-            }
+            require_check(id)?;
         }
         Ok(())
     }

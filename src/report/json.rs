@@ -146,7 +146,7 @@ fn target<'a>(run: &'a Run, t: &'a TargetRun) -> JsonTarget<'a> {
             error: None,
             path: Some(path_info(&e.context)),
             findings: e.outcomes.iter().map(|o| finding(run, o)).collect(),
-            summary: Summary::of(e.outcomes.iter().map(|o| &o.finding)),
+            summary: e.summary(),
         },
         Err(why) => JsonTarget {
             name: &t.name,

@@ -49,6 +49,7 @@ fn details(outcomes: &[&Outcome]) -> String {
     out
 }
 
+#[derive(Default)]
 struct Suite {
     xml: String,
     tests: usize,
@@ -58,13 +59,7 @@ struct Suite {
 }
 
 fn target_suite(run: &Run, t: &TargetRun) -> Suite {
-    let mut s = Suite {
-        xml: String::new(),
-        tests: 0,
-        failures: 0,
-        errors: 0,
-        skipped: 0,
-    };
+    let mut s = Suite::default();
     let classname = escape(&format!("privpath.{}", t.name));
     let mut props = String::new();
     let mut add_prop = |name: &str, value: &str| {
@@ -152,13 +147,7 @@ fn target_suite(run: &Run, t: &TargetRun) -> Suite {
 }
 
 fn suppressions_suite(run: &Run) -> Suite {
-    let mut s = Suite {
-        xml: String::new(),
-        tests: 0,
-        failures: 0,
-        errors: 0,
-        skipped: 0,
-    };
+    let mut s = Suite::default();
     for (i, r) in run.suppressions.iter().enumerate() {
         s.tests += 1;
         let name = format!(

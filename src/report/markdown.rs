@@ -4,7 +4,7 @@
 
 use super::status_label;
 use crate::gate::{Outcome, Run, SuppressionState};
-use privpath_checks::{find_check, Status, Summary};
+use privpath_checks::{find_check, Status};
 use std::fmt::Write;
 
 /// Makes text safe inside a table cell: no pipes breaking columns, no raw newlines,
@@ -68,8 +68,8 @@ pub fn render(run: &Run) -> String {
         match &t.result {
             Ok(e) => {
                 let c = &e.context;
-                let s = Summary::of(e.outcomes.iter().map(|o| &o.finding));
-                let suppressed = e.outcomes.iter().filter(|o| o.suppressed.is_some()).count();
+                let s = e.summary();
+                let suppressed = e.suppressed();
                 let path = format!(
                     "{} → {}{} ({})",
                     c.instance_id,

@@ -1,8 +1,8 @@
 //! The table for people: per target, findings grouped by hop in path order, then how
 //! to fix each failure and warning, then one summary line; then the suppressions.
 
-use super::{status_label, Context};
-use crate::gate::{Outcome, Run, SuppressionState};
+use super::status_label;
+use crate::gate::{Evaluated, Outcome, Run, SuppressionState};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, Color, ContentArrangement, Table};
 use privpath_checks::{find_check, Finding, Status, Summary};
 
@@ -46,7 +46,7 @@ pub fn render(run: &Run, style: &Style) -> String {
             out.push_str(&format!("Target {}:\n", t.name));
         }
         match &t.result {
-            Ok(e) => out.push_str(&render_target(&e.context, &e.outcomes, style)),
+            Ok(e) => out.push_str(&render_target(e, style)),
             Err(why) => out.push_str(&format!("privpath: could not check {}: {why}\n", t.name)),
         }
     }
@@ -62,23 +62,25 @@ pub fn render(run: &Run, style: &Style) -> String {
         }
     }
     if named {
-        let s = run.summary();
         out.push_str(&format!(
-            "\nAll targets: {} checks: {} passed, {} failed, {} warnings, {} skipped, {} unknown, {} suppressed\n",
-            s.total,
-            s.pass,
-            s.fail,
-            s.warn,
-            s.skip,
-            s.unknown,
+            "\nAll targets: {}, {} suppressed\n",
+            counts(&run.summary()),
             run.suppressed()
         ));
     }
     out
 }
 
-fn render_target(c: &Context, outcomes: &[Outcome], style: &Style) -> String {
-    let findings: Vec<&Finding> = outcomes.iter().map(|o| &o.finding).collect();
+/// "19 checks: 18 passed, 1 failed, …": the counts every summary line starts with.
+fn counts(s: &Summary) -> String {
+    format!(
+        "{} checks: {} passed, {} failed, {} warnings, {} skipped, {} unknown",
+        s.total, s.pass, s.fail, s.warn, s.skip, s.unknown
+    )
+}
+
+fn render_target(e: &Evaluated, style: &Style) -> String {
+    let (c, outcomes) = (&e.context, &e.outcomes);
     let mut out = format!(
         "privpath: {} → API {}{} via {} ({}{}; {})\n",
         c.instance_id,
@@ -156,7 +158,11 @@ fn render_target(c: &Context, outcomes: &[Outcome], style: &Style) -> String {
             c.instance_id, r.how, r.curl
         ));
     }
-    let unknown: Vec<_> = findings.iter().filter(|f| !f.needs.is_empty()).collect();
+    let unknown: Vec<&Finding> = outcomes
+        .iter()
+        .map(|o| &o.finding)
+        .filter(|f| !f.needs.is_empty())
+        .collect();
     if !unknown.is_empty() {
         let mut actions: Vec<&str> = unknown
             .iter()
@@ -169,21 +175,10 @@ fn render_target(c: &Context, outcomes: &[Outcome], style: &Style) -> String {
             actions.join(", ")
         ));
     }
-    let s = Summary::of(findings.iter().copied());
-    let suppressed = outcomes.iter().filter(|o| o.suppressed.is_some()).count();
-    out.push_str(&format!(
-        "\n{} checks: {} passed, {} failed, {} warnings, {} skipped, {} unknown{}\n",
-        s.total,
-        s.pass,
-        s.fail,
-        s.warn,
-        s.skip,
-        s.unknown,
-        if suppressed > 0 {
-            format!(", {suppressed} suppressed")
-        } else {
-            String::new()
-        }
-    ));
+    let suppressed = match e.suppressed() {
+        0 => String::new(),
+        n => format!(", {n} suppressed"),
+    };
+    out.push_str(&format!("\n{}{suppressed}\n", counts(&e.summary())));
     out
 }

@@ -119,13 +119,9 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         Ok(ep) => ep,
         Err(skip) => return skip,
     };
-    let Some(client_vpc) = p.client.vpc_id else {
-        return vec![Finding::unknown(
-            id,
-            format!("the VPC of {} is not in the snapshot", p.client.id()),
-        )
-        .resource(p.client.id())
-        .needs(Source::Instances.iam_action())];
+    let client_vpc = match super::client_vpc_or_unknown(id, p) {
+        Ok(vpc) => vpc,
+        Err(unknown) => return unknown,
     };
     let mut resources = vec![
         client_vpc.to_string(),

@@ -160,6 +160,22 @@ fn endpoint_or_skip<'p, 'a>(
     Ok(ep)
 }
 
+/// The client's VPC, or the `unknown` finding a check that needs it reports: the
+/// instance was described without one.
+fn client_vpc_or_unknown<'a>(
+    id: &'static str,
+    p: &ResolvedPath<'a>,
+) -> Result<&'a str, Vec<Finding>> {
+    p.client.vpc_id.ok_or_else(|| {
+        vec![Finding::unknown(
+            id,
+            format!("the VPC of {} is not in the snapshot", p.client.id()),
+        )
+        .resource(p.client.id())
+        .needs(Source::Instances.iam_action())]
+    })
+}
+
 /// The Lambda function behind the method, with its name, or the finding every backend
 /// check reports without one: `skip` when the method invokes no function, `unknown`
 /// when the function is not in the snapshot.

@@ -27,13 +27,9 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         Ok(ep) => ep,
         Err(skip) => return skip,
     };
-    let Some(client_vpc) = p.client.vpc_id else {
-        return vec![Finding::unknown(
-            id,
-            format!("the VPC of {} is not in the snapshot", p.client.id()),
-        )
-        .resource(p.client.id())
-        .needs(Source::Instances.iam_action())];
+    let client_vpc = match super::client_vpc_or_unknown(id, p) {
+        Ok(vpc) => vpc,
+        Err(unknown) => return unknown,
     };
     let endpoint_vpc = ep.vpc_id();
     if p.same_vpc() {

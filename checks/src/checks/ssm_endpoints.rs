@@ -45,13 +45,9 @@ fn internet_route(p: &ResolvedPath<'_>) -> Option<String> {
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
     let client = &p.client;
-    let Some(vpc) = client.vpc_id else {
-        return vec![Finding::unknown(
-            id,
-            format!("the VPC of {} is not in the snapshot", client.id()),
-        )
-        .resource(client.id())
-        .needs(Source::Instances.iam_action())];
+    let vpc = match super::client_vpc_or_unknown(id, p) {
+        Ok(vpc) => vpc,
+        Err(unknown) => return unknown,
     };
     let in_vpc: &[&VpcEndpoint] = p.index.endpoints_by_vpc.get(vpc).map_or(&[], Vec::as_slice);
     let egress = internet_route(p);

@@ -6,6 +6,10 @@ sequential equivalent a user would script (the same reads, one after another, bo
     .venv/bin/python scripts/bench_live.py [--latencies 0,25,50,100] [--runs 3]
 
 Expectation: privpath's wall time ≈ waves × L; the sequential script's ≈ calls × L.
+`--layouts same,cross-account,cross-both` then reseeds the path with its client side in
+another account and/or region (tests/e2e/scenario.py) and runs privpath with the
+matching --client-* options at the largest latency: a path across accounts should take
+the same waves, plus the client side's session setup (an sts:AssumeRole) in parallel.
 Everything binds 127.0.0.1 and stops when the script ends.
 """
 import argparse
@@ -90,10 +94,20 @@ def start_moto():
     return proc, port
 
 
-def privpath_run(url, ids):
+def client_options(layout, ids):
+    out = []
+    if layout in ("cross-account", "cross-both"):
+        out += ["--client-role-arn", ids["client_role"]]
+    if layout in ("cross-region", "cross-both"):
+        out += ["--client-region", ids["client_region"]]
+    return out
+
+
+def privpath_run(url, ids, layout="same"):
     start = time.perf_counter()
     out = subprocess.run([str(BIN), "check", "--api-id", ids["api_id"], "--instance-id", ids["instance_id"], "--region", "us-east-1",
-                          "--endpoint-url", url, "--format", "json", "--verbose"], env=ENV, capture_output=True, text=True)
+                          "--endpoint-url", url, "--format", "json", "--verbose"] + client_options(layout, ids),
+                         env=ENV, capture_output=True, text=True)
     wall = time.perf_counter() - start
     m = re.search(r"(\d+) AWS call\(s\) in (\d+) wave\(s\)", out.stderr)
     return wall, int(m.group(1)), int(m.group(2))
@@ -162,6 +176,7 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--targets", default="1,3", help="config runs with this many live targets, at the largest latency")
     parser.add_argument("--bin", default=str(BIN), help="privpath binary (default: the release build)")
+    parser.add_argument("--layouts", default="", help="also time these client layouts (scenario.py --layout) at the largest latency")
     args = parser.parse_args()
     BIN = Path(args.bin)
     if not BIN.exists():
@@ -194,6 +209,15 @@ def main():
                     wall, calls = config_run(url, ids, k, tmp)
                     walls.append(wall)
                 print(f"config with {k} live target(s) at {latency} ms: {statistics.median(walls) * 1e3:.1f} ms, {calls} AWS calls")
+        for layout in [x for x in args.layouts.split(",") if x]:
+            seeded = subprocess.run([str(PY), str(ROOT / "tests/e2e/scenario.py"), "--endpoint", f"http://127.0.0.1:{port}",
+                                     "--layout", layout], capture_output=True, text=True, check=True)
+            ids = json.loads(seeded.stdout)
+            walls = []
+            for _ in range(args.runs):
+                wall, calls, waves = privpath_run(url, ids, layout)
+                walls.append(wall)
+            print(f"layout {layout:<14} at {latency} ms: {calls} calls in {waves} waves, {statistics.median(walls) * 1e3:.1f} ms")
     finally:
         moto.kill()
 

@@ -27,7 +27,7 @@ pub fn text() -> String {
 
 /// The IAM actions that read a check's data, sorted, once each.
 pub fn iam_actions(m: &CheckMeta) -> Vec<&'static str> {
-    let mut actions: Vec<&'static str> = m.needs.iter().map(|s| s.iam_action()).collect();
+    let mut actions: Vec<&'static str> = m.sources().iter().map(|s| s.iam_action()).collect();
     actions.sort_unstable();
     actions.dedup();
     actions
@@ -47,7 +47,7 @@ pub fn json() -> String {
                 "why": m.why,
                 "fix": m.fix,
                 "links": m.links,
-                "iam_actions": m.needs.iter().map(|s| s.iam_action()).collect::<Vec<_>>(),
+                "iam_actions": m.sources().iter().map(|s| s.iam_action()).collect::<Vec<_>>(),
             })
         })
         .collect();

@@ -2,7 +2,7 @@
 
 use crate::gate::FailOn;
 use crate::report::Format;
-use crate::session::AwsArgs;
+use crate::session::{AwsArgs, ClientAwsArgs};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -47,7 +47,9 @@ pub struct CheckArgs {
     #[arg(long = "target", value_name = "NAME", conflicts_with_all = ["snapshot", "api_id", "instance_id"])]
     pub targets: Vec<String>,
     /// Check this snapshot file (docs/snapshot-format.md) instead of the live account.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["profile", "region", "role_arn", "save_snapshot"])]
+    /// With a snapshot of several accounts or regions, --region and --client-region
+    /// say where to look for the API and the instance.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["profile", "role_arn", "save_snapshot", "client_profile", "client_role_arn"])]
     pub snapshot: Option<PathBuf>,
     /// The private REST API. Required for a live check; with --snapshot, defaults to
     /// the only PRIVATE API in it.
@@ -67,6 +69,8 @@ pub struct CheckArgs {
     pub verbose: bool,
     #[command(flatten)]
     pub aws: AwsArgs,
+    #[command(flatten)]
+    pub client: ClientAwsArgs,
     /// Output format (repeatable: the n-th --output is where the n-th --format goes; a
     /// format without one goes to stdout) [default: table].
     #[arg(long, value_enum, value_name = "FORMAT")]
@@ -107,6 +111,8 @@ pub struct SnapshotArgs {
     pub verbose: bool,
     #[command(flatten)]
     pub aws: AwsArgs,
+    #[command(flatten)]
+    pub client: ClientAwsArgs,
 }
 
 /// Which method of the API the client calls, and which database sits behind it.

@@ -54,6 +54,10 @@ struct Aws {
     /// Role to assume for every read.
     role: Option<String>,
     external_id: Option<String>,
+    client_region: Option<String>,
+    client_profile: Option<String>,
+    client_role: Option<String>,
+    client_external_id: Option<String>,
 }
 
 /// One path to prove: the client instance and the API method it calls.
@@ -70,6 +74,12 @@ pub struct TargetSpec {
     pub profile: Option<String>,
     pub role: Option<String>,
     pub external_id: Option<String>,
+    /// The client side's region, profile, role and external id, when the instance is
+    /// in another account or region than the API (each defaults to the API side's).
+    pub client_region: Option<String>,
+    pub client_profile: Option<String>,
+    pub client_role: Option<String>,
+    pub client_external_id: Option<String>,
     /// Check a saved snapshot instead of the live account (relative to the config file).
     pub snapshot: Option<PathBuf>,
 }
@@ -191,6 +201,12 @@ impl Config {
             spec.profile = spec.profile.or_else(|| d.profile.clone());
             spec.role = spec.role.or_else(|| d.role.clone());
             spec.external_id = spec.external_id.or_else(|| d.external_id.clone());
+            spec.client_region = spec.client_region.or_else(|| d.client_region.clone());
+            spec.client_profile = spec.client_profile.or_else(|| d.client_profile.clone());
+            spec.client_role = spec.client_role.or_else(|| d.client_role.clone());
+            spec.client_external_id = spec
+                .client_external_id
+                .or_else(|| d.client_external_id.clone());
             targets.push(NamedTarget {
                 name: target_name,
                 spec,
@@ -323,12 +339,20 @@ method = "POST"                  # default: POST
 path = "/orders"                 # default: the only resource with the method
 # db-instance = "orders-db"      # default: every DB instance in the function's VPC
 # region, profile, role: override [defaults] for this target
+# client-region, client-profile, client-role: where the instance is, when not where the API is
 # snapshot = "fixtures/seed/healthy.json"   # check a saved snapshot instead of the account
 
 # [targets.orders-staging]
 # api = "f6g7h8i9j0"
 # instance = "i-0c11e000000000002"
 # profile = "staging-readonly"
+
+# A client in another account and region than the API (the peering joins the two).
+# [targets.orders-from-analytics]
+# api = "a1b2c3d4e5"
+# instance = "i-0a9a1e000000000003"
+# client-region = "eu-central-1"
+# client-role = "arn:aws:iam::444455556666:role/privpath-readonly"
 
 [checks]
 # only = ["dns-resolution", "api-policy-allows-endpoint"]  # run just these
@@ -436,5 +460,31 @@ mod tests {
             assert!(e.contains(needle), "{needle:?} not in {e:?}");
             assert_eq!(e.lines().count(), 1, "{e}");
         }
+    }
+
+    #[test]
+    fn client_side_keys_default_from_defaults_and_targets_override_them() {
+        let c = parse(
+            "[defaults]\nregion = \"us-east-1\"\nclient-region = \"eu-west-1\"\nclient-role = \"arn:aws:iam::444455556666:role/r\"\n\
+             [targets.a]\napi = \"x\"\ninstance = \"i-1\"\n\
+             [targets.b]\napi = \"x\"\ninstance = \"i-2\"\nclient-region = \"ap-south-1\"\nclient-profile = \"analytics\"\nclient-external-id = \"e\"\n",
+        )
+        .unwrap();
+        let (a, b) = (&c.targets[0].spec, &c.targets[1].spec);
+        assert_eq!(a.region.as_deref(), Some("us-east-1"));
+        assert_eq!(a.client_region.as_deref(), Some("eu-west-1"));
+        assert_eq!(
+            a.client_role.as_deref(),
+            Some("arn:aws:iam::444455556666:role/r")
+        );
+        assert_eq!(b.client_region.as_deref(), Some("ap-south-1"));
+        assert_eq!(b.client_profile.as_deref(), Some("analytics"));
+        assert_eq!(b.client_external_id.as_deref(), Some("e"));
+        assert!(
+            parse("[targets.t]\napi = \"x\"\ninstance = \"i\"\nclient-regoin = \"x\"\n")
+                .unwrap_err()
+                .to_string()
+                .contains("unknown field `client-regoin`")
+        );
     }
 }

@@ -1,7 +1,9 @@
 //! `privpath iam-policy`: the read-only policy for exactly the calls the collectors
 //! make (`collect::ACTIONS`). EC2 Describe*, SSM DescribeInstanceInformation and the
 //! unfiltered RDS DescribeDBInstances take `*` (no resource to scope to); the rest are
-//! scoped to the resource types they read.
+//! scoped to the resource types they read. `sts:GetCallerIdentity` (asked when the
+//! client side has credentials of its own, to know the API side's account) needs no
+//! permission and is listed for completeness.
 
 use crate::collect::ACTIONS;
 use serde_json::json;
@@ -52,6 +54,14 @@ pub fn document() -> serde_json::Value {
                     "arn:aws:iam::*:role/*",
                     "arn:aws:iam::*:policy/*"
                 ]
+            },
+            {
+                // Needs no permission (AWS always allows it); listed so the policy
+                // names every call privpath makes.
+                "Sid": "PrivpathWhichAccount",
+                "Effect": "Allow",
+                "Action": on("sts:"),
+                "Resource": "*"
             }
         ]
     })

@@ -15,7 +15,10 @@ use std::time::Instant;
 pub struct LiveTarget {
     /// How progress and `--verbose` name the target.
     pub label: String,
+    /// The API side's settings (and the client's, unless `client_aws` is set).
     pub aws: AwsArgs,
+    /// The client side's settings, when they differ from the API side's.
+    pub client_aws: Option<AwsArgs>,
     pub api_id: String,
     pub instance_id: String,
     pub method: MethodArgs,
@@ -33,10 +36,21 @@ async fn collect_one(
     log: Arc<CallLog>,
     verbose: Option<String>,
 ) -> Result<Snapshot> {
-    let config = t.aws.load().await?;
-    let region = config.region().map(|r| r.to_string()).unwrap_or_default();
+    let (config, client_config) = tokio::join!(t.aws.load(), async {
+        match &t.client_aws {
+            Some(c) => c.load().await.map(Some),
+            None => Ok(None),
+        }
+    });
+    let config = config?;
+    let client_config = client_config.context("client side (--client-* options)")?;
     let mut ctx = collect::Ctx::new(&config);
-    ctx.log = log;
+    ctx.log = log.clone();
+    let client_ctx = client_config.map(|c| {
+        let mut ctx = collect::Ctx::new(&c);
+        ctx.log = log;
+        ctx
+    });
     let start = Instant::now();
     let wanted = collect::Wanted {
         api_id: &t.api_id,
@@ -46,7 +60,7 @@ async fn collect_one(
         resource_path: t.method.path.as_deref(),
         db_instance_id: t.method.db_instance_id.as_deref(),
     };
-    let result = collect::collect(&ctx, &region, &wanted).await;
+    let result = collect::collect(&ctx, client_ctx.as_ref(), &wanted).await;
     // Also when collection stopped early: the calls made so far explain why. One
     // eprint! per target, so concurrent targets' logs do not interleave.
     if let Some(header) = verbose {

@@ -74,6 +74,7 @@ fn run_snapshot(args: &SnapshotArgs) -> Result<u8> {
     let target = live::LiveTarget {
         label: args.api_id.clone(),
         aws: args.aws.clone(),
+        client_aws: args.client.side(&args.aws),
         api_id: args.api_id.clone(),
         instance_id: args.instance_id.clone(),
         method: args.method.clone(),

@@ -8,10 +8,10 @@ use crate::date::Date;
 use crate::gate::{self, Evaluated, FailOn, Run, Stats, TargetRun};
 use crate::live::{collect_all, Collected, LiveTarget};
 use crate::report::{self, table, Format};
-use crate::session::AwsArgs;
+use crate::session::{AwsArgs, ClientAwsArgs};
 use crate::{read_snapshot, write_snapshot};
 use anyhow::{anyhow, bail, Context as _, Result};
-use privpath_checks::{evaluate, ResolvedPath, Selection, Target};
+use privpath_checks::{evaluate, ResolvedPath, ScopeFilter, Selection, SnapshotIndex, Target};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -27,6 +27,7 @@ struct Plan {
     instance_id: Option<String>,
     method: MethodArgs,
     aws: AwsArgs,
+    client: ClientAwsArgs,
 }
 
 fn from_command_line(args: &CheckArgs) -> Plan {
@@ -42,10 +43,16 @@ fn from_command_line(args: &CheckArgs) -> Plan {
         instance_id: args.instance_id.clone(),
         method: args.method.clone(),
         aws: args.aws.clone(),
+        client: args.client.clone(),
     }
 }
 
-fn from_config(t: &NamedTarget, config: &Config, cli: &AwsArgs) -> Plan {
+fn from_config(
+    t: &NamedTarget,
+    config: &Config,
+    cli: &AwsArgs,
+    client_cli: &ClientAwsArgs,
+) -> Plan {
     let s = &t.spec;
     // Options on the command line win over the file, as with the AWS CLI.
     let aws = AwsArgs {
@@ -55,6 +62,24 @@ fn from_config(t: &NamedTarget, config: &Config, cli: &AwsArgs) -> Plan {
         external_id: cli.external_id.clone().or_else(|| s.external_id.clone()),
         endpoint_url: cli.endpoint_url.clone(),
         attempt_timeout: cli.attempt_timeout,
+    };
+    let client = ClientAwsArgs {
+        client_profile: client_cli
+            .client_profile
+            .clone()
+            .or_else(|| s.client_profile.clone()),
+        client_region: client_cli
+            .client_region
+            .clone()
+            .or_else(|| s.client_region.clone()),
+        client_role_arn: client_cli
+            .client_role_arn
+            .clone()
+            .or_else(|| s.client_role.clone()),
+        client_external_id: client_cli
+            .client_external_id
+            .clone()
+            .or_else(|| s.client_external_id.clone()),
     };
     Plan {
         name: t.name.clone(),
@@ -70,6 +95,7 @@ fn from_config(t: &NamedTarget, config: &Config, cli: &AwsArgs) -> Plan {
             db_instance_id: s.db_instance.clone(),
         },
         aws,
+        client,
     }
 }
 
@@ -103,7 +129,7 @@ fn plans(args: &CheckArgs, config: &Config) -> Result<Vec<Plan>> {
         .targets
         .iter()
         .filter(|t| args.targets.is_empty() || args.targets.contains(&t.name))
-        .map(|t| from_config(t, config, &args.aws))
+        .map(|t| from_config(t, config, &args.aws, &args.client))
         .collect())
 }
 
@@ -242,6 +268,7 @@ fn collect(plans: &[Plan], args: &CheckArgs, progress: bool) -> Result<Vec<Optio
                 wanted.push(LiveTarget {
                     label: p.name.clone(),
                     aws: p.aws.clone(),
+                    client_aws: p.client.side(&p.aws),
                     api_id: api_id.clone(),
                     instance_id: instance_id.clone(),
                     method: p.method.clone(),
@@ -300,8 +327,22 @@ fn check_one(
         http_method: plan.method.method.clone(),
         resource_path: plan.method.path.clone(),
         db_instance_id: plan.method.db_instance_id.clone(),
+        // In a snapshot of several scopes, the regions say where to look; a live
+        // snapshot holds only the sides' own scopes.
+        api_scope: ScopeFilter {
+            region: plan.snapshot.as_ref().and(plan.aws.region.clone()),
+            account: None,
+        },
+        client_scope: ScopeFilter {
+            region: plan
+                .snapshot
+                .as_ref()
+                .and(plan.client.client_region.clone()),
+            account: None,
+        },
     };
-    let path = ResolvedPath::resolve(&snapshot, &target).with_context(|| source.clone())?;
+    let index = SnapshotIndex::build(&snapshot);
+    let path = ResolvedPath::resolve(&index, &target).with_context(|| source.clone())?;
     let findings = evaluate(&path, selection);
     Ok(Evaluated {
         context: report::Context::new(&path, source),

@@ -33,6 +33,62 @@ pub struct AwsArgs {
     pub attempt_timeout: u64,
 }
 
+/// The client side's credentials and region, when they are not the API side's: the
+/// instance, its VPC and its Session Manager records live in another account or region.
+/// Each defaults to the API side's value.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ClientAwsArgs {
+    /// Profile for the client side (the instance's account) [default: --profile].
+    #[arg(long, value_name = "NAME")]
+    pub client_profile: Option<String>,
+    /// Region of the client instance [default: --region].
+    #[arg(long, value_name = "REGION")]
+    pub client_region: Option<String>,
+    /// Role to assume for the client side's reads [default: --role-arn].
+    #[arg(long, value_name = "ARN")]
+    pub client_role_arn: Option<String>,
+    /// External id for --client-role-arn [default: --external-id].
+    #[arg(long, value_name = "ID")]
+    pub client_external_id: Option<String>,
+}
+
+impl ClientAwsArgs {
+    pub fn is_empty(&self) -> bool {
+        self.client_profile.is_none()
+            && self.client_region.is_none()
+            && self.client_role_arn.is_none()
+            && self.client_external_id.is_none()
+    }
+
+    /// The client side's settings, each defaulting to the API side's; `None` when
+    /// nothing differs, so both sides are read with one set of clients.
+    pub fn side(&self, api: &AwsArgs) -> Option<AwsArgs> {
+        if self.is_empty() {
+            return None;
+        }
+        let role_arn = self
+            .client_role_arn
+            .clone()
+            .or_else(|| api.role_arn.clone());
+        Some(AwsArgs {
+            profile: self.client_profile.clone().or_else(|| api.profile.clone()),
+            region: self.client_region.clone().or_else(|| api.region.clone()),
+            // An external id belongs to its role: the API side's is not the client
+            // role's unless that role is the API side's too.
+            external_id: self.client_external_id.clone().or_else(|| {
+                if self.client_role_arn.is_none() {
+                    api.external_id.clone()
+                } else {
+                    None
+                }
+            }),
+            role_arn,
+            endpoint_url: api.endpoint_url.clone(),
+            attempt_timeout: api.attempt_timeout,
+        })
+    }
+}
+
 impl AwsArgs {
     fn loader(&self) -> ConfigLoader {
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
@@ -72,5 +128,44 @@ impl AwsArgs {
         }
         let provider = assume.configure(&base).build().await;
         Ok(self.loader().credentials_provider(provider).load().await)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_client_side_defaults_to_the_api_side_and_keeps_its_own_external_id() {
+        let api = AwsArgs {
+            profile: Some("api".into()),
+            region: Some("us-east-1".into()),
+            role_arn: Some("arn:aws:iam::111122223333:role/a".into()),
+            external_id: Some("api-ext".into()),
+            endpoint_url: Some("http://127.0.0.1:1".into()),
+            attempt_timeout: 7,
+        };
+        assert!(ClientAwsArgs::default().side(&api).is_none());
+        let region_only = ClientAwsArgs {
+            client_region: Some("eu-west-1".into()),
+            ..ClientAwsArgs::default()
+        }
+        .side(&api)
+        .unwrap();
+        assert_eq!(region_only.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(region_only.role_arn, api.role_arn);
+        assert_eq!(region_only.external_id, api.external_id);
+        assert_eq!(region_only.endpoint_url, api.endpoint_url);
+        assert_eq!(region_only.attempt_timeout, 7);
+        let other_role = ClientAwsArgs {
+            client_role_arn: Some("arn:aws:iam::444455556666:role/c".into()),
+            ..ClientAwsArgs::default()
+        }
+        .side(&api)
+        .unwrap();
+        assert_eq!(other_role.region.as_deref(), Some("us-east-1"));
+        assert_eq!(other_role.profile.as_deref(), Some("api"));
+        // The API role's external id is not the client role's.
+        assert_eq!(other_role.external_id, None);
     }
 }

@@ -363,3 +363,46 @@ fn snapshot_format_doc_example_loads() {
     assert_eq!(status("api-resource-policy"), "fail");
     assert_eq!(status("ssm-agent-version"), "unknown");
 }
+
+/// The doc's two-scope example loads, finds the instance and the API in their own
+/// scopes, and names the client's scope where its data is missing.
+#[test]
+fn snapshot_format_doc_two_scope_example_loads() {
+    let doc = std::fs::read_to_string(Path::new(ROOT).join("docs/snapshot-format.md")).unwrap();
+    let example = doc
+        .split("```json")
+        .nth(2)
+        .and_then(|s| s.split("```").next())
+        .unwrap();
+    let path = tmp_file("doc-example-two-scopes.json", example.as_bytes());
+    let o = privpath(&[
+        "check",
+        "--snapshot",
+        path.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let doc = json(&o);
+    let target = &doc["targets"][0];
+    assert_eq!(target["path"]["account"], "111122223333");
+    assert_eq!(target["path"]["client_account"], "444455556666");
+    assert_eq!(target["path"]["client_region"], "eu-west-1");
+    let finding = |id: &str| {
+        target["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["check"] == id)
+            .unwrap()
+            .clone()
+    };
+    let peering = finding("peering-active");
+    assert_eq!(peering["status"], "unknown");
+    let message = peering["message"].as_str().unwrap();
+    assert!(
+        message.contains("VpcPeeringConnections in 444455556666/eu-west-1")
+            && message.contains("UnauthorizedOperation"),
+        "{message}"
+    );
+}

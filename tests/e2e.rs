@@ -54,9 +54,21 @@ impl Moto {
 
     /// Reseeds the architecture, breaks it one way, returns the ids the seed made.
     fn scenario(&self, breakage: &str) -> Value {
+        self.scenario_in("same", breakage)
+    }
+
+    /// [`Moto::scenario`] with the client side where `layout` puts it (scenario.py).
+    fn scenario_in(&self, layout: &str, breakage: &str) -> Value {
         let out = Command::new(python())
             .arg(Path::new(ROOT).join("tests/e2e/scenario.py"))
-            .args(["--endpoint", &self.url, "--break", breakage])
+            .args([
+                "--endpoint",
+                &self.url,
+                "--break",
+                breakage,
+                "--layout",
+                layout,
+            ])
             .output()
             .unwrap();
         assert!(
@@ -316,16 +328,21 @@ fn snapshot_round_trip_gives_the_same_findings_and_no_secrets() {
     let key_value = ids["key_value"].as_str().unwrap();
     assert!(!text.contains(key_value), "no API key value");
     assert!(text.contains("\"Functions\"") && text.contains("\"DBInstances\""));
-    assert!(text.contains("\"format\": 1"));
+    assert!(text.contains("\"format\": 2"));
 }
 
 #[test]
 fn verbose_reports_calls_waves_and_stays_within_the_iam_policy() {
     let moto = Moto::start();
-    // The instance role has an inline policy and a customer managed one, so every
-    // action privpath may call is called: five waves, the most a run takes.
-    let ids = moto.scenario("role-with-equivalent-customer-policy");
-    let (out, _) = live_check(&moto, &ids, &["--verbose"]);
+    // The instance role has an inline policy and a customer managed one, and the
+    // instance is in another account (so the API side's account is asked of STS): every
+    // action privpath may call is called, on both sides, in five waves, the most a run
+    // takes.
+    let ids = moto.scenario_in("cross-account", "role-with-equivalent-customer-policy");
+    let options = client_options("cross-account", &ids);
+    let mut extra: Vec<&str> = options.iter().map(String::as_str).collect();
+    extra.push("--verbose");
+    let (out, _) = live_check(&moto, &ids, &extra);
     let stderr = String::from_utf8_lossy(&out.stderr);
     let summary = stderr
         .lines()
@@ -665,4 +682,235 @@ fn config_targets_are_collected_live_and_one_unreachable_target_does_not_hide_th
             .contains("3 target(s)"),
         "{stderr}"
     );
+}
+
+/// The options that name the client side of a layout: its role (another account) and
+/// its region, as an operator would pass them.
+fn client_options(layout: &str, ids: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    if layout.contains("account") || layout == "cross-both" {
+        out.extend([
+            "--client-role-arn".to_string(),
+            ids["client_role"].as_str().unwrap().to_string(),
+        ]);
+    }
+    if layout.contains("region") || layout == "cross-both" {
+        out.extend([
+            "--client-region".to_string(),
+            ids["client_region"].as_str().unwrap().to_string(),
+        ]);
+    }
+    out
+}
+
+/// A layout of scenario.py, a breakage, and the checks that must leave `pass`.
+type CrossCase<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
+
+#[test]
+fn paths_across_accounts_and_regions() {
+    let moto = Moto::start();
+    // (layout, breakage, checks that must leave `pass`, with their status)
+    let cases: &[CrossCase] = &[
+        ("cross-account", "healthy", &[]),
+        ("cross-region", "healthy", &[]),
+        ("cross-both", "healthy", &[]),
+        (
+            "cross-both",
+            "peering-not-accepted",
+            &[("peering-active", "fail")],
+        ),
+        (
+            "cross-account",
+            "client-route-missing",
+            &[("route-client-to-endpoint", "fail")],
+        ),
+        (
+            "cross-both",
+            "endpoint-route-missing",
+            &[("route-endpoint-to-client", "fail")],
+        ),
+        (
+            "cross-region",
+            "endpoint-sg-without-443",
+            &[("sg-endpoint-ingress", "fail")],
+        ),
+        (
+            "cross-account",
+            "policy-names-other-endpoint",
+            &[("api-policy-allows-endpoint", "fail")],
+        ),
+    ];
+    for (layout, breakage, expected) in cases {
+        let ids = moto.scenario_in(layout, breakage);
+        let options = client_options(layout, &ids);
+        let extra: Vec<&str> = options.iter().map(String::as_str).collect();
+        let (out, report) = live_check(&moto, &ids, &extra);
+        let got = statuses(&report);
+        assert_eq!(
+            got.len(),
+            privpath_checks::REGISTRY.len(),
+            "{layout} {breakage}: {got:?}"
+        );
+        for (check, status) in &got {
+            let want = expected
+                .iter()
+                .find(|(c, _)| c == check)
+                .map_or("pass", |(_, s)| *s);
+            assert_eq!(status, want, "{layout} {breakage}: {check}: {report}");
+        }
+        let fails = expected.iter().any(|(_, s)| *s == "fail");
+        assert_eq!(
+            out.status.code(),
+            Some(if fails { 1 } else { 0 }),
+            "{layout} {breakage}"
+        );
+        // The report says where each side is.
+        let path = &report["targets"][0]["path"];
+        assert_eq!(path["account"], "123456789012", "{layout}");
+        assert_eq!(path["region"], "us-east-1", "{layout}");
+        let (client_account, client_region) = (&ids["client_account"], &ids["client_region"]);
+        if client_account != "123456789012" {
+            assert_eq!(&path["client_account"], client_account, "{layout}");
+        } else {
+            assert!(path.get("client_account").is_none(), "{layout}");
+        }
+        if client_region != "us-east-1" {
+            assert_eq!(&path["client_region"], client_region, "{layout}");
+        } else {
+            assert!(path.get("client_region").is_none(), "{layout}");
+        }
+        // Every fix names where it runs.
+        for f in report["targets"][0]["findings"].as_array().unwrap() {
+            for line in f["remediation"].as_str().unwrap_or_default().lines() {
+                if line.trim_start().starts_with("aws ") {
+                    assert!(
+                        line.contains("--region ") && line.contains("# in account "),
+                        "{layout} {breakage}: {line}"
+                    );
+                }
+            }
+        }
+        if *breakage == "peering-not-accepted" {
+            let f = report["targets"][0]["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["check"] == "peering-active")
+                .unwrap();
+            let message = f["message"].as_str().unwrap();
+            assert!(
+                message.contains("must be accepted by account 123456789012 in us-east-1"),
+                "{message}"
+            );
+            let fix = f["remediation"].as_str().unwrap();
+            assert!(
+                fix.contains("accept-vpc-peering-connection")
+                    && fix.contains("--region us-east-1  # in account 123456789012"),
+                "{fix}"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_instance_in_another_account_without_client_options_is_one_line_exit_2() {
+    let moto = Moto::start();
+    let ids = moto.scenario_in("cross-both", "healthy");
+    let (api, instance) = (
+        ids["api_id"].as_str().unwrap(),
+        ids["instance_id"].as_str().unwrap(),
+    );
+    let out = privpath(
+        &moto,
+        &["check", "--api-id", api, "--instance-id", instance],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    for needle in [
+        instance,
+        "--client-profile",
+        "--client-region",
+        "--client-role-arn",
+    ] {
+        assert!(lines[0].contains(needle), "{needle} not in {stderr}");
+    }
+}
+
+#[test]
+fn a_cross_account_snapshot_holds_two_scopes_and_checks_the_same_offline() {
+    let moto = Moto::start();
+    let ids = moto.scenario_in("cross-both", "endpoint-route-missing");
+    let file = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-cross-snapshot.json");
+    let (api, instance) = (
+        ids["api_id"].as_str().unwrap(),
+        ids["instance_id"].as_str().unwrap(),
+    );
+    let options = client_options("cross-both", &ids);
+    let mut args = vec![
+        "snapshot",
+        "--api-id",
+        api,
+        "--instance-id",
+        instance,
+        "-o",
+        file.to_str().unwrap(),
+    ];
+    args.extend(options.iter().map(String::as_str));
+    let out = privpath(&moto, &args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let snapshot: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let scopes: Vec<(String, String)> = snapshot["scopes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["account"].as_str().unwrap().to_string(),
+                s["region"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        scopes,
+        [
+            ("123456789012".to_string(), "us-east-1".to_string()),
+            ("210987654321".to_string(), "eu-central-1".to_string())
+        ]
+    );
+    // The instance is the client scope's, the API the API scope's.
+    assert!(
+        snapshot["scopes"][1]["Instances"].is_array()
+            && snapshot["scopes"][0].get("Instances").is_none()
+    );
+    assert!(
+        snapshot["scopes"][0]["RestApis"].is_array()
+            && snapshot["scopes"][1].get("RestApis").is_none()
+    );
+    let (_, live) = live_check(
+        &moto,
+        &ids,
+        &options.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    let offline = Command::new(env!("CARGO_BIN_EXE_privpath"))
+        .args([
+            "check",
+            "--snapshot",
+            file.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(offline.status.code(), Some(1));
+    let offline: Value = serde_json::from_slice(&offline.stdout).unwrap();
+    assert_eq!(statuses(&live), statuses(&offline));
+    assert_eq!(statuses(&live)["route-endpoint-to-client"], "fail");
 }

@@ -123,11 +123,14 @@ fn series(fillers: bool, on_path: bool) {
         let runs = if n >= 10_000 { 3 } else { 20 };
         let (load, snapshot) = best_of(runs, || Snapshot::from_slice(&bytes).unwrap());
         let (eval, findings) = best_of(runs, || {
-            let path = ResolvedPath::resolve(&snapshot, &Target::default()).unwrap();
+            let index = privpath_checks::SnapshotIndex::build(&snapshot);
+            let path = ResolvedPath::resolve(&index, &Target::default()).unwrap();
             evaluate(&path, &Selection::default())
         });
         let (index, _) = best_of(runs, || {
-            privpath_checks::path::Index::build(&snapshot).subnets.len()
+            privpath_checks::SnapshotIndex::build(&snapshot).scopes[0]
+                .subnets
+                .len()
         });
         assert!(
             findings

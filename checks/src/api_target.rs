@@ -2,7 +2,7 @@
 //! picked from the snapshot's `Stages` and `Resources` (or named with `--stage`,
 //! `--path`, `--method`), and the ARN and URL they make.
 
-use crate::snapshot::{ApiResource, Method, RestApi, Snapshot, Stage};
+use crate::snapshot::{ApiResource, Method, RestApi, Scope, Stage};
 
 /// The seed architecture's client sends a POST.
 pub const DEFAULT_METHOD: &str = "POST";
@@ -58,7 +58,7 @@ fn join(names: Vec<&str>) -> String {
 
 impl<'a> MethodTarget<'a> {
     pub fn resolve(
-        snapshot: &'a Snapshot,
+        snapshot: &'a Scope,
         api: &RestApi,
         stage: Option<&str>,
         http_method: Option<&str>,

@@ -1,7 +1,7 @@
 //! The backend behind the method: the Lambda function its integration invokes, that
 //! function's resource policy and role, and the databases it talks to.
 
-use crate::snapshot::{DbInstance, Function, FunctionPolicy, Integration, RoleDetail, Snapshot};
+use crate::snapshot::{DbInstance, Function, FunctionPolicy, Integration, RoleDetail, Scope};
 
 /// The function an `AWS_PROXY`/`AWS` integration URI names:
 /// `arn:aws:apigateway:R:lambda:path/2015-03-31/functions/FUNCTION_ARN/invocations`.
@@ -42,7 +42,7 @@ pub struct Backend<'a> {
 
 impl<'a> Backend<'a> {
     pub fn resolve(
-        snapshot: &'a Snapshot,
+        snapshot: &'a Scope,
         integration: Option<&Integration>,
         db_instance_id: Option<&str>,
     ) -> Backend<'a> {

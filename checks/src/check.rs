@@ -80,10 +80,65 @@ pub struct CheckMeta {
     pub why: &'static str,
     pub fix: &'static str,
     pub links: &'static [&'static str],
-    /// Snapshot arrays the check reads; when one is missing the engine reports
-    /// `unknown` naming the IAM action instead of running the check.
+    /// Snapshot arrays the check reads, each in the scope of the side that owns it;
+    /// when one is missing the engine reports `unknown` naming the IAM action (and, when
+    /// the path crosses accounts or regions, the scope) instead of running the check.
     #[serde(skip)]
-    pub needs: &'static [Source],
+    pub needs: &'static [Need],
+}
+
+/// Whose scope an array is read in. On a path within one account and region all three
+/// are the same scope.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// The client instance's account and region.
+    Client,
+    /// The scope holding the execute-api endpoint on the path (the API's, unless an
+    /// endpoint of another account carries the request).
+    Endpoint,
+    /// The API's account and region: API Gateway, Lambda, RDS.
+    Api,
+}
+
+/// One array a check reads, on one side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Need {
+    pub side: Side,
+    pub source: Source,
+}
+
+pub const fn client(source: Source) -> Need {
+    Need {
+        side: Side::Client,
+        source,
+    }
+}
+
+pub const fn endpoint(source: Source) -> Need {
+    Need {
+        side: Side::Endpoint,
+        source,
+    }
+}
+
+pub const fn api(source: Source) -> Need {
+    Need {
+        side: Side::Api,
+        source,
+    }
+}
+
+impl CheckMeta {
+    /// The arrays the check reads, each once, in the order `needs` names them.
+    pub fn sources(&self) -> Vec<Source> {
+        let mut out: Vec<Source> = Vec::with_capacity(self.needs.len());
+        for n in self.needs {
+            if !out.contains(&n.source) {
+                out.push(n.source);
+            }
+        }
+        out
+    }
 }
 
 pub struct Check {

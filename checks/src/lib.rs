@@ -16,15 +16,16 @@ pub mod net;
 pub mod path;
 pub mod policy;
 pub mod policy_eval;
+pub mod remediation;
 pub mod routes;
 pub mod sg;
 pub mod snapshot;
 
-pub use check::{Check, CheckMeta, Hop, Severity};
+pub use check::{Check, CheckMeta, Hop, Need, Severity, Side};
 pub use checks::REGISTRY;
 pub use finding::{Finding, Status};
-pub use path::{ResolveError, ResolvedPath, Target};
-pub use snapshot::{Snapshot, SnapshotError, Source};
+pub use path::{ResolveError, ResolvedPath, ScopeFilter, SnapshotIndex, Target};
+pub use snapshot::{Scope, Snapshot, SnapshotError, Source};
 
 use serde::Serialize;
 use thiserror::Error;
@@ -78,36 +79,75 @@ impl Selection {
 
 /// Runs the selected checks over a resolved path, in registry (path) order. A check
 /// whose data is missing from the snapshot is not run: it is reported `unknown`,
-/// naming the IAM actions that would have collected the data.
+/// naming the IAM actions that would have collected the data (and, on a path across
+/// accounts or regions, in which scope). On such a path every AWS CLI line of a fix is
+/// told where to run: `--region` and the account that owns the resource it names.
 pub fn evaluate(path: &ResolvedPath<'_>, selection: &Selection) -> Vec<Finding> {
     let mut findings = Vec::new();
     for check in REGISTRY.iter().filter(|c| selection.includes(c.meta.id)) {
-        let missing: Vec<Source> = check
-            .meta
-            .needs
-            .iter()
-            .copied()
-            .filter(|s| !s.is_present(path.snapshot))
-            .collect();
+        let mut missing: Vec<(&path::Index<'_>, Source)> = Vec::new();
+        for need in check.meta.needs {
+            let ix = match need.side {
+                Side::Client => path.client_ix,
+                Side::Endpoint => path.endpoint_ix(),
+                Side::Api => path.api_ix,
+            };
+            let seen = missing
+                .iter()
+                .any(|(i, s)| std::ptr::eq(*i, ix) && *s == need.source);
+            if !seen && !need.source.is_present(ix.scope) {
+                missing.push((ix, need.source));
+            }
+        }
         if missing.is_empty() {
             findings.extend((check.run)(path));
         } else {
-            findings.push(missing_data(check.meta.id, path.snapshot, &missing));
+            findings.push(missing_data(check.meta.id, path, &missing));
+        }
+    }
+    if path.crosses_scopes() {
+        for f in &mut findings {
+            if let Some(fix) = &f.remediation {
+                f.remediation = Some(remediation::place_commands(path, fix));
+            }
         }
     }
     findings
 }
 
-fn missing_data(id: &'static str, snapshot: &Snapshot, missing: &[Source]) -> Finding {
+fn missing_data(
+    id: &'static str,
+    path: &ResolvedPath<'_>,
+    missing: &[(&path::Index<'_>, Source)],
+) -> Finding {
+    let cross = path.crosses_scopes();
     let parts: Vec<String> = missing
         .iter()
-        .map(|s| match snapshot.unavailable_reason(*s) {
-            Some(why) => format!("{s} ({}: {why})", s.iam_action()),
-            None => format!("{s} (needs {})", s.iam_action()),
+        .map(|(ix, s)| {
+            let place = if cross {
+                format!(" in {}", ix.scope.label())
+            } else {
+                String::new()
+            };
+            match ix.scope.unavailable_reason(*s) {
+                Some(why) => format!("{s}{place} ({}: {why})", s.iam_action()),
+                None => format!("{s}{place} (needs {})", s.iam_action()),
+            }
         })
         .collect();
-    let mut f = Finding::unknown(id, format!("not collected: {}", parts.join("; ")));
-    for s in missing {
+    let mut message = format!("not collected: {}", parts.join("; "));
+    if cross
+        && missing
+            .iter()
+            .any(|(ix, _)| std::ptr::eq(*ix, path.client_ix))
+    {
+        message.push_str(&format!(
+            "; the client side ({}) is read with --client-profile / --client-role-arn: those credentials need these actions there",
+            path.client_scope.label()
+        ));
+    }
+    let mut f = Finding::unknown(id, message);
+    for (_, s) in missing {
         f = f.needs(s.iam_action());
     }
     f

@@ -25,12 +25,45 @@ pub struct Target {
     pub resource_path: Option<String>,
     /// The database the function writes to; `None`: every DB instance in its VPC.
     pub db_instance_id: Option<String>,
+    /// Where the instance is: `None` looks in every scope of the snapshot.
+    pub client_scope: ScopeFilter,
+    /// Where the API is: `None` looks in every scope of the snapshot.
+    pub api_scope: ScopeFilter,
+}
+
+/// Narrows the scopes a side's record is looked for in.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ScopeFilter {
+    pub account: Option<String>,
+    pub region: Option<String>,
+}
+
+impl ScopeFilter {
+    fn admits(&self, scope: &Scope) -> bool {
+        self.region.as_ref().is_none_or(|r| *r == scope.region)
+            && match (&self.account, &scope.account) {
+                (Some(want), Some(have)) => want == have,
+                _ => true,
+            }
+    }
 }
 
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum ResolveError {
     #[error("the snapshot has no {array} array, so {what} cannot be found (a live run needs {action})", action = array.iam_action())]
     MissingSource { array: Source, what: &'static str },
+    #[error("instance {id} is in several scopes of the snapshot ({found}); choose one with --client-region")]
+    InstanceInSeveralScopes { id: String, found: String },
+    #[error(
+        "REST API {id} is in several scopes of the snapshot ({found}); choose one with --region"
+    )]
+    ApiInSeveralScopes { id: String, found: String },
+    #[error("the snapshot holds no scope in {wanted} for the {side} (its scopes: {found})")]
+    NoScopeThere {
+        side: &'static str,
+        wanted: String,
+        found: String,
+    },
     #[error("instance {id} is not in the snapshot; it holds {found}")]
     InstanceNotFound { id: String, found: String },
     #[error("the snapshot holds no EC2 instance")]
@@ -54,9 +87,9 @@ fn list_ids<'a>(ids: impl Iterator<Item = &'a str>) -> String {
     }
 }
 
-/// Id → record maps over the snapshot.
-#[derive(Default)]
+/// Id → record maps over one scope of the snapshot: ids are unique only within a scope.
 pub struct Index<'a> {
+    pub scope: &'a Scope,
     pub vpcs: HashMap<&'a str, &'a Vpc>,
     pub subnets: HashMap<&'a str, &'a Subnet>,
     pub route_tables_by_subnet: HashMap<&'a str, &'a RouteTable>,
@@ -69,6 +102,36 @@ pub struct Index<'a> {
     pub instance_information: HashMap<&'a str, &'a InstanceInformation>,
     pub instance_profiles: HashMap<&'a str, &'a InstanceProfile>,
     pub roles: HashMap<&'a str, &'a RoleDetail>,
+    pub vpc_attributes: HashMap<&'a str, &'a VpcAttribute>,
+    /// Every id this scope holds a record for, so a fix can name where it must run.
+    owned: std::collections::HashSet<&'a str>,
+}
+
+/// One [`Index`] per scope, built once per snapshot and shared by every path resolved
+/// over it.
+pub struct SnapshotIndex<'a> {
+    pub snapshot: &'a Snapshot,
+    pub scopes: Vec<Index<'a>>,
+}
+
+impl<'a> SnapshotIndex<'a> {
+    pub fn build(snapshot: &'a Snapshot) -> SnapshotIndex<'a> {
+        SnapshotIndex {
+            snapshot,
+            scopes: snapshot.scopes.iter().map(Index::build).collect(),
+        }
+    }
+
+    /// The scope of an account and region, when the snapshot holds it.
+    pub fn scope(&self, account: Option<&str>, region: &str) -> Option<&Index<'a>> {
+        self.scopes.iter().find(|ix| {
+            ix.scope.region == region
+                && match (account, ix.scope.account.as_deref()) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => true,
+                }
+        })
+    }
 }
 
 fn len<T>(v: &Option<Vec<T>>) -> usize {
@@ -76,10 +139,11 @@ fn len<T>(v: &Option<Vec<T>>) -> usize {
 }
 
 impl<'a> Index<'a> {
-    pub fn build(s: &'a Snapshot) -> Index<'a> {
+    pub fn build(s: &'a Scope) -> Index<'a> {
         // Sized up front: growing a map rehashes every key, and on large snapshots
         // those extra passes over scattered records dominate evaluation time.
         let mut ix = Index {
+            scope: s,
             vpcs: HashMap::with_capacity(len(&s.vpcs)),
             subnets: HashMap::with_capacity(len(&s.subnets)),
             route_tables_by_subnet: HashMap::with_capacity(len(&s.subnets)),
@@ -89,7 +153,11 @@ impl<'a> Index<'a> {
             endpoints: HashMap::with_capacity(len(&s.vpc_endpoints)),
             endpoints_by_vpc: HashMap::with_capacity(len(&s.vpcs)),
             instance_information: HashMap::with_capacity(len(&s.instance_information_list)),
-            ..Index::default()
+            peerings: Vec::new(),
+            instance_profiles: HashMap::new(),
+            roles: HashMap::new(),
+            vpc_attributes: HashMap::with_capacity(len(&s.vpc_attributes)),
+            owned: std::collections::HashSet::new(),
         };
         for v in s.vpcs.iter().flatten() {
             ix.vpcs.insert(&v.vpc_id, v);
@@ -128,7 +196,86 @@ impl<'a> Index<'a> {
         for r in s.role_detail_list.iter().flatten() {
             ix.roles.insert(&r.role_name, r);
         }
+        for a in s.vpc_attributes.iter().flatten() {
+            ix.vpc_attributes.insert(&a.vpc_id, a);
+        }
+        ix.owned = ix
+            .vpcs
+            .keys()
+            .chain(ix.subnets.keys())
+            .chain(ix.security_groups.keys())
+            .chain(ix.endpoints.keys())
+            .copied()
+            .chain(
+                s.route_tables
+                    .iter()
+                    .flatten()
+                    .map(|r| r.route_table_id.as_str()),
+            )
+            .chain(
+                s.network_acls
+                    .iter()
+                    .flatten()
+                    .map(|a| a.network_acl_id.as_str()),
+            )
+            .chain(s.instances.iter().flatten().map(|i| i.instance_id.as_str()))
+            .chain(s.rest_apis.iter().flatten().map(|a| a.id.as_str()))
+            .chain(
+                s.functions
+                    .iter()
+                    .flatten()
+                    .map(|f| f.function_name.as_str()),
+            )
+            .chain(
+                s.db_instances
+                    .iter()
+                    .flatten()
+                    .map(|d| d.db_instance_identifier.as_str()),
+            )
+            .collect();
         ix
+    }
+
+    /// Whether this scope holds a record with this id.
+    pub fn owns(&self, id: &str) -> bool {
+        self.owned.contains(id)
+    }
+
+    /// The VPC's DNS attributes, when collected.
+    pub fn vpc_attribute(&self, vpc_id: &str) -> Option<&'a VpcAttribute> {
+        self.vpc_attributes.get(vpc_id).copied()
+    }
+
+    /// A role's managed and inline policies as (name, decoded document); policies
+    /// whose document is not in this scope are listed separately by ARN.
+    pub fn role_policies(&self, role: &RoleDetail) -> (Vec<(String, Value)>, Vec<String>) {
+        let mut docs = Vec::new();
+        let mut missing = Vec::new();
+        for p in &role.attached_managed_policies {
+            if let Some(doc) = crate::known_policies::document(&p.policy_arn) {
+                docs.push((p.policy_name.clone(), doc));
+                continue;
+            }
+            let found = self
+                .scope
+                .policies
+                .iter()
+                .flatten()
+                .find(|m| m.arn == p.policy_arn)
+                .and_then(|m| m.default_document())
+                .and_then(|d| policy::decode_document(d).ok());
+            match found {
+                Some(doc) => docs.push((p.policy_name.clone(), doc)),
+                None => missing.push(p.policy_arn.clone()),
+            }
+        }
+        for p in &role.role_policy_list {
+            match policy::decode_document(&p.policy_document) {
+                Ok(doc) => docs.push((format!("inline policy {}", p.policy_name), doc)),
+                Err(_) => missing.push(format!("inline policy {}", p.policy_name)),
+            }
+        }
+        (docs, missing)
     }
 
     /// The route table a subnet uses: its explicit association, else its VPC's main
@@ -281,11 +428,12 @@ impl EndpointLink {
     }
 }
 
-/// An endpoint id tied to the API, with its record when the snapshot has it.
+/// An endpoint id tied to the API, with its record (and the scope holding it) when the
+/// snapshot has it.
 pub struct EndpointRef<'a> {
     pub id: String,
     pub links: Vec<EndpointLink>,
-    pub record: Option<&'a VpcEndpoint>,
+    pub record: Option<(&'a Index<'a>, &'a VpcEndpoint)>,
 }
 
 pub struct EndpointSubnet<'a> {
@@ -304,6 +452,9 @@ impl EndpointSubnet<'_> {
 
 /// The endpoint the client's requests go to.
 pub struct EndpointHop<'a> {
+    /// The scope that holds the endpoint: usually the API's, but an endpoint in another
+    /// account of the same region may carry the request.
+    pub ix: &'a Index<'a>,
     pub endpoint: &'a VpcEndpoint,
     pub subnets: Vec<EndpointSubnet<'a>>,
     pub security_groups: Vec<&'a SecurityGroup>,
@@ -336,8 +487,15 @@ pub enum PolicyState {
 }
 
 pub struct ResolvedPath<'a> {
-    pub snapshot: &'a Snapshot,
-    pub index: Index<'a>,
+    /// The scope of the API: its stages, usage plans, function and databases.
+    pub api_scope: &'a Scope,
+    pub api_ix: &'a Index<'a>,
+    /// The scope of the client instance: its subnet, VPC, groups and SSM records. The
+    /// same as the API's when both sides live in one account and region.
+    pub client_scope: &'a Scope,
+    pub client_ix: &'a Index<'a>,
+    /// The API's region: the request URL, the execution ARNs and the execute-api
+    /// endpoint's service name use it.
     pub region: &'a str,
     pub client: Client<'a>,
     pub api: &'a RestApi,
@@ -353,13 +511,13 @@ pub struct ResolvedPath<'a> {
 
 impl<'a> ResolvedPath<'a> {
     pub fn resolve(
-        snapshot: &'a Snapshot,
+        ix: &'a SnapshotIndex<'a>,
         target: &Target,
     ) -> Result<ResolvedPath<'a>, ResolveError> {
-        let instance = pick_instance(snapshot, target.instance_id.as_deref())?;
-        let api = pick_api(snapshot, target.api_id.as_deref())?;
-        let index = Index::build(snapshot);
-        let client = resolve_client(&index, instance);
+        let (client_ix, instance) = pick_instance(ix, target)?;
+        let (api_ix, api) = pick_api(ix, target)?;
+        let (client_scope, api_scope) = (client_ix.scope, api_ix.scope);
+        let client = resolve_client(client_ix, instance);
         let policy = match &api.policy {
             None => PolicyState::Absent,
             Some(Value::String(s)) if s.trim().is_empty() => PolicyState::Absent,
@@ -368,26 +526,36 @@ impl<'a> ResolvedPath<'a> {
                 Err(e) => PolicyState::Malformed(e),
             },
         };
-        let service = execute_api_service(&snapshot.region);
-        let endpoint_refs = endpoint_refs(&index, api, &policy, &service);
-        let endpoint = pick_endpoint(&index, &client, &endpoint_refs, &service)
-            .map(|e| resolve_endpoint(&index, e));
+        let service = execute_api_service(&api_scope.region);
+        // The endpoint is looked for in the API's scope, then in the client's: an
+        // endpoint of another account of the API's region may carry the request.
+        let endpoint_scopes: Vec<&'a Index<'a>> =
+            if std::ptr::eq(api_ix, client_ix) || client_scope.region != api_scope.region {
+                vec![api_ix]
+            } else {
+                vec![api_ix, client_ix]
+            };
+        let endpoint_refs = endpoint_refs(&endpoint_scopes, api, &policy, &service);
+        let endpoint = pick_endpoint(client_ix, &client, &endpoint_refs, &service)
+            .map(|(e_ix, e)| resolve_endpoint(e_ix, e));
         let method = MethodTarget::resolve(
-            snapshot,
+            api_scope,
             api,
             target.stage.as_deref(),
             target.http_method.as_deref(),
             target.resource_path.as_deref(),
         );
         let backend = Backend::resolve(
-            snapshot,
+            api_scope,
             method.method().and_then(|m| m.method_integration.as_ref()),
             target.db_instance_id.as_deref(),
         );
         Ok(ResolvedPath {
-            snapshot,
-            index,
-            region: &snapshot.region,
+            api_scope,
+            api_ix,
+            client_scope,
+            client_ix,
+            region: &api_scope.region,
             client,
             api,
             policy,
@@ -398,18 +566,83 @@ impl<'a> ResolvedPath<'a> {
         })
     }
 
-    /// The peering connections joining the client VPC and the endpoint VPC, active
-    /// first; empty when they are the same VPC or either is unknown.
-    pub fn peerings(&self) -> Vec<&'a VpcPeeringConnection> {
-        match (self.client.vpc_id, &self.endpoint) {
-            (Some(a), Some(e)) if a != e.vpc_id() => self.index.peerings_between(a, e.vpc_id()),
-            _ => Vec::new(),
+    /// Whether the client and the API live in different scopes (accounts or regions).
+    pub fn crosses_scopes(&self) -> bool {
+        !std::ptr::eq(self.api_ix, self.client_ix)
+    }
+
+    /// Whether the client's region differs from the API's (an inter-region peering).
+    pub fn crosses_regions(&self) -> bool {
+        self.client_scope.region != self.api_scope.region
+    }
+
+    /// The client's region: the Session Manager endpoints' service names use it.
+    pub fn client_region(&self) -> &'a str {
+        &self.client_scope.region
+    }
+
+    /// The scope that holds the endpoint on the path (the API's when there is none).
+    pub fn endpoint_ix(&self) -> &'a Index<'a> {
+        self.endpoint.as_ref().map_or(self.api_ix, |e| e.ix)
+    }
+
+    /// The indexes of the path's scopes, each once: client, endpoint, API.
+    pub fn scopes(&self) -> Vec<&'a Index<'a>> {
+        let mut out: Vec<&'a Index<'a>> = vec![self.client_ix];
+        for ix in [self.endpoint_ix(), self.api_ix] {
+            if !out.iter().any(|o| std::ptr::eq(*o, ix)) {
+                out.push(ix);
+            }
         }
+        out
+    }
+
+    /// The peering connections joining the client VPC and the endpoint VPC, active
+    /// first, as either side recorded them (each once); empty when they are the same
+    /// VPC or either is unknown.
+    pub fn peerings(&self) -> Vec<&'a VpcPeeringConnection> {
+        let (Some(a), Some(e)) = (self.client.vpc_id, &self.endpoint) else {
+            return Vec::new();
+        };
+        if self.same_vpc() {
+            return Vec::new();
+        }
+        let mut out: Vec<&'a VpcPeeringConnection> = Vec::new();
+        for ix in [self.client_ix, e.ix] {
+            for p in ix.peerings_between(a, e.vpc_id()) {
+                if !out
+                    .iter()
+                    .any(|o| o.vpc_peering_connection_id == p.vpc_peering_connection_id)
+                {
+                    out.push(p);
+                }
+            }
+        }
+        out.sort_by_key(|p| peering_rank(p));
+        out
     }
 
     /// Whether client and endpoint share a VPC (no peering on the path).
     pub fn same_vpc(&self) -> bool {
-        matches!((self.client.vpc_id, &self.endpoint), (Some(a), Some(e)) if a == e.vpc_id())
+        match (self.client.vpc_id, &self.endpoint) {
+            (Some(a), Some(e)) => a == e.vpc_id() && std::ptr::eq(self.client_ix, e.ix),
+            _ => false,
+        }
+    }
+
+    /// A VPC's IPv4 CIDRs as its own scope records them, else as a peering connection on
+    /// the path reports them (the other account's VPCs are invisible without its
+    /// credentials; DescribeVpcPeeringConnections shows their CIDRs once active).
+    pub fn vpc_cidrs(&self, home: &Index<'a>, vpc_id: &str) -> Vec<crate::net::Cidr> {
+        let own = home.vpc_cidrs(vpc_id);
+        if !own.is_empty() {
+            return own;
+        }
+        self.scopes()
+            .into_iter()
+            .map(|ix| ix.vpc_cidrs(vpc_id))
+            .find(|c| !c.is_empty())
+            .unwrap_or_default()
     }
 
     /// The endpoint's link to the API, when it has one.
@@ -424,45 +657,9 @@ impl<'a> ResolvedPath<'a> {
         }
     }
 
-    /// The VPC's DNS attributes, when collected.
-    pub fn vpc_attribute(&self, vpc_id: &str) -> Option<&'a VpcAttribute> {
-        self.snapshot
-            .vpc_attributes
-            .iter()
-            .flatten()
-            .find(|a| a.vpc_id == vpc_id)
-    }
-
-    /// A role's managed and inline policies as (name, decoded document); policies
-    /// whose document is not in the snapshot are listed separately by ARN.
-    pub fn role_policies(&self, role: &RoleDetail) -> (Vec<(String, Value)>, Vec<String>) {
-        let mut docs = Vec::new();
-        let mut missing = Vec::new();
-        for p in &role.attached_managed_policies {
-            if let Some(doc) = crate::known_policies::document(&p.policy_arn) {
-                docs.push((p.policy_name.clone(), doc));
-                continue;
-            }
-            let found = self
-                .snapshot
-                .policies
-                .iter()
-                .flatten()
-                .find(|m| m.arn == p.policy_arn)
-                .and_then(|m| m.default_document())
-                .and_then(|d| policy::decode_document(d).ok());
-            match found {
-                Some(doc) => docs.push((p.policy_name.clone(), doc)),
-                None => missing.push(p.policy_arn.clone()),
-            }
-        }
-        for p in &role.role_policy_list {
-            match policy::decode_document(&p.policy_document) {
-                Ok(doc) => docs.push((format!("inline policy {}", p.policy_name), doc)),
-                Err(_) => missing.push(format!("inline policy {}", p.policy_name)),
-            }
-        }
-        (docs, missing)
+    /// The API's account, when known.
+    pub fn api_account(&self) -> Option<&'a str> {
+        self.api_scope.account.as_deref()
     }
 
     /// The partition of the account's ARNs (`aws`, `aws-cn`, `aws-us-gov`).
@@ -481,23 +678,82 @@ pub fn execute_api_service(region: &str) -> String {
     format!("com.amazonaws.{region}.execute-api")
 }
 
-fn pick_instance<'a>(s: &'a Snapshot, id: Option<&str>) -> Result<&'a Instance, ResolveError> {
-    let instances = s.instances.as_deref().ok_or(ResolveError::MissingSource {
-        array: Source::Instances,
-        what: "the client instance",
-    })?;
-    let ids = || instances.iter().map(|i| i.instance_id.as_str());
-    match id {
-        Some(id) => instances
+/// Every (scope, record) the side's filter admits, in snapshot order.
+fn candidates<'s, 'a, T>(
+    ix: &'s SnapshotIndex<'a>,
+    filter: &ScopeFilter,
+    side: &'static str,
+    records: impl Fn(&'a Scope) -> Option<&'a [T]>,
+) -> Result<(bool, Vec<(&'s Index<'a>, &'a T)>), ResolveError> {
+    if !ix.scopes.iter().any(|i| filter.admits(i.scope)) {
+        let wanted: Vec<&str> = filter
+            .account
             .iter()
-            .find(|i| i.instance_id == id)
-            .ok_or_else(|| ResolveError::InstanceNotFound {
-                id: id.to_string(),
-                found: list_ids(ids()),
-            }),
-        None => match instances {
+            .chain(filter.region.iter())
+            .map(String::as_str)
+            .collect();
+        return Err(ResolveError::NoScopeThere {
+            side,
+            wanted: wanted.join("/"),
+            found: ix
+                .scopes
+                .iter()
+                .map(|i| i.scope.label())
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    }
+    let mut collected = false;
+    let mut out = Vec::new();
+    for scope_ix in ix.scopes.iter().filter(|i| filter.admits(i.scope)) {
+        if let Some(list) = records(scope_ix.scope) {
+            collected = true;
+            out.extend(list.iter().map(|r| (scope_ix, r)));
+        }
+    }
+    Ok((collected, out))
+}
+
+fn scope_list<'a, T>(found: &[(&Index<'a>, T)]) -> String {
+    found
+        .iter()
+        .map(|(i, _)| i.scope.label())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn pick_instance<'s, 'a>(
+    ix: &'s SnapshotIndex<'a>,
+    target: &Target,
+) -> Result<(&'s Index<'a>, &'a Instance), ResolveError> {
+    let (collected, all) = candidates(ix, &target.client_scope, "client instance", |s| {
+        s.instances.as_deref()
+    })?;
+    if !collected {
+        return Err(ResolveError::MissingSource {
+            array: Source::Instances,
+            what: "the client instance",
+        });
+    }
+    let ids = || all.iter().map(|(_, i)| i.instance_id.as_str());
+    match target.instance_id.as_deref() {
+        Some(id) => {
+            let found: Vec<_> = all.iter().filter(|(_, i)| i.instance_id == id).collect();
+            match found.as_slice() {
+                [(scope, i)] => Ok((*scope, *i)),
+                [] => Err(ResolveError::InstanceNotFound {
+                    id: id.to_string(),
+                    found: list_ids(ids()),
+                }),
+                many => Err(ResolveError::InstanceInSeveralScopes {
+                    id: id.to_string(),
+                    found: scope_list(&many.iter().map(|x| (x.0, ())).collect::<Vec<_>>()),
+                }),
+            }
+        }
+        None => match all.as_slice() {
             [] => Err(ResolveError::NoInstance),
-            [only] => Ok(only),
+            [(scope, only)] => Ok((*scope, *only)),
             many => Err(ResolveError::AmbiguousInstance {
                 count: many.len(),
                 found: list_ids(ids()),
@@ -506,37 +762,53 @@ fn pick_instance<'a>(s: &'a Snapshot, id: Option<&str>) -> Result<&'a Instance, 
     }
 }
 
-fn pick_api<'a>(s: &'a Snapshot, id: Option<&str>) -> Result<&'a RestApi, ResolveError> {
-    let apis = s.rest_apis.as_deref().ok_or(ResolveError::MissingSource {
-        array: Source::RestApis,
-        what: "the REST API",
-    })?;
+fn pick_api<'s, 'a>(
+    ix: &'s SnapshotIndex<'a>,
+    target: &Target,
+) -> Result<(&'s Index<'a>, &'a RestApi), ResolveError> {
+    let (collected, apis) = candidates(ix, &target.api_scope, "API", |s| s.rest_apis.as_deref())?;
+    if !collected {
+        return Err(ResolveError::MissingSource {
+            array: Source::RestApis,
+            what: "the REST API",
+        });
+    }
     let describe = |a: &RestApi| format!("{} ({})", a.id, a.endpoint_types());
-    match id {
-        Some(id) => apis
-            .iter()
-            .find(|a| a.id == id)
-            .ok_or_else(|| ResolveError::ApiNotFound {
-                id: id.to_string(),
-                found: if apis.is_empty() {
-                    "no REST API".to_string()
-                } else {
-                    apis.iter().map(describe).collect::<Vec<_>>().join(", ")
-                },
-            }),
+    match target.api_id.as_deref() {
+        Some(id) => {
+            let found: Vec<_> = apis.iter().filter(|(_, a)| a.id == id).collect();
+            match found.as_slice() {
+                [(scope, a)] => Ok((*scope, *a)),
+                [] => Err(ResolveError::ApiNotFound {
+                    id: id.to_string(),
+                    found: if apis.is_empty() {
+                        "no REST API".to_string()
+                    } else {
+                        apis.iter()
+                            .map(|(_, a)| describe(a))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    },
+                }),
+                many => Err(ResolveError::ApiInSeveralScopes {
+                    id: id.to_string(),
+                    found: scope_list(&many.iter().map(|x| (x.0, ())).collect::<Vec<_>>()),
+                }),
+            }
+        }
         None => {
-            let private: Vec<&RestApi> = apis.iter().filter(|a| a.is_private()).collect();
-            match (private.as_slice(), apis) {
-                ([only], _) => Ok(only),
+            let private: Vec<_> = apis.iter().filter(|(_, a)| a.is_private()).collect();
+            match (private.as_slice(), apis.as_slice()) {
+                ([(scope, only)], _) => Ok((*scope, *only)),
                 // The account's only API is not private: check it, so that
                 // api-private-endpoint can say so rather than the run failing.
-                ([], [only]) => Ok(only),
+                ([], [(scope, only)]) => Ok((*scope, *only)),
                 ([], _) => Err(ResolveError::NoPrivateApi {
-                    found: list_ids(apis.iter().map(|a| a.id.as_str())),
+                    found: list_ids(apis.iter().map(|(_, a)| a.id.as_str())),
                 }),
                 (many, _) => Err(ResolveError::AmbiguousApi {
                     count: many.len(),
-                    found: list_ids(many.iter().map(|a| a.id.as_str())),
+                    found: list_ids(many.iter().map(|(_, a)| a.id.as_str())),
                 }),
             }
         }
@@ -581,55 +853,79 @@ fn resolve_client<'a>(ix: &Index<'a>, instance: &'a Instance) -> Client<'a> {
     }
 }
 
-fn add_ref<'a>(refs: &mut Vec<EndpointRef<'a>>, ix: &Index<'a>, id: &str, link: EndpointLink) {
+/// The first of `scopes` holding the endpoint.
+fn find_endpoint<'a>(
+    scopes: &[&'a Index<'a>],
+    id: &str,
+) -> Option<(&'a Index<'a>, &'a VpcEndpoint)> {
+    scopes
+        .iter()
+        .find_map(|ix| ix.endpoints.get(id).map(|e| (*ix, *e)))
+}
+
+fn add_ref<'a>(
+    refs: &mut Vec<EndpointRef<'a>>,
+    scopes: &[&'a Index<'a>],
+    id: &str,
+    link: EndpointLink,
+) {
     match refs.iter_mut().find(|r| r.id == id) {
         Some(r) if !r.links.contains(&link) => r.links.push(link),
         Some(_) => {}
         None => refs.push(EndpointRef {
             id: id.to_string(),
             links: vec![link],
-            record: ix.endpoints.get(id).copied(),
+            record: find_endpoint(scopes, id),
         }),
     }
 }
 
 fn endpoint_refs<'a>(
-    ix: &Index<'a>,
+    scopes: &[&'a Index<'a>],
     api: &RestApi,
     policy: &PolicyState,
     service: &str,
 ) -> Vec<EndpointRef<'a>> {
     let mut refs: Vec<EndpointRef> = Vec::new();
     for id in api.associated_endpoint_ids() {
-        add_ref(&mut refs, ix, id, EndpointLink::Associated);
+        add_ref(&mut refs, scopes, id, EndpointLink::Associated);
     }
     if let PolicyState::Present(doc) = policy {
         for id in policy::allowed_literal_values(doc, "aws:SourceVpce") {
-            add_ref(&mut refs, ix, id, EndpointLink::PolicySourceVpce);
+            add_ref(&mut refs, scopes, id, EndpointLink::PolicySourceVpce);
         }
         for vpc in policy::allowed_condition_values(doc, "aws:SourceVpc") {
-            for e in ix.endpoints_by_vpc.get(vpc).into_iter().flatten() {
-                if e.service_name == service {
-                    add_ref(
-                        &mut refs,
-                        ix,
-                        &e.vpc_endpoint_id,
-                        EndpointLink::PolicySourceVpc,
-                    );
+            for ix in scopes {
+                for e in ix.endpoints_by_vpc.get(vpc).into_iter().flatten() {
+                    if e.service_name == service {
+                        add_ref(
+                            &mut refs,
+                            scopes,
+                            &e.vpc_endpoint_id,
+                            EndpointLink::PolicySourceVpc,
+                        );
+                    }
                 }
             }
         }
     }
     if refs.is_empty() {
-        let mut unlinked: Vec<&VpcEndpoint> = ix
-            .endpoints
-            .values()
-            .copied()
-            .filter(|e| e.service_name == service)
-            .collect();
-        unlinked.sort_by(|a, b| a.vpc_endpoint_id.cmp(&b.vpc_endpoint_id));
-        for e in unlinked {
-            add_ref(&mut refs, ix, &e.vpc_endpoint_id, EndpointLink::Unlinked);
+        for ix in scopes {
+            let mut unlinked: Vec<&VpcEndpoint> = ix
+                .endpoints
+                .values()
+                .copied()
+                .filter(|e| e.service_name == service)
+                .collect();
+            unlinked.sort_by(|a, b| a.vpc_endpoint_id.cmp(&b.vpc_endpoint_id));
+            for e in unlinked {
+                add_ref(
+                    &mut refs,
+                    scopes,
+                    &e.vpc_endpoint_id,
+                    EndpointLink::Unlinked,
+                );
+            }
         }
     }
     refs
@@ -639,20 +935,21 @@ fn endpoint_refs<'a>(
 /// the API, prefer an available one, then one the client can reach without peering,
 /// then one in a VPC peered with the client's, then one associated with the API.
 fn pick_endpoint<'a>(
-    ix: &Index<'a>,
+    client_ix: &'a Index<'a>,
     client: &Client<'a>,
     refs: &[EndpointRef<'a>],
     service: &str,
-) -> Option<&'a VpcEndpoint> {
+) -> Option<(&'a Index<'a>, &'a VpcEndpoint)> {
     refs.iter()
         .filter_map(|r| r.record)
-        .filter(|e| e.is_interface() && e.service_name == service)
+        .filter(|(_, e)| e.is_interface() && e.service_name == service)
         .enumerate()
-        .max_by_key(|(order, e)| {
-            let same_vpc = client.vpc_id == Some(e.vpc_id.as_str());
-            let peered = client
-                .vpc_id
-                .is_some_and(|v| !ix.peerings_between(v, &e.vpc_id).is_empty());
+        .max_by_key(|(order, (ix, e))| {
+            let same_vpc = client.vpc_id == Some(e.vpc_id.as_str()) && std::ptr::eq(*ix, client_ix);
+            let peered = client.vpc_id.is_some_and(|v| {
+                !client_ix.peerings_between(v, &e.vpc_id).is_empty()
+                    || !ix.peerings_between(v, &e.vpc_id).is_empty()
+            });
             let associated = refs
                 .iter()
                 .any(|r| r.id == e.vpc_endpoint_id && r.links.contains(&EndpointLink::Associated));
@@ -665,10 +962,10 @@ fn pick_endpoint<'a>(
                 std::cmp::Reverse(*order),
             )
         })
-        .map(|(_, e)| e)
+        .map(|(_, found)| found)
 }
 
-fn resolve_endpoint<'a>(ix: &Index<'a>, e: &'a VpcEndpoint) -> EndpointHop<'a> {
+fn resolve_endpoint<'a>(ix: &'a Index<'a>, e: &'a VpcEndpoint) -> EndpointHop<'a> {
     let subnets = e
         .subnet_ids
         .iter()
@@ -687,6 +984,7 @@ fn resolve_endpoint<'a>(ix: &Index<'a>, e: &'a VpcEndpoint) -> EndpointHop<'a> {
         }
     }
     EndpointHop {
+        ix,
         endpoint: e,
         subnets,
         security_groups,

@@ -2,7 +2,7 @@
 //! of any group attached to the interface allows it.
 
 use crate::net::{union_covers, Cidr};
-use crate::snapshot::{IpPermission, SecurityGroup};
+use crate::snapshot::{IpPermission, SecurityGroup, UserIdGroupPair};
 
 /// Whether a rule's protocol and port range admit TCP to `port`. Protocol `-1` means
 /// every protocol and port, whatever `FromPort`/`ToPort` say.
@@ -19,53 +19,179 @@ pub fn admits_tcp(rule: &IpPermission, port: u16) -> bool {
     }
 }
 
-/// Which rule admits TCP to `port` from `source_ip` or from one of `source_groups`.
+/// The interfaces on the other end of a rule: their security groups and where those
+/// live. A rule may name a group of another account (`UserIdGroupPairs` with `UserId`)
+/// across a same-region peering; across regions a group reference admits nothing.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Peer<'a> {
+    pub groups: &'a [&'a str],
+    /// The account that owns `groups`, when known.
+    pub account: Option<&'a str>,
+    /// The account that owns the rule's group: a pair without `UserId` names a group
+    /// of this account.
+    pub rule_account: Option<&'a str>,
+    /// Whether the peer is in another region than the rule's group.
+    pub other_region: bool,
+}
+
+impl<'a> Peer<'a> {
+    /// Groups in the rule's own account and region.
+    pub fn local(groups: &'a [&'a str]) -> Peer<'a> {
+        Peer {
+            groups,
+            ..Peer::default()
+        }
+    }
+}
+
+/// What a rule's group references say about the peer.
+enum PairMatch {
+    No,
+    Yes,
+    /// It names the peer's group, but the peer is in another region.
+    OtherRegion,
+    /// It names a group of another account, and the peer's account is not known.
+    Undecided(String),
+}
+
+fn pair_matches(pair: &UserIdGroupPair, peer: &Peer<'_>) -> PairMatch {
+    if !peer.groups.contains(&pair.group_id.as_str()) {
+        return PairMatch::No;
+    }
+    let pair_account = pair.user_id.as_deref().or(peer.rule_account);
+    match (pair_account, peer.account) {
+        (Some(a), Some(b)) if a != b => return PairMatch::No,
+        (Some(a), None) if peer.rule_account.is_some_and(|r| r != a) => {
+            return PairMatch::Undecided(format!(
+                "a rule names group {} of account {a}, and the client's account is not in the snapshot",
+                pair.group_id
+            ))
+        }
+        _ => {}
+    }
+    if peer.other_region {
+        PairMatch::OtherRegion
+    } else {
+        PairMatch::Yes
+    }
+}
+
+/// Whether a group's rules let the traffic through.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Admission {
+    /// This rule (described) lets it through.
+    Admitted(String),
+    /// Only a reference to the peer's group would, and the peer is in another region,
+    /// where group references admit nothing (inter-region peering).
+    OtherRegionReference(String),
+    /// Only a reference to a group privpath cannot place might.
+    Undecided(String),
+    Denied,
+}
+
+impl Admission {
+    pub fn is_admitted(&self) -> bool {
+        matches!(self, Admission::Admitted(_))
+    }
+
+    /// The admitting rule, when there is one.
+    pub fn rule(self) -> Option<String> {
+        match self {
+            Admission::Admitted(rule) => Some(rule),
+            _ => None,
+        }
+    }
+}
+
+/// Collects what group references say while CIDR rules are looked at; a CIDR rule that
+/// admits wins over any reference that cannot.
+#[derive(Default)]
+struct References {
+    other_region: Option<String>,
+    undecided: Option<String>,
+}
+
+impl References {
+    /// `Some` with the described rule when the pair admits the peer.
+    fn check(
+        &mut self,
+        g: &SecurityGroup,
+        pair: &UserIdGroupPair,
+        peer: &Peer<'_>,
+        what: &str,
+    ) -> Option<String> {
+        match pair_matches(pair, peer) {
+            PairMatch::Yes => Some(format!(
+                "{} allows {what} group {}",
+                g.group_id, pair.group_id
+            )),
+            PairMatch::No => None,
+            PairMatch::OtherRegion => {
+                self.other_region.get_or_insert(format!(
+                    "{} allows {what} group {} only by reference, which admits nothing across an inter-region peering",
+                    g.group_id, pair.group_id
+                ));
+                None
+            }
+            PairMatch::Undecided(why) => {
+                self.undecided.get_or_insert(why);
+                None
+            }
+        }
+    }
+
+    fn otherwise(self) -> Admission {
+        match (self.other_region, self.undecided) {
+            (Some(why), _) => Admission::OtherRegionReference(why),
+            (None, Some(why)) => Admission::Undecided(why),
+            (None, None) => Admission::Denied,
+        }
+    }
+}
+
+/// Which rule admits TCP to `port` from `source_ip` or from one of the peer's groups.
 pub fn ingress_from(
     groups: &[&SecurityGroup],
     port: u16,
     source_ip: u32,
-    source_groups: &[&str],
-) -> Option<String> {
+    peer: &Peer<'_>,
+) -> Admission {
+    let mut refs = References::default();
     for g in groups {
         for rule in g.ip_permissions.iter().filter(|r| admits_tcp(r, port)) {
             for range in &rule.ip_ranges {
                 if Cidr::parse(&range.cidr_ip).is_some_and(|c| c.contains_ip(source_ip)) {
-                    return Some(format!(
+                    return Admission::Admitted(format!(
                         "{} allows tcp/{port} from {}",
                         g.group_id, range.cidr_ip
                     ));
                 }
             }
             for pair in &rule.user_id_group_pairs {
-                if source_groups.contains(&pair.group_id.as_str()) {
-                    return Some(format!(
-                        "{} allows tcp/{port} from group {}",
-                        g.group_id, pair.group_id
-                    ));
+                if let Some(how) = refs.check(g, pair, peer, &format!("tcp/{port} from")) {
+                    return Admission::Admitted(how);
                 }
             }
         }
     }
-    None
+    refs.otherwise()
 }
 
 /// Which rules admit TCP to `port` from every address of `source` (rules may split
-/// it), or from one of `source_groups`.
+/// it), or from one of the peer's groups.
 pub fn ingress_from_range(
     groups: &[&SecurityGroup],
     port: u16,
     source: Cidr,
-    source_groups: &[&str],
-) -> Option<String> {
+    peer: &Peer<'_>,
+) -> Admission {
+    let mut refs = References::default();
     let mut ranges = Vec::new();
     for g in groups {
         for rule in g.ip_permissions.iter().filter(|r| admits_tcp(r, port)) {
             for pair in &rule.user_id_group_pairs {
-                if source_groups.contains(&pair.group_id.as_str()) {
-                    return Some(format!(
-                        "{} allows tcp/{port} from group {}",
-                        g.group_id, pair.group_id
-                    ));
+                if let Some(how) = refs.check(g, pair, peer, &format!("tcp/{port} from")) {
+                    return Admission::Admitted(how);
                 }
             }
             ranges.extend(
@@ -75,16 +201,24 @@ pub fn ingress_from_range(
             );
         }
     }
-    if union_covers(&ranges, source) {
-        let covering: Vec<String> = ranges
-            .iter()
-            .filter(|r| r.overlaps(source))
-            .map(|r| r.to_string())
-            .collect();
-        Some(format!("allows tcp/{port} from {}", covering.join(", ")))
-    } else {
-        None
+    covering(&ranges, source, &format!("allows tcp/{port} from"))
+        .unwrap_or_else(|| refs.otherwise())
+}
+
+/// `Admitted` when the union of `ranges` covers every address of `target`.
+fn covering(ranges: &[Cidr], target: Cidr, what: &str) -> Option<Admission> {
+    if !union_covers(ranges, target) {
+        return None;
     }
+    let covering: Vec<String> = ranges
+        .iter()
+        .filter(|r| r.overlaps(target))
+        .map(|r| r.to_string())
+        .collect();
+    Some(Admission::Admitted(format!(
+        "{what} {}",
+        covering.join(", ")
+    )))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,13 +249,9 @@ pub fn prefix_lists(groups: &[&SecurityGroup], port: u16, direction: Direction) 
 }
 
 /// Whether egress rules admit TCP to `port` for every address of `dest` (rules may
-/// split it), or to one of `dest_groups` (the groups of the interfaces there).
-pub fn egress_to(
-    groups: &[&SecurityGroup],
-    port: u16,
-    dest: Cidr,
-    dest_groups: &[&str],
-) -> Option<String> {
+/// split it), or to one of the peer's groups (the groups of the interfaces there).
+pub fn egress_to(groups: &[&SecurityGroup], port: u16, dest: Cidr, peer: &Peer<'_>) -> Admission {
+    let mut refs = References::default();
     let mut ranges = Vec::new();
     for g in groups {
         for rule in g
@@ -130,11 +260,8 @@ pub fn egress_to(
             .filter(|r| admits_tcp(r, port))
         {
             for pair in &rule.user_id_group_pairs {
-                if dest_groups.contains(&pair.group_id.as_str()) {
-                    return Some(format!(
-                        "{} allows tcp/{port} to group {}",
-                        g.group_id, pair.group_id
-                    ));
+                if let Some(how) = refs.check(g, pair, peer, &format!("tcp/{port} to")) {
+                    return Admission::Admitted(how);
                 }
             }
             ranges.extend(
@@ -144,23 +271,14 @@ pub fn egress_to(
             );
         }
     }
-    if union_covers(&ranges, dest) {
-        let covering: Vec<String> = ranges
-            .iter()
-            .filter(|r| r.overlaps(dest))
-            .map(|r| r.to_string())
-            .collect();
-        Some(format!("allows tcp/{port} to {}", covering.join(", ")))
-    } else {
-        None
-    }
+    covering(&ranges, dest, &format!("allows tcp/{port} to")).unwrap_or_else(|| refs.otherwise())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::net::parse_ipv4;
-    use crate::snapshot::{IpRange, UserIdGroupPair};
+    use crate::snapshot::IpRange;
 
     fn rule(
         proto: &str,
@@ -230,18 +348,24 @@ mod tests {
             vec![rule("tcp", Some(443), Some(443), &["10.0.0.0/16"], &[])],
             vec![],
         );
-        assert!(ingress_from(&[&g], 443, ip, &[]).is_some());
+        assert!(ingress_from(&[&g], 443, ip, &Peer::local(&[])).is_admitted());
         let g = sg(
             vec![rule("tcp", Some(443), Some(443), &["10.9.0.0/16"], &[])],
             vec![],
         );
-        assert!(ingress_from(&[&g], 443, ip, &[]).is_none());
+        assert_eq!(
+            ingress_from(&[&g], 443, ip, &Peer::local(&[])),
+            Admission::Denied
+        );
         let g = sg(
             vec![rule("tcp", Some(443), Some(443), &[], &["sg-client"])],
             vec![],
         );
-        assert!(ingress_from(&[&g], 443, ip, &["sg-client"]).is_some());
-        assert!(ingress_from(&[&g], 443, ip, &["sg-other"]).is_none());
+        assert!(ingress_from(&[&g], 443, ip, &Peer::local(&["sg-client"])).is_admitted());
+        assert_eq!(
+            ingress_from(&[&g], 443, ip, &Peer::local(&["sg-other"])),
+            Admission::Denied
+        );
     }
 
     #[test]
@@ -257,18 +381,76 @@ mod tests {
                 &[],
             )],
         );
-        assert!(egress_to(&[&split], 443, dest, &[]).is_some());
+        assert!(egress_to(&[&split], 443, dest, &Peer::local(&[])).is_admitted());
         let half = sg(
             vec![],
             vec![rule("tcp", Some(443), Some(443), &["10.1.1.0/25"], &[])],
         );
-        assert!(egress_to(&[&half], 443, dest, &[]).is_none());
+        assert!(!egress_to(&[&half], 443, dest, &Peer::local(&[])).is_admitted());
         let by_group = sg(
             vec![],
             vec![rule("tcp", Some(443), Some(443), &[], &["sg-endpoint"])],
         );
-        assert!(egress_to(&[&by_group], 443, dest, &["sg-endpoint"]).is_some());
+        assert!(egress_to(&[&by_group], 443, dest, &Peer::local(&["sg-endpoint"])).is_admitted());
         let default_egress = sg(vec![], vec![rule("-1", None, None, &["0.0.0.0/0"], &[])]);
-        assert!(egress_to(&[&default_egress], 443, dest, &[]).is_some());
+        assert!(egress_to(&[&default_egress], 443, dest, &Peer::local(&[])).is_admitted());
+    }
+
+    fn cross_account_rule(user_id: Option<&str>) -> SecurityGroup {
+        let mut r = rule("tcp", Some(443), Some(443), &[], &["sg-client"]);
+        r.user_id_group_pairs[0].user_id = user_id.map(str::to_string);
+        r.user_id_group_pairs[0].vpc_peering_connection_id = Some("pcx-1".into());
+        sg(vec![r], vec![])
+    }
+
+    #[test]
+    fn group_references_across_accounts_and_regions() {
+        let ip = parse_ipv4("10.0.1.10").unwrap();
+        let client = ["sg-client"];
+        let same_region = Peer {
+            groups: &client,
+            account: Some("222"),
+            rule_account: Some("111"),
+            other_region: false,
+        };
+        // The client's group, named with its account, across a same-region peering.
+        let g = cross_account_rule(Some("222"));
+        assert!(ingress_from(&[&g], 443, ip, &same_region).is_admitted());
+        // The same id in the rule's own account is another group.
+        let g = cross_account_rule(None);
+        assert_eq!(
+            ingress_from(&[&g], 443, ip, &same_region),
+            Admission::Denied
+        );
+        let g = cross_account_rule(Some("333"));
+        assert_eq!(
+            ingress_from(&[&g], 443, ip, &same_region),
+            Admission::Denied
+        );
+        // Across regions a reference admits nothing, and says why.
+        let g = cross_account_rule(Some("222"));
+        let other_region = Peer {
+            other_region: true,
+            ..same_region
+        };
+        assert!(matches!(
+            ingress_from(&[&g], 443, ip, &other_region),
+            Admission::OtherRegionReference(_)
+        ));
+        // A CIDR rule still admits across regions.
+        let mut with_cidr = cross_account_rule(Some("222"));
+        with_cidr
+            .ip_permissions
+            .push(rule("tcp", Some(443), Some(443), &["10.0.0.0/16"], &[]));
+        assert!(ingress_from(&[&with_cidr], 443, ip, &other_region).is_admitted());
+        // The client's account unknown: a reference to another account is undecided.
+        let unknown = Peer {
+            account: None,
+            ..same_region
+        };
+        assert!(matches!(
+            ingress_from(&[&g], 443, ip, &unknown),
+            Admission::Undecided(_)
+        ));
     }
 }

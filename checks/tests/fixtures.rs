@@ -20,8 +20,9 @@ fn expectations() -> BTreeMap<String, BTreeMap<String, String>> {
 fn statuses(rel: &str) -> BTreeMap<&'static str, Status> {
     let bytes = std::fs::read(fixtures_dir().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
     let snapshot = Snapshot::from_slice(&bytes).unwrap_or_else(|e| panic!("{rel}: {e}"));
-    let path = ResolvedPath::resolve(&snapshot, &Target::default())
-        .unwrap_or_else(|e| panic!("{rel}: {e}"));
+    let index = privpath_checks::SnapshotIndex::build(&snapshot);
+    let path =
+        ResolvedPath::resolve(&index, &Target::default()).unwrap_or_else(|e| panic!("{rel}: {e}"));
     let findings = evaluate(&path, &Selection::default());
     let mut out = BTreeMap::new();
     for f in findings {
@@ -94,7 +95,7 @@ fn every_fixture_produces_exactly_its_expected_statuses() {
 #[test]
 fn every_fixture_file_has_an_expectation() {
     let expected = expectations();
-    for group in ["seed", "broken", "variants"] {
+    for group in ["seed", "broken", "variants", "cross"] {
         for entry in std::fs::read_dir(fixtures_dir().join(group)).unwrap() {
             let name = entry.unwrap().file_name().into_string().unwrap();
             let rel = format!("{group}/{name}");
@@ -147,11 +148,21 @@ fn findings_name_the_broken_resources() {
         ("broken/ssm-endpoint-private-dns-off.json", "ssm-endpoints", &["modify-vpc-endpoint --vpc-endpoint-id vpce-055a0000000000001 --private-dns-enabled"]),
         ("broken/api-without-resource-policy.json", "api-resource-policy", &["Private REST API doesn't have a resource policy attached to it", "--rest-api-id a1b2c3d4e5", "vpce-0e9a0000000000001", "create-deployment"]),
         ("broken/ssm-agent-access-denied.json", "ssm-agent-version", &["ssm:DescribeInstanceInformation", "AccessDeniedException"]),
+        // Across accounts and regions: who must act, where, and with which credentials.
+        ("cross/peering-pending-acceptance.json", "peering-active", &["must be accepted by account 111122223333 in us-east-1", "accept-vpc-peering-connection --vpc-peering-connection-id pcx-0fee0000000000001 --region us-east-1  # in account 111122223333"]),
+        ("cross/sg-reference-cross-region.json", "sg-endpoint-ingress", &["only by reference", "inter-region peering", "the client is in eu-west-1, the endpoint in us-east-1", "--cidr 10.0.1.0/24 --region us-east-1  # in account 111122223333"]),
+        ("cross/sg-reference-cross-account.json", "sg-endpoint-ingress", &["allows tcp/443 from group sg-0c11e000000000001"]),
+        ("cross/route-endpoint-missing-in-api-account.json", "route-endpoint-to-client", &["rtb-0b00000000000001b", "--destination-cidr-block 10.0.1.0/24 --vpc-peering-connection-id pcx-0fee0000000000001 --region us-east-1  # in account 111122223333"]),
+        ("cross/route-client-missing-in-client-account.json", "route-client-to-endpoint", &["rtb-0a00000000000001a", "--region us-east-1  # in account 444455556666"]),
+        ("cross/client-route-tables-denied.json", "route-client-to-endpoint", &["RouteTables in 444455556666/us-east-1", "UnauthorizedOperation", "--client-profile"]),
+        ("cross/healthy-cross-account-and-region.json", "peering-active", &["in 444455556666/eu-west-1", "in 111122223333/us-east-1"]),
+        ("cross/healthy-cross-region.json", "ssm-endpoints", &["vpce-055a0000000000001"]),
     ];
     for (rel, check, needles) in cases {
         let bytes = std::fs::read(fixtures_dir().join(rel)).unwrap();
         let snapshot = Snapshot::from_slice(&bytes).unwrap();
-        let path = ResolvedPath::resolve(&snapshot, &Target::default()).unwrap();
+        let index = privpath_checks::SnapshotIndex::build(&snapshot);
+        let path = ResolvedPath::resolve(&index, &Target::default()).unwrap();
         let selection = Selection {
             only: vec![check.to_string()],
             skip: vec![],
@@ -172,7 +183,8 @@ fn api_policy_fix_is_valid_json_for_the_cli() {
     let bytes =
         std::fs::read(fixtures_dir().join("broken/api-without-resource-policy.json")).unwrap();
     let snapshot = Snapshot::from_slice(&bytes).unwrap();
-    let path = ResolvedPath::resolve(&snapshot, &Target::default()).unwrap();
+    let index = privpath_checks::SnapshotIndex::build(&snapshot);
+    let path = ResolvedPath::resolve(&index, &Target::default()).unwrap();
     let selection = Selection {
         only: vec!["api-resource-policy".into()],
         skip: vec![],
@@ -193,4 +205,55 @@ fn api_policy_fix_is_valid_json_for_the_cli() {
         policy["Statement"][0]["Condition"]["StringEquals"]["aws:SourceVpce"],
         "vpce-0e9a0000000000001"
     );
+}
+
+/// A format-1 file and the same path written as format 2 (one scope) give the same
+/// findings: the scope is where records live, not what they say.
+#[test]
+fn format_1_and_format_2_of_one_scope_agree() {
+    let bytes =
+        std::fs::read(fixtures_dir().join("broken/route-client-shadowed-by-igw.json")).unwrap();
+    let v1 = Snapshot::from_slice(&bytes).unwrap();
+    let v2 = Snapshot::from_slice(v1.to_json_pretty().as_bytes()).unwrap();
+    assert!(v1.to_json_pretty().contains("\"format\": 2"));
+    let run = |s: &Snapshot| {
+        let index = privpath_checks::SnapshotIndex::build(s);
+        let path = ResolvedPath::resolve(&index, &Target::default()).unwrap();
+        evaluate(&path, &Selection::default())
+    };
+    assert_eq!(run(&v1), run(&v2));
+}
+
+/// Ids are unique only within a scope: the same instance id in two scopes is a clear
+/// error naming both, and a scope filter picks one.
+#[test]
+fn an_id_in_two_scopes_is_ambiguous_until_a_scope_is_named() {
+    let bytes = std::fs::read(fixtures_dir().join("cross/healthy-cross-account.json")).unwrap();
+    let mut doc: Value = serde_json::from_slice(&bytes).unwrap();
+    let instances = doc["scopes"][1]["Instances"].clone();
+    doc["scopes"][0]["Instances"] = instances;
+    let snapshot = Snapshot::from_slice(doc.to_string().as_bytes()).unwrap();
+    let index = privpath_checks::SnapshotIndex::build(&snapshot);
+    let target = Target {
+        instance_id: Some("i-0c11e000000000001".into()),
+        ..Target::default()
+    };
+    let err = ResolvedPath::resolve(&index, &target)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.contains("111122223333/us-east-1") && err.contains("444455556666/us-east-1"),
+        "{err}"
+    );
+    let target = Target {
+        client_scope: privpath_checks::ScopeFilter {
+            account: Some("444455556666".into()),
+            region: None,
+        },
+        ..target
+    };
+    let path = ResolvedPath::resolve(&index, &target).unwrap();
+    assert_eq!(path.client_scope.account.as_deref(), Some("444455556666"));
+    assert!(path.crosses_scopes());
 }

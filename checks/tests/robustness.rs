@@ -16,7 +16,8 @@ fn healthy_bytes() -> Vec<u8> {
 /// Loads, resolves and evaluates; the only acceptable outcomes are findings or errors.
 fn run_everything(bytes: &[u8]) {
     if let Ok(snapshot) = Snapshot::from_slice(bytes) {
-        if let Ok(path) = ResolvedPath::resolve(&snapshot, &Target::default()) {
+        let index = privpath_checks::SnapshotIndex::build(&snapshot);
+        if let Ok(path) = ResolvedPath::resolve(&index, &Target::default()) {
             let findings = evaluate(&path, &Selection::default());
             assert!(!findings.is_empty());
         }

@@ -335,19 +335,20 @@ fn map_peering_info(i: &t::VpcPeeringConnectionVpcInfo) -> m::PeeringVpcInfo {
     }
 }
 
-/// Peering connections of one VPC on either side (two filtered calls: EC2 filters on
-/// different names are ANDed, so "requester or accepter" cannot be one call).
+/// Peering connections of some VPCs on one side, `requester-vpc-info.vpc-id` or
+/// `accepter-vpc-info.vpc-id` (two filtered calls: EC2 filters on different names are
+/// ANDed, so "requester or accepter" cannot be one call).
 pub async fn peerings(
     ctx: &Ctx,
     side: &'static str,
-    vpc_id: &str,
+    vpc_ids: &[String],
 ) -> Result<Vec<m::VpcPeeringConnection>, CallError> {
     let items: Vec<t::VpcPeeringConnection> = all_pages!(
         ctx,
         "ec2:DescribeVpcPeeringConnections",
         ctx.ec2
             .describe_vpc_peering_connections()
-            .filters(filter(side, &[vpc_id.to_string()])),
+            .filters(filter(side, vpc_ids)),
         vpc_peering_connections
     )?;
     Ok(items

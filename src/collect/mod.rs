@@ -17,6 +17,15 @@
 //!    does not know by ARN (only when there are any);
 //! 5. those versions' documents (only after 4 asked for any).
 //!
+//! A target has two sides: the client (instance, its SSM record, instance profile and
+//! role, its VPC's endpoints, peerings and network) and the API (API Gateway, the
+//! endpoints it names and their VPCs, Lambda, RDS). When the client side has
+//! credentials or a region of its own, each request goes to its side's clients, in the
+//! same waves (plus `sts:GetCallerIdentity` for the API's account in wave 1, and the
+//! API side's view of the peering in wave 3), and the snapshot holds one scope per
+//! side — unless both turn out to be one account and region, when the rest is read
+//! with the API side's credentials into one scope.
+//!
 //! A failed call leaves its array out of the snapshot and is recorded in `unavailable`,
 //! so exactly the checks that needed it report `unknown`; only failures that doom every
 //! call (no credentials, endpoint unreachable) or leave no target to check stop the run.
@@ -28,6 +37,7 @@ pub mod iam;
 pub mod lambda;
 pub mod rds;
 pub mod ssm;
+pub mod sts;
 
 use aws_types::SdkConfig;
 use calls::{CallError, CallLog};
@@ -36,7 +46,7 @@ use privpath_checks::backend::{integration_function_arn, split_function_arn};
 use privpath_checks::known_policies;
 use privpath_checks::path::execute_api_service;
 use privpath_checks::policy;
-use privpath_checks::snapshot::{self as m, Snapshot, Unavailable, FORMAT_VERSION};
+use privpath_checks::snapshot::{self as m, Scope, Snapshot, Unavailable};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
@@ -63,6 +73,7 @@ pub const ACTIONS: &[&str] = &[
     "lambda:GetPolicy",
     "rds:DescribeDBInstances",
     "ssm:DescribeInstanceInformation",
+    "sts:GetCallerIdentity",
 ];
 
 /// The SDK clients and the call log, with the wave the next requests belong to.
@@ -74,6 +85,9 @@ pub struct Ctx {
     pub iam: aws_sdk_iam::Client,
     pub lambda: aws_sdk_lambda::Client,
     pub rds: aws_sdk_rds::Client,
+    pub sts: aws_sdk_sts::Client,
+    /// The region the clients send to.
+    pub region: String,
     pub log: Arc<CallLog>,
     pub wave: usize,
 }
@@ -87,6 +101,8 @@ impl Ctx {
             iam: aws_sdk_iam::Client::new(config),
             lambda: aws_sdk_lambda::Client::new(config),
             rds: aws_sdk_rds::Client::new(config),
+            sts: aws_sdk_sts::Client::new(config),
+            region: config.region().map(|r| r.to_string()).unwrap_or_default(),
             log: Arc::new(CallLog::default()),
             wave: 0,
         }
@@ -104,8 +120,14 @@ impl Ctx {
 pub enum CollectError {
     #[error("{0}")]
     Global(CallError),
-    #[error("instance {id} does not exist in {region} (or is not visible to these credentials)")]
-    InstanceNotFound { id: String, region: String },
+    #[error(
+        "instance {id} does not exist in {region} (or is not visible to these credentials){hint}"
+    )]
+    InstanceNotFound {
+        id: String,
+        region: String,
+        hint: &'static str,
+    },
     #[error("REST API {id} does not exist in {region}: {detail}")]
     ApiNotFound {
         id: String,
@@ -189,9 +211,20 @@ where
     Fut: std::future::Future<Output = Result<T, CallError>> + Send + 'static,
     T: Send + 'static,
 {
+    let on: Vec<(&Ctx, String)> = items.iter().map(|i| (ctx, i.clone())).collect();
+    all_at_once_on(&on, call).await
+}
+
+/// [`all_at_once`] where each item names the side (clients) it is asked of.
+async fn all_at_once_on<T, F, Fut>(items: &[(&Ctx, String)], call: F) -> Vec<Result<T, CallError>>
+where
+    F: Fn(Ctx, String) -> Fut,
+    Fut: std::future::Future<Output = Result<T, CallError>> + Send + 'static,
+    T: Send + 'static,
+{
     let mut set = tokio::task::JoinSet::new();
-    for (i, item) in items.iter().enumerate() {
-        let fut = call(ctx.clone(), item.clone());
+    for (i, (ctx, item)) in items.iter().enumerate() {
+        let fut = call((*ctx).clone(), item.clone());
         set.spawn(async move { (i, fut.await) });
     }
     let mut results = Vec::with_capacity(items.len());
@@ -234,9 +267,59 @@ fn sorted_unique(items: impl IntoIterator<Item = String>) -> Vec<String> {
         .collect()
 }
 
+/// Which side a request or a record belongs to: an index into [`Sides`]' arrays.
+const API: usize = 0;
+const CLIENT: usize = 1;
+
+/// The two sides' clients (the same clients twice when the client side has no
+/// credentials or region of its own) and, per side, the calls that failed.
+struct Sides<'c> {
+    ctx: [&'c Ctx; 2],
+    gaps: [Vec<Unavailable>; 2],
+    /// Whether the two sides are two scopes (accounts or regions) of the snapshot.
+    split: bool,
+}
+
+impl<'c> Sides<'c> {
+    /// Where a side's requests go now: once both sides turned out to be one scope,
+    /// everything is the API side's.
+    fn side(&self, side: usize) -> usize {
+        if self.split {
+            side
+        } else {
+            API
+        }
+    }
+
+    fn at(&self, side: usize, wave: usize) -> Ctx {
+        self.ctx[self.side(side)].at(wave)
+    }
+
+    fn settle<T>(
+        &mut self,
+        side: usize,
+        result: Result<T, CallError>,
+        action: &str,
+    ) -> Result<Option<T>, CollectError> {
+        let side = self.side(side);
+        settle(result, action, &mut self.gaps[side])
+    }
+
+    fn settle_all<T>(
+        &mut self,
+        side: usize,
+        results: Vec<Result<T, CallError>>,
+        action: &str,
+    ) -> Result<Option<Vec<T>>, CollectError> {
+        let side = self.side(side);
+        settle_all(results, action, &mut self.gaps[side])
+    }
+}
+
 /// A role's policies as collected: attached list and inline names (wave 3), inline
 /// documents (wave 4).
 struct RolePolicies {
+    side: usize,
     name: String,
     arn: Option<String>,
     attached: Option<Vec<m::AttachedPolicy>>,
@@ -244,30 +327,159 @@ struct RolePolicies {
     inline: Vec<m::InlinePolicy>,
 }
 
-pub async fn collect(ctx: &Ctx, region: &str, want: &Wanted<'_>) -> Result<Snapshot, CollectError> {
-    let mut gaps: Vec<Unavailable> = Vec::new();
-    let (api_id, instance_id) = (want.api_id, want.instance_id);
+/// A side's networks as answered (wave 3).
+type Answer<T> = Result<Option<Vec<T>>, CallError>;
+struct NetworkAnswers {
+    vpcs: Answer<m::Vpc>,
+    subnets: Answer<m::Subnet>,
+    route_tables: Answer<m::RouteTable>,
+    security_groups: Answer<m::SecurityGroup>,
+    network_acls: Answer<m::NetworkAcl>,
+    vpc_attributes: Vec<Result<m::VpcAttribute, CallError>>,
+}
 
-    // Wave 1: what the ids name.
-    let w = ctx.at(1);
-    let start = Instant::now();
-    let (instance, api, info, stages, resources, usage_plans, api_keys, db_instances) = tokio::join!(
-        ec2::instance(&w, instance_id),
-        apigateway::rest_api(&w, api_id),
-        ssm::instance_information(&w, instance_id),
-        apigateway::stages(&w, api_id),
-        apigateway::resources(&w, api_id),
-        apigateway::usage_plans(&w),
-        apigateway::api_keys(&w),
-        rds::db_instances(&w, want.db_instance_id),
+/// A side's networks as the snapshot keeps them.
+#[derive(Default)]
+struct Networks {
+    vpcs: Option<Vec<m::Vpc>>,
+    subnets: Option<Vec<m::Subnet>>,
+    route_tables: Option<Vec<m::RouteTable>>,
+    security_groups: Option<Vec<m::SecurityGroup>>,
+    network_acls: Option<Vec<m::NetworkAcl>>,
+    vpc_attributes: Option<Vec<m::VpcAttribute>>,
+}
+
+/// VPCs, subnets, route tables, security groups and network ACLs of `vpcs`, and the DNS
+/// attributes of `dns_vpcs`, all at once; nothing is asked for an empty list.
+async fn networks(w: &Ctx, vpcs: &[String], dns_vpcs: &[String]) -> NetworkAnswers {
+    let have = !vpcs.is_empty();
+    let (vpc_records, subnets, route_tables, security_groups, network_acls, vpc_attributes) = tokio::join!(
+        async {
+            if have {
+                ec2::vpcs(w, vpcs).await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+        async {
+            if have {
+                ec2::subnets(w, vpcs).await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+        async {
+            if have {
+                ec2::route_tables(w, vpcs).await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+        async {
+            if have {
+                ec2::security_groups(w, vpcs).await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+        async {
+            if have {
+                ec2::network_acls(w, vpcs).await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+        all_at_once(w, dns_vpcs, |c, vpc| async move {
+            ec2::vpc_dns_attributes(&c, &vpc).await
+        }),
     );
-    ctx.log.wave_done(start.elapsed());
-    let (instance, account) = match instance {
+    NetworkAnswers {
+        vpcs: vpc_records,
+        subnets,
+        route_tables,
+        security_groups,
+        network_acls,
+        vpc_attributes,
+    }
+}
+
+impl Sides<'_> {
+    fn settle_networks(
+        &mut self,
+        side: usize,
+        a: NetworkAnswers,
+    ) -> Result<Networks, CollectError> {
+        Ok(Networks {
+            vpcs: self.settle(side, a.vpcs, "ec2:DescribeVpcs")?.flatten(),
+            subnets: self
+                .settle(side, a.subnets, "ec2:DescribeSubnets")?
+                .flatten(),
+            route_tables: self
+                .settle(side, a.route_tables, "ec2:DescribeRouteTables")?
+                .flatten(),
+            security_groups: self
+                .settle(side, a.security_groups, "ec2:DescribeSecurityGroups")?
+                .flatten(),
+            network_acls: self
+                .settle(side, a.network_acls, "ec2:DescribeNetworkAcls")?
+                .flatten(),
+            vpc_attributes: self.settle_all(side, a.vpc_attributes, "ec2:DescribeVpcAttribute")?,
+        })
+    }
+}
+
+/// Collects one target. `client` is the client side's clients when it has credentials
+/// or a region of its own; `None` reads both sides with `api`'s.
+pub async fn collect(
+    api_ctx: &Ctx,
+    client: Option<&Ctx>,
+    want: &Wanted<'_>,
+) -> Result<Snapshot, CollectError> {
+    let mut sides = Sides {
+        ctx: [api_ctx, client.unwrap_or(api_ctx)],
+        gaps: [Vec::new(), Vec::new()],
+        split: client.is_some(),
+    };
+    // Both sides share one log: their requests go out in the same waves.
+    let log = api_ctx.log.clone();
+    let (api_id, instance_id) = (want.api_id, want.instance_id);
+    let api_region = api_ctx.region.clone();
+    let client_region = sides.ctx[CLIENT].region.clone();
+
+    // Wave 1: what the ids name, and (two sides only) the API side's account.
+    let (wa, wc) = (sides.at(API, 1), sides.at(CLIENT, 1));
+    let split = sides.split;
+    let start = Instant::now();
+    let (instance, api, info, stages, resources, usage_plans, api_keys, db_instances, api_account) = tokio::join!(
+        ec2::instance(&wc, instance_id),
+        apigateway::rest_api(&wa, api_id),
+        ssm::instance_information(&wc, instance_id),
+        apigateway::stages(&wa, api_id),
+        apigateway::resources(&wa, api_id),
+        apigateway::usage_plans(&wa),
+        apigateway::api_keys(&wa),
+        rds::db_instances(&wa, want.db_instance_id),
+        async {
+            if split {
+                sts::account(&wa).await
+            } else {
+                Ok(None)
+            }
+        },
+    );
+    log.wave_done(start.elapsed());
+    let (instance, client_account) = match instance {
         Ok(Some(found)) => found,
         Ok(None) => {
             return Err(CollectError::InstanceNotFound {
                 id: instance_id.to_string(),
-                region: region.to_string(),
+                region: client_region,
+                hint: if split {
+                    " with the client side's credentials (--client-profile, --client-role-arn)"
+                } else {
+                    "; if it lives in another account or region, name that side with \
+                     --client-profile, --client-region or --client-role-arn (and --client-external-id)"
+                },
             })
         }
         Err(e) if e.is_global() => return Err(CollectError::Global(e)),
@@ -285,7 +497,7 @@ pub async fn collect(ctx: &Ctx, region: &str, want: &Wanted<'_>) -> Result<Snaps
         Err(CallError::NotFound { message, .. }) => {
             return Err(CollectError::ApiNotFound {
                 id: api_id.to_string(),
-                region: region.to_string(),
+                region: api_region,
                 detail: message,
             })
         }
@@ -297,12 +509,29 @@ pub async fn collect(ctx: &Ctx, region: &str, want: &Wanted<'_>) -> Result<Snaps
             })
         }
     };
-    let info = settle(info, "ssm:DescribeInstanceInformation", &mut gaps)?;
-    let stages = settle(stages, "apigateway:GET", &mut gaps)?;
-    let resources = settle(resources, "apigateway:GET", &mut gaps)?;
-    let usage_plans = settle(usage_plans, "apigateway:GET", &mut gaps)?;
-    let api_keys = settle(api_keys, "apigateway:GET", &mut gaps)?;
-    let db_instances = settle(db_instances, "rds:DescribeDBInstances", &mut gaps)?;
+    let api_account = match api_account {
+        Ok(a) => a,
+        Err(e) if e.is_global() => return Err(CollectError::Global(e)),
+        // The account is then taken as unknown; nothing else depends on the call.
+        Err(_) => None,
+    };
+    // Two sides in one account and region are one scope: read the rest with the API
+    // side's credentials, as one snapshot scope.
+    if split
+        && client_region == api_region
+        && api_account.is_some()
+        && api_account == client_account
+    {
+        sides.split = false;
+        let client_gaps = std::mem::take(&mut sides.gaps[CLIENT]);
+        sides.gaps[API].extend(client_gaps);
+    }
+    let info = sides.settle(CLIENT, info, "ssm:DescribeInstanceInformation")?;
+    let stages = sides.settle(API, stages, "apigateway:GET")?;
+    let resources = sides.settle(API, resources, "apigateway:GET")?;
+    let usage_plans = sides.settle(API, usage_plans, "apigateway:GET")?;
+    let api_keys = sides.settle(API, api_keys, "apigateway:GET")?;
+    let db_instances = sides.settle(API, db_instances, "rds:DescribeDBInstances")?;
 
     // Wave 2: what the instance and the API point to.
     let client_vpc = instance.vpc_id.clone();
@@ -324,19 +553,42 @@ pub async fn collect(ctx: &Ctx, region: &str, want: &Wanted<'_>) -> Result<Snaps
             .cloned()
             .chain(policy_vpces),
     );
-    let endpoint_vpcs = sorted_unique(client_vpc.iter().cloned().chain(policy_vpcs));
+    // Endpoints in the client VPC (Session Manager's, and an execute-api endpoint there)
+    // are the client side's; those in VPCs the policy names are the API side's.
+    let (endpoint_vpcs_api, endpoint_vpcs_client) = if sides.split {
+        (
+            sorted_unique(
+                policy_vpcs
+                    .into_iter()
+                    .filter(|v| Some(v) != client_vpc.as_ref()),
+            ),
+            client_vpc.iter().cloned().collect::<Vec<_>>(),
+        )
+    } else {
+        (
+            sorted_unique(client_vpc.iter().cloned().chain(policy_vpcs)),
+            Vec::new(),
+        )
+    };
+    // Whether the policy names no VPC beyond the client's: then, with no endpoint named
+    // either, every execute-api endpoint of the API's side is a candidate.
+    let no_policy_vpcs = if sides.split {
+        endpoint_vpcs_api.is_empty()
+    } else {
+        endpoint_vpcs_api.len() <= client_vpc.iter().count()
+    };
     let profile = instance
         .iam_instance_profile
         .as_ref()
         .and_then(|p| iam::profile_name(&p.arn))
         .map(str::to_string);
-    let service = execute_api_service(region);
+    let service = execute_api_service(&api_region);
     // The method, stage and function the checks will look at, chosen by the same
     // rules the checks use.
-    let partial = Snapshot {
+    let partial = Scope {
         stages: stages.clone(),
         resources: resources.clone(),
-        ..Snapshot::default()
+        ..Scope::default()
     };
     let method = MethodTarget::resolve(
         &partial,
@@ -363,10 +615,12 @@ pub async fn collect(ctx: &Ctx, region: &str, want: &Wanted<'_>) -> Result<Snaps
         .map(|u| u.id.clone())
         .collect();
 
-    let w = ctx.at(2);
+    let (wa, wc) = (sides.at(API, 2), sides.at(CLIENT, 2));
+    let client_vpcs: Vec<String> = client_vpc.iter().cloned().collect();
     let start = Instant::now();
     let (
-        in_vpcs,
+        in_vpcs_api,
+        in_vpcs_client,
         named,
         requested,
         accepted,
@@ -377,79 +631,96 @@ pub async fn collect(ctx: &Ctx, region: &str, want: &Wanted<'_>) -> Result<Snaps
         function_policy,
     ) = tokio::join!(
         async {
-            if endpoint_vpcs.is_empty() {
+            if endpoint_vpcs_api.is_empty() {
                 Ok(Vec::new())
             } else {
-                ec2::endpoints(&w, "vpc-id", &endpoint_vpcs).await
+                ec2::endpoints(&wa, "vpc-id", &endpoint_vpcs_api).await
+            }
+        },
+        async {
+            if endpoint_vpcs_client.is_empty() {
+                Ok(Vec::new())
+            } else {
+                ec2::endpoints(&wc, "vpc-id", &endpoint_vpcs_client).await
             }
         },
         async {
             // Endpoints the API names; with none named, every execute-api endpoint, one of
             // which may still carry the request if the policy admits it.
             if !endpoint_ids.is_empty() {
-                ec2::endpoints(&w, "vpc-endpoint-id", &endpoint_ids).await
-            } else if endpoint_vpcs.len() <= client_vpc.iter().count() {
-                ec2::endpoints(&w, "service-name", std::slice::from_ref(&service)).await
+                ec2::endpoints(&wa, "vpc-endpoint-id", &endpoint_ids).await
+            } else if no_policy_vpcs {
+                ec2::endpoints(&wa, "service-name", std::slice::from_ref(&service)).await
             } else {
                 Ok(Vec::new())
             }
         },
         async {
-            match &client_vpc {
-                Some(v) => ec2::peerings(&w, "requester-vpc-info.vpc-id", v).await,
-                None => Ok(Vec::new()),
+            if client_vpcs.is_empty() {
+                Ok(Vec::new())
+            } else {
+                ec2::peerings(&wc, "requester-vpc-info.vpc-id", &client_vpcs).await
             }
         },
         async {
-            match &client_vpc {
-                Some(v) => ec2::peerings(&w, "accepter-vpc-info.vpc-id", v).await,
-                None => Ok(Vec::new()),
+            if client_vpcs.is_empty() {
+                Ok(Vec::new())
+            } else {
+                ec2::peerings(&wc, "accepter-vpc-info.vpc-id", &client_vpcs).await
             }
         },
         async {
             match &profile {
-                Some(name) => iam::instance_profile(&w, name).await.map(Some),
+                Some(name) => iam::instance_profile(&wc, name).await.map(Some),
                 None => Ok(None),
             }
         },
-        all_at_once(&w, &deployment_ids, |c, id| {
+        all_at_once(&wa, &deployment_ids, |c, id| {
             let api = api_id.to_string();
             async move { apigateway::deployment(&c, &api, &id).await }
         }),
-        all_at_once(&w, &plans_of_api, |c, plan| async move {
+        all_at_once(&wa, &plans_of_api, |c, plan| async move {
             apigateway::usage_plan_keys(&c, &plan).await
         }),
         async {
             match &function_arn {
-                Some(f) => lambda::function(&w, f).await.map(Some),
+                Some(f) => lambda::function(&wa, f).await.map(Some),
                 None => Ok(None),
             }
         },
         async {
             match function_arn.as_deref().and_then(split_function_arn) {
-                Some((_, name)) => lambda::policy(&w, name).await.map(Some),
+                Some((_, name)) => lambda::policy(&wa, name).await.map(Some),
                 None => Ok(None),
             }
         },
     );
-    ctx.log.wave_done(start.elapsed());
-    let endpoints = settle(
-        in_vpcs.and_then(|a| named.map(|b| merge_endpoints([a, b]))),
+    log.wave_done(start.elapsed());
+    let endpoints_api = sides.settle(
+        API,
+        in_vpcs_api.and_then(|a| named.map(|b| merge_endpoints([a, b]))),
         "ec2:DescribeVpcEndpoints",
-        &mut gaps,
     )?;
-    let peerings = settle(
+    let endpoints_client = if sides.split {
+        sides.settle(CLIENT, in_vpcs_client, "ec2:DescribeVpcEndpoints")?
+    } else {
+        None
+    };
+    let peerings_client = sides.settle(
+        CLIENT,
         requested.and_then(|a| accepted.map(|b| merge_peerings(a, b))),
         "ec2:DescribeVpcPeeringConnections",
-        &mut gaps,
     )?;
-    let profile_record = settle(profile_record, "iam:GetInstanceProfile", &mut gaps)?;
-    let deployments = settle_all(deployments, "apigateway:GET", &mut gaps)?;
-    let usage_plan_keys = settle_all(plan_keys, "apigateway:GET", &mut gaps)?.map(|k| k.concat());
-    let function = settle(function, "lambda:GetFunctionConfiguration", &mut gaps)?;
-    let function_policy = settle(function_policy, "lambda:GetPolicy", &mut gaps)?;
+    let profile_record = sides.settle(CLIENT, profile_record, "iam:GetInstanceProfile")?;
+    let deployments = sides.settle_all(API, deployments, "apigateway:GET")?;
+    let usage_plan_keys = sides
+        .settle_all(API, plan_keys, "apigateway:GET")?
+        .map(|k| k.concat());
+    let function = sides.settle(API, function, "lambda:GetFunctionConfiguration")?;
+    let function_policy = sides.settle(API, function_policy, "lambda:GetPolicy")?;
 
-    // Wave 3: the networks on the path and the roles' policies.
+    // Wave 3: the networks on the path (each side's own), the API side's view of the
+    // peering, and the roles' policies.
     let function_record = function.as_ref().and_then(|f| f.as_ref());
     let function_vpc = function_record.and_then(|f| f.vpc_id()).map(str::to_string);
     let db_vpcs: Vec<String> = db_instances
@@ -458,179 +729,200 @@ pub async fn collect(ctx: &Ctx, region: &str, want: &Wanted<'_>) -> Result<Snaps
         .filter_map(|d| d.db_subnet_group.as_ref().and_then(|g| g.vpc_id.clone()))
         .filter(|v| want.db_instance_id.is_some() || Some(v) == function_vpc.as_ref())
         .collect();
-    let endpoint_vpc_ids: Vec<String> = endpoints
+    let endpoint_vpc_ids: Vec<String> = endpoints_api
         .iter()
         .flatten()
         .filter(|e| e.service_name == service)
         .map(|e| e.vpc_id.clone())
         .collect();
-    let dns_vpcs = sorted_unique(
-        client_vpc
-            .iter()
-            .cloned()
-            .chain(endpoint_vpc_ids.iter().cloned()),
-    );
-    let vpcs = sorted_unique(
-        dns_vpcs
+    let (dns_api, dns_client) = if sides.split {
+        (
+            sorted_unique(endpoint_vpc_ids.iter().cloned()),
+            client_vpcs.clone(),
+        )
+    } else {
+        (
+            sorted_unique(
+                client_vpc
+                    .iter()
+                    .cloned()
+                    .chain(endpoint_vpc_ids.iter().cloned()),
+            ),
+            Vec::new(),
+        )
+    };
+    let vpcs_api = sorted_unique(
+        dns_api
             .iter()
             .cloned()
             .chain(function_vpc.clone())
             .chain(db_vpcs),
     );
+    let peer_vpcs_api: Vec<String> = if sides.split {
+        sorted_unique(endpoint_vpc_ids.iter().cloned())
+    } else {
+        Vec::new()
+    };
     let instance_role = profile_record
         .as_ref()
         .and_then(|p| p.as_ref())
         .and_then(|p| p.roles.first())
-        .map(|r| (r.role_name.clone(), r.arn.clone()));
+        .map(|r| (CLIENT, r.role_name.clone(), r.arn.clone()));
     let function_role = function_record
         .and_then(|f| f.role.as_deref())
         .and_then(|arn| {
             arn.rsplit('/')
                 .next()
-                .map(|n| (n.to_string(), Some(arn.to_string())))
+                .map(|n| (API, n.to_string(), Some(arn.to_string())))
         });
-    let roles: Vec<(String, Option<String>)> =
-        instance_role
-            .into_iter()
-            .chain(function_role)
-            .fold(Vec::new(), |mut acc, r| {
-                if !acc.iter().any(|(n, _)| *n == r.0) {
-                    acc.push(r);
-                }
-                acc
-            });
-    let role_names: Vec<String> = roles.iter().map(|(n, _)| n.clone()).collect();
-    let w = ctx.at(3);
+    let roles: Vec<(usize, String, Option<String>)> = instance_role
+        .into_iter()
+        .chain(function_role)
+        .map(|(side, n, a)| (sides.side(side), n, a))
+        .fold(Vec::new(), |mut acc, r| {
+            if !acc.iter().any(|(s, n, _)| *s == r.0 && *n == r.1) {
+                acc.push(r);
+            }
+            acc
+        });
+    let (wa, wc) = (sides.at(API, 3), sides.at(CLIENT, 3));
+    let role_calls: Vec<(&Ctx, String)> = roles
+        .iter()
+        .map(|(s, n, _)| (if *s == API { &wa } else { &wc }, n.clone()))
+        .collect();
     let start = Instant::now();
-    let have_vpcs = !vpcs.is_empty();
-    let (
-        vpc_records,
-        subnets,
-        route_tables,
-        security_groups,
-        network_acls,
-        vpc_attributes,
-        attached,
-        inline_names,
-    ) = tokio::join!(
+    let (net_api, net_client, peer_requested, peer_accepted, attached, inline_names) = tokio::join!(
+        networks(&wa, &vpcs_api, &dns_api),
+        networks(&wc, &dns_client, &dns_client),
         async {
-            if have_vpcs {
-                ec2::vpcs(&w, &vpcs).await.map(Some)
+            if peer_vpcs_api.is_empty() {
+                Ok(Vec::new())
             } else {
-                Ok(None)
+                ec2::peerings(&wa, "requester-vpc-info.vpc-id", &peer_vpcs_api).await
             }
         },
         async {
-            if have_vpcs {
-                ec2::subnets(&w, &vpcs).await.map(Some)
+            if peer_vpcs_api.is_empty() {
+                Ok(Vec::new())
             } else {
-                Ok(None)
+                ec2::peerings(&wa, "accepter-vpc-info.vpc-id", &peer_vpcs_api).await
             }
         },
-        async {
-            if have_vpcs {
-                ec2::route_tables(&w, &vpcs).await.map(Some)
-            } else {
-                Ok(None)
-            }
-        },
-        async {
-            if have_vpcs {
-                ec2::security_groups(&w, &vpcs).await.map(Some)
-            } else {
-                Ok(None)
-            }
-        },
-        async {
-            if have_vpcs {
-                ec2::network_acls(&w, &vpcs).await.map(Some)
-            } else {
-                Ok(None)
-            }
-        },
-        all_at_once(&w, &dns_vpcs, |c, vpc| async move {
-            ec2::vpc_dns_attributes(&c, &vpc).await
-        }),
-        all_at_once(&w, &role_names, |c, role| async move {
+        all_at_once_on(&role_calls, |c, role| async move {
             iam::attached_policies(&c, &role).await
         }),
-        all_at_once(&w, &role_names, |c, role| async move {
+        all_at_once_on(&role_calls, |c, role| async move {
             iam::inline_policy_names(&c, &role).await
         }),
     );
-    ctx.log.wave_done(start.elapsed());
-    let vpc_records = settle(vpc_records, "ec2:DescribeVpcs", &mut gaps)?.flatten();
-    let subnets = settle(subnets, "ec2:DescribeSubnets", &mut gaps)?.flatten();
-    let route_tables = settle(route_tables, "ec2:DescribeRouteTables", &mut gaps)?.flatten();
-    let security_groups =
-        settle(security_groups, "ec2:DescribeSecurityGroups", &mut gaps)?.flatten();
-    let network_acls = settle(network_acls, "ec2:DescribeNetworkAcls", &mut gaps)?.flatten();
-    let vpc_attributes = settle_all(vpc_attributes, "ec2:DescribeVpcAttribute", &mut gaps)?;
+    log.wave_done(start.elapsed());
+    let networks_api = sides.settle_networks(API, net_api)?;
+    let networks_client = if sides.split {
+        sides.settle_networks(CLIENT, net_client)?
+    } else {
+        Networks::default()
+    };
+    let peerings_api = if sides.split {
+        sides.settle(
+            API,
+            peer_requested.and_then(|a| peer_accepted.map(|b| merge_peerings(a, b))),
+            "ec2:DescribeVpcPeeringConnections",
+        )?
+    } else {
+        None
+    };
     let mut role_policies: Vec<RolePolicies> = Vec::new();
-    for (((name, arn), attached), inline_names) in roles.into_iter().zip(attached).zip(inline_names)
+    for (((side, name, arn), attached), inline_names) in
+        roles.into_iter().zip(attached).zip(inline_names)
     {
         role_policies.push(RolePolicies {
+            side,
             name,
             arn,
-            attached: settle(attached, "iam:ListAttachedRolePolicies", &mut gaps)?,
-            inline_names: settle(inline_names, "iam:ListRolePolicies", &mut gaps)?
+            attached: sides.settle(side, attached, "iam:ListAttachedRolePolicies")?,
+            inline_names: sides
+                .settle(side, inline_names, "iam:ListRolePolicies")?
                 .unwrap_or_default(),
             inline: Vec::new(),
         });
     }
 
-    // Wave 4: inline documents and the default versions of unknown managed policies.
-    let inline_wanted: Vec<String> = role_policies
+    // Wave 4: inline documents and the default versions of unknown managed policies,
+    // each asked of the side that owns the role.
+    let (wa, wc) = (sides.at(API, 4), sides.at(CLIENT, 4));
+    let on = |side: usize| if side == API { &wa } else { &wc };
+    let inline_wanted: Vec<(&Ctx, String)> = role_policies
         .iter()
         .flat_map(|r| {
             r.inline_names
                 .iter()
-                .map(move |n| format!("{}\n{n}", r.name))
+                .map(move |n| (on(r.side), format!("{}\n{}\n{n}", r.side, r.name)))
         })
         .collect();
-    let managed_wanted: Vec<(String, String)> = role_policies
+    let managed_wanted: Vec<(usize, String, String)> = role_policies
         .iter()
-        .flat_map(|r| r.attached.iter().flatten())
-        .filter(|a| known_policies::document(&a.policy_arn).is_none())
-        .map(|a| (a.policy_arn.clone(), a.policy_name.clone()))
+        .flat_map(|r| r.attached.iter().flatten().map(move |a| (r.side, a)))
+        .filter(|(_, a)| known_policies::document(&a.policy_arn).is_none())
+        .map(|(side, a)| (side, a.policy_arn.clone(), a.policy_name.clone()))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let managed_arns: Vec<String> = managed_wanted.iter().map(|(a, _)| a.clone()).collect();
-    let mut policies = Vec::new();
-    if !inline_wanted.is_empty() || !managed_arns.is_empty() {
-        let w = ctx.at(4);
+    let managed_calls: Vec<(&Ctx, String)> = managed_wanted
+        .iter()
+        .map(|(side, arn, _)| (on(*side), arn.clone()))
+        .collect();
+    let mut policies: [Vec<m::ManagedPolicy>; 2] = [Vec::new(), Vec::new()];
+    if !inline_wanted.is_empty() || !managed_calls.is_empty() {
         let start = Instant::now();
         let (inline, versions) = tokio::join!(
-            all_at_once(&w, &inline_wanted, |c, key| async move {
-                let (role, name) = key.split_once('\n').unwrap_or((&key, ""));
+            all_at_once_on(&inline_wanted, |c, key| async move {
+                let mut parts = key.splitn(3, '\n');
+                let (side, role, name) = (
+                    parts.next().unwrap_or_default(),
+                    parts.next().unwrap_or_default(),
+                    parts.next().unwrap_or_default(),
+                );
+                let side: usize = side.parse().unwrap_or(API);
                 iam::inline_policy(&c, role, name)
                     .await
-                    .map(|p| (role.to_string(), p))
+                    .map(|p| (side, role.to_string(), p))
             }),
-            all_at_once(&w, &managed_arns, |c, arn| async move {
+            all_at_once_on(&managed_calls, |c, arn| async move {
                 iam::managed_policy_default_version(&c, &arn).await
             }),
         );
-        ctx.log.wave_done(start.elapsed());
-        for r in inline {
-            if let Some((role, p)) = settle(r, "iam:GetRolePolicy", &mut gaps)? {
-                if let Some(rp) = role_policies.iter_mut().find(|x| x.name == role) {
+        log.wave_done(start.elapsed());
+        for ((_, key), r) in inline_wanted.iter().zip(inline) {
+            let side: usize = key
+                .split('\n')
+                .next()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(API);
+            if let Some((side, role, p)) = sides.settle(side, r, "iam:GetRolePolicy")? {
+                if let Some(rp) = role_policies
+                    .iter_mut()
+                    .find(|x| x.side == side && x.name == role)
+                {
                     rp.inline.push(p);
                 }
             }
         }
         // Wave 5: the documents of those versions.
-        let mut version_keys = Vec::new();
-        for ((arn, name), v) in managed_wanted.iter().zip(versions) {
-            if let Some(version) = settle(v, "iam:GetPolicy", &mut gaps)? {
-                version_keys.push(format!("{arn}\n{name}\n{version}"));
+        let (wa, wc) = (sides.at(API, 5), sides.at(CLIENT, 5));
+        let mut version_calls: Vec<(&Ctx, String)> = Vec::new();
+        let mut version_sides: Vec<usize> = Vec::new();
+        for ((side, arn, name), v) in managed_wanted.iter().zip(versions) {
+            if let Some(version) = sides.settle(*side, v, "iam:GetPolicy")? {
+                version_calls.push((
+                    if *side == API { &wa } else { &wc },
+                    format!("{arn}\n{name}\n{version}"),
+                ));
+                version_sides.push(*side);
             }
         }
-        if !version_keys.is_empty() {
-            let w = ctx.at(5);
+        if !version_calls.is_empty() {
             let start = Instant::now();
-            let docs = all_at_once(&w, &version_keys, |c, key| async move {
+            let docs = all_at_once_on(&version_calls, |c, key| async move {
                 let mut parts = key.splitn(3, '\n');
                 let (arn, name, version) = (
                     parts.next().unwrap_or_default(),
@@ -640,27 +932,27 @@ pub async fn collect(ctx: &Ctx, region: &str, want: &Wanted<'_>) -> Result<Snaps
                 iam::managed_policy(&c, arn, name, version).await
             })
             .await;
-            ctx.log.wave_done(start.elapsed());
-            for d in docs {
-                if let Some(p) = settle(d, "iam:GetPolicyVersion", &mut gaps)? {
-                    policies.push(p);
+            log.wave_done(start.elapsed());
+            for (side, d) in version_sides.into_iter().zip(docs) {
+                if let Some(p) = sides.settle(side, d, "iam:GetPolicyVersion")? {
+                    policies[sides.side(side)].push(p);
                 }
             }
         }
     }
 
-    let role_details: Vec<m::RoleDetail> = role_policies
-        .into_iter()
-        .filter_map(|r| {
-            // A role whose attached list could not be read is left out: its checks say so.
-            Some(m::RoleDetail {
+    let mut role_details: [Vec<m::RoleDetail>; 2] = [Vec::new(), Vec::new()];
+    for r in role_policies {
+        // A role whose attached list could not be read is left out: its checks say so.
+        if let Some(attached) = r.attached {
+            role_details[r.side].push(m::RoleDetail {
                 role_name: r.name,
                 arn: r.arn,
-                attached_managed_policies: r.attached?,
+                attached_managed_policies: attached,
                 role_policy_list: r.inline,
-            })
-        })
-        .collect();
+            });
+        }
+    }
     let instance_profiles = match &profile_record {
         // The profile call failed: the profile is not known.
         None => None,
@@ -668,46 +960,91 @@ pub async fn collect(ctx: &Ctx, region: &str, want: &Wanted<'_>) -> Result<Snaps
         Some(Some(p)) => Some(vec![p.clone()]),
     };
     // Roles are unknown only when nothing about them could be read.
-    let role_detail_list = if role_details.is_empty()
-        && (profile_record.is_none()
-            || gaps
-                .iter()
-                .any(|g| g.action == "iam:ListAttachedRolePolicies"))
-    {
-        None
-    } else {
-        Some(role_details)
+    let [api_roles, client_roles] = role_details;
+    let roles_known = |roles: Vec<m::RoleDetail>, gaps: &[Unavailable], profile_read: bool| {
+        if roles.is_empty()
+            && (!profile_read
+                || gaps
+                    .iter()
+                    .any(|g| g.action == "iam:ListAttachedRolePolicies"))
+        {
+            None
+        } else {
+            Some(roles)
+        }
     };
-
-    Ok(Snapshot {
-        format: FORMAT_VERSION,
-        region: region.to_string(),
-        account,
-        captured_at: Some(now_rfc3339()),
-        tool_version: Some(format!("privpath {}", env!("CARGO_PKG_VERSION"))),
-        vpcs: vpc_records,
-        subnets,
-        route_tables,
-        security_groups,
-        network_acls,
-        vpc_peering_connections: peerings,
-        vpc_endpoints: endpoints,
-        instances: Some(vec![instance]),
-        instance_information_list: info,
-        instance_profiles,
-        role_detail_list,
+    let [api_policies, client_policies] = policies;
+    let [api_gaps, client_gaps] = sides.gaps;
+    let split = sides.split;
+    let mut api_scope = Scope {
+        // One scope: the account that owns the instance, as a single-side run always had.
+        account: if split {
+            api_account
+        } else {
+            client_account.clone().or(api_account)
+        },
+        region: api_region,
+        vpcs: networks_api.vpcs,
+        subnets: networks_api.subnets,
+        route_tables: networks_api.route_tables,
+        security_groups: networks_api.security_groups,
+        network_acls: networks_api.network_acls,
+        vpc_peering_connections: if split {
+            peerings_api
+        } else {
+            peerings_client.clone()
+        },
+        vpc_endpoints: endpoints_api,
         rest_apis: Some(vec![api]),
-        vpc_attributes,
-        policies: Some(policies),
+        vpc_attributes: networks_api.vpc_attributes,
+        policies: Some(api_policies),
         stages,
         resources,
         deployments,
         usage_plans,
         usage_plan_keys,
         api_keys,
-        functions: function.map(|f| f.into_iter().collect()),
+        functions: function.clone().map(|f| f.into_iter().collect()),
         function_policies: function_policy.map(|p| p.into_iter().collect()),
         db_instances,
-        unavailable: gaps,
+        ..Scope::default()
+    };
+    let mut client_scope = Scope {
+        account: client_account,
+        region: client_region,
+        vpcs: networks_client.vpcs,
+        subnets: networks_client.subnets,
+        route_tables: networks_client.route_tables,
+        security_groups: networks_client.security_groups,
+        network_acls: networks_client.network_acls,
+        vpc_peering_connections: peerings_client,
+        vpc_endpoints: endpoints_client,
+        instances: Some(vec![instance]),
+        instance_information_list: info,
+        instance_profiles,
+        vpc_attributes: networks_client.vpc_attributes,
+        policies: Some(client_policies),
+        ..Scope::default()
+    };
+    let scopes = if split {
+        api_scope.role_detail_list = roles_known(api_roles, &api_gaps, function_record.is_some());
+        api_scope.unavailable = api_gaps;
+        client_scope.role_detail_list =
+            roles_known(client_roles, &client_gaps, profile_record.is_some());
+        client_scope.unavailable = client_gaps;
+        vec![api_scope, client_scope]
+    } else {
+        api_scope.instances = client_scope.instances;
+        api_scope.instance_information_list = client_scope.instance_information_list;
+        api_scope.instance_profiles = client_scope.instance_profiles;
+        api_scope.role_detail_list = roles_known(api_roles, &api_gaps, profile_record.is_some());
+        api_scope.unavailable = api_gaps;
+        vec![api_scope]
+    };
+    Ok(Snapshot {
+        captured_at: Some(now_rfc3339()),
+        tool_version: Some(format!("privpath {}", env!("CARGO_PKG_VERSION"))),
+        scopes,
+        ..Snapshot::single(Scope::default())
     })
 }

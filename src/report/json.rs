@@ -61,6 +61,11 @@ struct PathInfo<'a> {
     method: Option<&'a str>,
     request: Option<Request<'a>>,
     source: &'a str,
+    /// The client's region and account, only where they are not the API's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_region: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_account: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -116,6 +121,8 @@ fn path_info(c: &Context) -> PathInfo<'_> {
             curl: &r.curl,
         }),
         source: &c.source,
+        client_region: c.client_region.as_deref(),
+        client_account: c.client_account.as_deref(),
     }
 }
 

@@ -88,6 +88,12 @@ fn target_suite(run: &Run, t: &TargetRun) -> Suite {
     };
     let c = &evaluated.context;
     add_prop("region", &c.region);
+    if let Some(r) = &c.client_region {
+        add_prop("client_region", r);
+    }
+    if let Some(a) = &c.client_account {
+        add_prop("client_account", a);
+    }
     add_prop("api_id", &c.api_id);
     add_prop("instance_id", &c.instance_id);
     if let Some(e) = &c.endpoint_id {

@@ -71,8 +71,9 @@ pub fn render(run: &Run) -> String {
                 let s = e.summary();
                 let suppressed = e.suppressed();
                 let path = format!(
-                    "{} → {}{} ({})",
+                    "{}{} → {}{} ({})",
                     c.instance_id,
+                    c.client_place(),
                     c.api_id,
                     c.method
                         .as_deref()

@@ -15,8 +15,12 @@ use privpath_checks::ResolvedPath;
 
 /// What a report is about: the resolved target and where the data came from.
 pub struct Context {
+    /// The API's region and account.
     pub region: String,
     pub account: Option<String>,
+    /// The client's region and account, when they are not the API's.
+    pub client_region: Option<String>,
+    pub client_account: Option<String>,
     pub api_id: String,
     pub instance_id: String,
     pub endpoint_id: Option<String>,
@@ -31,7 +35,14 @@ impl Context {
     pub fn new(path: &ResolvedPath<'_>, source: String) -> Context {
         Context {
             region: path.region.to_string(),
-            account: path.snapshot.account.clone(),
+            account: path.api_scope.account.clone(),
+            client_region: path
+                .crosses_regions()
+                .then(|| path.client_region().to_string()),
+            client_account: match (&path.client_scope.account, &path.api_scope.account) {
+                (Some(c), Some(a)) if c != a => Some(c.clone()),
+                _ => None,
+            },
             api_id: path.api.id.clone(),
             instance_id: path.client.id().to_string(),
             endpoint_id: path.endpoint.as_ref().map(|e| e.id().to_string()),
@@ -44,11 +55,29 @@ impl Context {
         }
     }
 
+    /// ` (account A, region R)` after the instance, when the client is not where the
+    /// API is; empty when it is.
+    pub fn client_place(&self) -> String {
+        let parts: Vec<String> = self
+            .client_account
+            .iter()
+            .map(|a| format!("account {a}"))
+            .chain(self.client_region.iter().map(|r| format!("region {r}")))
+            .collect();
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", parts.join(", "))
+        }
+    }
+
     #[cfg(test)]
     pub fn empty() -> Context {
         Context {
             region: String::new(),
             account: None,
+            client_region: None,
+            client_account: None,
             api_id: String::new(),
             instance_id: String::new(),
             endpoint_id: None,

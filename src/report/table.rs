@@ -82,8 +82,9 @@ fn counts(s: &Summary) -> String {
 fn render_target(e: &Evaluated, style: &Style) -> String {
     let (c, outcomes) = (&e.context, &e.outcomes);
     let mut out = format!(
-        "privpath: {} → API {}{} via {} ({}{}; {})\n",
+        "privpath: {}{} → API {}{} via {} ({}{}; {})\n",
         c.instance_id,
+        c.client_place(),
         c.api_id,
         c.method
             .as_deref()

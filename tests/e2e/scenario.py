@@ -2,7 +2,14 @@
 """Seeds the seed architecture into an emulated AWS through the AWS API, optionally
 breaks it one way, and prints {"api_id", "instance_id", ...} as JSON.
 
-    scenario.py --endpoint http://127.0.0.1:PORT [--break NAME]
+    scenario.py --endpoint http://127.0.0.1:PORT [--break NAME] [--layout LAYOUT]
+
+LAYOUT puts the client side (VPC A, the instance, its role and Session Manager
+endpoints) where the seed's first step may put it: `same` (the API's account and
+region), `cross-account` (account CLIENT_ACCOUNT, reached by assuming a role there, as
+privpath's --client-role-arn does), `cross-region` (CLIENT_REGION) or `cross-both`. The
+peering is then requested with PeerOwnerId/PeerRegion and accepted with the accepter's
+credentials in its region.
 
 Names and tags are deliberately unlike the fixtures': privpath must find the path from
 the two ids alone.
@@ -16,11 +23,28 @@ import zipfile
 import boto3
 
 REGION = "us-east-1"
+API_ACCOUNT = "123456789012"  # moto's default account, the "testing" credentials'
+CLIENT_ACCOUNT = "210987654321"
+CLIENT_REGION = "eu-central-1"
+CLIENT_ROLE = f"arn:aws:iam::{CLIENT_ACCOUNT}:role/estate-reader"
+LAYOUTS = {
+    "same": (API_ACCOUNT, REGION),
+    "cross-account": (CLIENT_ACCOUNT, REGION),
+    "cross-region": (API_ACCOUNT, CLIENT_REGION),
+    "cross-both": (CLIENT_ACCOUNT, CLIENT_REGION),
+}
 
 
-def clients(endpoint):
-    kw = dict(endpoint_url=endpoint, region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing")
-    return {name: boto3.client(name, **kw) for name in ("ec2", "iam", "apigateway", "lambda", "rds")}
+def clients(endpoint, region=REGION, account=API_ACCOUNT):
+    kw = dict(endpoint_url=endpoint, region_name=region, aws_access_key_id="testing", aws_secret_access_key="testing")
+    if account != API_ACCOUNT:
+        # moto's assumed-role credentials act in the role's account.
+        creds = boto3.client("sts", **kw).assume_role(RoleArn=CLIENT_ROLE, RoleSessionName="scenario-seed")["Credentials"]
+        kw.update(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                  aws_session_token=creds["SessionToken"])
+    c = {name: boto3.client(name, **kw) for name in ("ec2", "iam", "apigateway", "lambda", "rds")}
+    c["region"], c["account"] = region, account
+    return c
 
 
 def lambda_zip():
@@ -42,28 +66,39 @@ def control(endpoint, path, body):
     urllib.request.urlopen(req).read()
 
 
-def seed(c):
+def request_peering(a, b, vpc_a, vpc_b):
+    """VPC A's side requests the peering (naming the accepter's account and region when
+    they differ, as the seed's first step does); it is left pending."""
+    kw = {}
+    if (a["account"], a["region"]) != (b["account"], b["region"]):
+        kw = {"PeerOwnerId": b["account"], "PeerRegion": b["region"]}
+    return a["ec2"].create_vpc_peering_connection(VpcId=vpc_a, PeerVpcId=vpc_b, **kw)["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+
+
+def seed(c, a):
+    """`c` is the API side's clients, `a` the client side's (the same for `same`)."""
     ec2, iam, apigw = c["ec2"], c["iam"], c["apigateway"]
-    vpc_a = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+    ec2a, iama = a["ec2"], a["iam"]
+    vpc_a = ec2a.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
     vpc_b = ec2.create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"]
-    client_subnet = ec2.create_subnet(VpcId=vpc_a, CidrBlock="10.20.1.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+    client_subnet = ec2a.create_subnet(VpcId=vpc_a, CidrBlock="10.20.1.0/24", AvailabilityZone=f"{a['region']}a")["Subnet"]["SubnetId"]
     ep_subnets = [ec2.create_subnet(VpcId=vpc_b, CidrBlock=f"10.30.{i}.0/24", AvailabilityZone=f"us-east-1{az}")["Subnet"]["SubnetId"]
                   for i, az in ((1, "a"), (2, "b"))]
 
-    pcx = ec2.create_vpc_peering_connection(VpcId=vpc_a, PeerVpcId=vpc_b)["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+    pcx = request_peering(a, c, vpc_a, vpc_b)
     ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
 
-    rtb_a = ec2.create_route_table(VpcId=vpc_a)["RouteTable"]["RouteTableId"]
-    ec2.associate_route_table(RouteTableId=rtb_a, SubnetId=client_subnet)
-    ec2.create_route(RouteTableId=rtb_a, DestinationCidrBlock="10.30.0.0/16", VpcPeeringConnectionId=pcx)
+    rtb_a = ec2a.create_route_table(VpcId=vpc_a)["RouteTable"]["RouteTableId"]
+    ec2a.associate_route_table(RouteTableId=rtb_a, SubnetId=client_subnet)
+    ec2a.create_route(RouteTableId=rtb_a, DestinationCidrBlock="10.30.0.0/16", VpcPeeringConnectionId=pcx)
     rtb_b = ec2.create_route_table(VpcId=vpc_b)["RouteTable"]["RouteTableId"]
     for s in ep_subnets:
         ec2.associate_route_table(RouteTableId=rtb_b, SubnetId=s)
     ec2.create_route(RouteTableId=rtb_b, DestinationCidrBlock="10.20.0.0/16", VpcPeeringConnectionId=pcx)
 
-    sg_client = ec2.create_security_group(GroupName="caller", Description="curl client", VpcId=vpc_a)["GroupId"]
-    sg_ssm = ec2.create_security_group(GroupName="ssm-vpce", Description="ssm endpoints", VpcId=vpc_a)["GroupId"]
-    ec2.authorize_security_group_ingress(GroupId=sg_ssm, IpPermissions=[
+    sg_client = ec2a.create_security_group(GroupName="caller", Description="curl client", VpcId=vpc_a)["GroupId"]
+    sg_ssm = ec2a.create_security_group(GroupName="ssm-vpce", Description="ssm endpoints", VpcId=vpc_a)["GroupId"]
+    ec2a.authorize_security_group_ingress(GroupId=sg_ssm, IpPermissions=[
         {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.20.0.0/16"}]}])
     sg_api = ec2.create_security_group(GroupName="api-vpce", Description="execute-api endpoint", VpcId=vpc_b)["GroupId"]
     ec2.authorize_security_group_ingress(GroupId=sg_api, IpPermissions=[
@@ -73,19 +108,19 @@ def seed(c):
                                        SubnetIds=ep_subnets, SecurityGroupIds=[sg_api], PrivateDnsEnabled=False)["VpcEndpoint"]["VpcEndpointId"]
     ssm_endpoints = {}
     for svc in ("ssm", "ssmmessages", "ec2messages"):
-        ssm_endpoints[svc] = ec2.create_vpc_endpoint(VpcId=vpc_a, VpcEndpointType="Interface", ServiceName=f"com.amazonaws.{REGION}.{svc}",
+        ssm_endpoints[svc] = ec2a.create_vpc_endpoint(VpcId=vpc_a, VpcEndpointType="Interface", ServiceName=f"com.amazonaws.{a['region']}.{svc}",
                                                      SubnetIds=[client_subnet], SecurityGroupIds=[sg_ssm], PrivateDnsEnabled=True)["VpcEndpoint"]["VpcEndpointId"]
 
     trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
-    iam.create_role(RoleName="ops-box", AssumeRolePolicyDocument=json.dumps(trust))
-    iam.attach_role_policy(RoleName="ops-box", PolicyArn="arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore")
-    iam.put_role_policy(RoleName="ops-box", PolicyName="logs", PolicyDocument=json.dumps(
+    iama.create_role(RoleName="ops-box", AssumeRolePolicyDocument=json.dumps(trust))
+    iama.attach_role_policy(RoleName="ops-box", PolicyArn="arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore")
+    iama.put_role_policy(RoleName="ops-box", PolicyName="logs", PolicyDocument=json.dumps(
         {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}]}))
-    profile = iam.create_instance_profile(InstanceProfileName="ops-box-profile", Path="/team/")["InstanceProfile"]
-    iam.add_role_to_instance_profile(InstanceProfileName="ops-box-profile", RoleName="ops-box")
+    profile = iama.create_instance_profile(InstanceProfileName="ops-box-profile", Path="/team/")["InstanceProfile"]
+    iama.add_role_to_instance_profile(InstanceProfileName="ops-box-profile", RoleName="ops-box")
 
-    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
-    instance = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, SubnetId=client_subnet, SecurityGroupIds=[sg_client],
+    image = ec2a.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    instance = ec2a.run_instances(ImageId=image, MinCount=1, MaxCount=1, SubnetId=client_subnet, SecurityGroupIds=[sg_client],
                                  IamInstanceProfile={"Arn": profile["Arn"]})["Instances"][0]["InstanceId"]
 
     # The backend in VPC B: a function in two subnets writing to PostgreSQL in two others.
@@ -131,27 +166,28 @@ def seed(c):
             "key_value": created_key["value"]}
 
 
-def break_it(name, ids, c, endpoint):
+def break_it(name, ids, c, a, endpoint):
     ec2, iam, apigw = c["ec2"], c["iam"], c["apigateway"]
+    ec2a, iama = a["ec2"], a["iam"]
     if name == "peering-not-accepted":
         # A fresh peering request that nobody accepted, routes pointing at it.
-        ec2.delete_vpc_peering_connection(VpcPeeringConnectionId=ids["pcx"])
-        pcx = ec2.create_vpc_peering_connection(VpcId=ids["vpc_a"], PeerVpcId=ids["vpc_b"])["VpcPeeringConnection"]["VpcPeeringConnectionId"]
-        ec2.replace_route(RouteTableId=ids["rtb_a"], DestinationCidrBlock="10.30.0.0/16", VpcPeeringConnectionId=pcx)
+        ec2a.delete_vpc_peering_connection(VpcPeeringConnectionId=ids["pcx"])
+        pcx = request_peering(a, c, ids["vpc_a"], ids["vpc_b"])
+        ec2a.replace_route(RouteTableId=ids["rtb_a"], DestinationCidrBlock="10.30.0.0/16", VpcPeeringConnectionId=pcx)
         ec2.replace_route(RouteTableId=ids["rtb_b"], DestinationCidrBlock="10.20.0.0/16", VpcPeeringConnectionId=pcx)
     elif name == "client-route-missing":
-        ec2.delete_route(RouteTableId=ids["rtb_a"], DestinationCidrBlock="10.30.0.0/16")
+        ec2a.delete_route(RouteTableId=ids["rtb_a"], DestinationCidrBlock="10.30.0.0/16")
     elif name == "endpoint-route-missing":
         ec2.delete_route(RouteTableId=ids["rtb_b"], DestinationCidrBlock="10.20.0.0/16")
     elif name == "endpoint-sg-without-443":
         ec2.revoke_security_group_ingress(GroupId=ids["sg_api"], IpPermissions=[
             {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.20.1.0/24"}]}])
     elif name == "ssmmessages-endpoint-missing":
-        ec2.delete_vpc_endpoints(VpcEndpointIds=[ids["ssm_endpoints"]["ssmmessages"]])
+        ec2a.delete_vpc_endpoints(VpcEndpointIds=[ids["ssm_endpoints"]["ssmmessages"]])
     elif name == "agent-too-old":
         control(endpoint, "/__privpath/ssm-agent", {"instance_id": ids["instance_id"], "agent_version": "2.3.50.0"})
     elif name == "role-without-managed-policy":
-        iam.detach_role_policy(RoleName="ops-box", PolicyArn="arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore")
+        iama.detach_role_policy(RoleName="ops-box", PolicyArn="arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore")
     elif name == "api-without-policy":
         # Real AWS refuses to deploy this; moto accepts it, which is the state to detect.
         apigw.update_rest_api(restApiId=ids["api_id"], patchOperations=[{"op": "replace", "path": "/policy", "value": ""}])
@@ -161,7 +197,7 @@ def break_it(name, ids, c, endpoint):
         ec2.create_network_acl_entry(NetworkAclId=acl, RuleNumber=50, Protocol="6", RuleAction="deny", Egress=False,
                                      CidrBlock="10.20.0.0/16", PortRange={"From": 443, "To": 443})
     elif name == "client-vpc-dns-off":
-        ec2.modify_vpc_attribute(VpcId=ids["vpc_a"], EnableDnsSupport={"Value": False})
+        ec2a.modify_vpc_attribute(VpcId=ids["vpc_a"], EnableDnsSupport={"Value": False})
     elif name == "policy-names-client-vpc":
         policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke",
                   "Resource": "execute-api:/*", "Condition": {"StringEquals": {"aws:SourceVpc": ids["vpc_a"]}}}]}
@@ -193,11 +229,16 @@ def break_it(name, ids, c, endpoint):
             {"IpProtocol": "tcp", "FromPort": 3306, "ToPort": 3306, "UserIdGroupPairs": [{"GroupId": ids["sg_fn"]}]}])
     elif name == "role-with-equivalent-customer-policy":
         # No AmazonSSMManagedInstanceCore; a customer managed policy grants the same.
-        iam.detach_role_policy(RoleName="ops-box", PolicyArn="arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore")
+        iama.detach_role_policy(RoleName="ops-box", PolicyArn="arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore")
         doc = {"Version": "2012-10-17", "Statement": [
             {"Effect": "Allow", "Action": ["ssm:UpdateInstanceInformation", "ssmmessages:*"], "Resource": "*"}]}
-        arn = iam.create_policy(PolicyName="session-manager-minimum", PolicyDocument=json.dumps(doc))["Policy"]["Arn"]
-        iam.attach_role_policy(RoleName="ops-box", PolicyArn=arn)
+        arn = iama.create_policy(PolicyName="session-manager-minimum", PolicyDocument=json.dumps(doc))["Policy"]["Arn"]
+        iama.attach_role_policy(RoleName="ops-box", PolicyArn=arn)
+    elif name == "policy-names-other-endpoint":
+        # The policy admits only an endpoint that is not the one on the path.
+        policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke",
+                  "Resource": "execute-api:/*", "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-0dd0ba11c0ffee001"}}}]}
+        apigw.update_rest_api(restApiId=ids["api_id"], patchOperations=[{"op": "replace", "path": "/policy", "value": json.dumps(policy)}])
     elif name == "ssm-denied":
         control(endpoint, "/__privpath/deny", {"actions": ["ssm:DescribeInstanceInformation"]})
     elif name == "peerings-throttled":
@@ -212,13 +253,17 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--endpoint", required=True)
     parser.add_argument("--break", dest="breakage", default="healthy")
+    parser.add_argument("--layout", choices=sorted(LAYOUTS), default="same")
     args = parser.parse_args()
     # A clean emulator for every scenario.
     urllib.request.urlopen(urllib.request.Request(args.endpoint + "/moto-api/reset", method="POST")).read()
     control(args.endpoint, "/__privpath/reset", {})
     c = clients(args.endpoint)
-    ids = seed(c)
-    break_it(args.breakage, ids, c, args.endpoint)
+    account, region = LAYOUTS[args.layout]
+    a = c if args.layout == "same" else clients(args.endpoint, region, account)
+    ids = seed(c, a)
+    break_it(args.breakage, ids, c, a, args.endpoint)
+    ids.update(client_account=account, client_region=region, client_role=CLIENT_ROLE)
     print(json.dumps(ids))
 
 

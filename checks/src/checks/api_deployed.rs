@@ -1,7 +1,7 @@
 //! `api-deployed`: the stage exists and its deployment contains the method.
 
 use crate::api_target::Pick;
-use crate::check::{CheckMeta, Hop, Severity};
+use crate::check::{api, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::path::ResolvedPath;
 use crate::snapshot::Source;
@@ -19,7 +19,7 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-deployments.html",
         "https://docs.aws.amazon.com/apigateway/latest/api/API_Deployment.html",
     ],
-    needs: &[Source::RestApis, Source::Stages, Source::Resources, Source::Deployments],
+    needs: &[api(Source::RestApis), api(Source::Stages), api(Source::Resources), api(Source::Deployments)],
 };
 
 fn date(v: &Option<Value>) -> String {
@@ -86,7 +86,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     };
     let resources = [api, stage_name, deployment_id];
     let Some(deployment) = p
-        .snapshot
+        .api_scope
         .deployments
         .iter()
         .flatten()

@@ -1,7 +1,7 @@
 //! `api-key-usage-plan`: a method that requires an API key is in a usage plan with an
 //! enabled key.
 
-use crate::check::{CheckMeta, Hop, Severity};
+use crate::check::{api, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::path::ResolvedPath;
 use crate::snapshot::{ApiKey, Source, UsagePlan};
@@ -18,14 +18,7 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-usage-plan-create-and-configure.html",
     ],
-    needs: &[
-        Source::RestApis,
-        Source::Stages,
-        Source::Resources,
-        Source::UsagePlans,
-        Source::UsagePlanKeys,
-        Source::ApiKeys,
-    ],
+    needs: &[api(Source::RestApis), api(Source::Stages), api(Source::Resources), api(Source::UsagePlans), api(Source::UsagePlanKeys), api(Source::ApiKeys)],
 };
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
@@ -44,7 +37,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         ];
     }
     let plans: Vec<&UsagePlan> = p
-        .snapshot
+        .api_scope
         .usage_plans
         .iter()
         .flatten()
@@ -59,13 +52,13 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
             .resources([api, stage])
             .fix(format!("aws apigateway create-usage-plan --name {api}-{stage} --api-stages apiId={api},stage={stage}\naws apigateway create-usage-plan-key --usage-plan-id PLAN_ID --key-id KEY_ID --key-type API_KEY"))];
     }
-    let keys = p.snapshot.api_keys.iter().flatten();
+    let keys = p.api_scope.api_keys.iter().flatten();
     let find_key = |key_id: &str| -> Option<&ApiKey> { keys.clone().find(|k| k.id == key_id) };
     let mut disabled = Vec::new();
     let mut unknown_keys = Vec::new();
     for plan in &plans {
         for pk in p
-            .snapshot
+            .api_scope
             .usage_plan_keys
             .iter()
             .flatten()

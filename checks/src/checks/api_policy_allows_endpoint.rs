@@ -3,7 +3,7 @@
 
 use super::api_resource_policy::attach_commands;
 use crate::api_target::api_arn;
-use crate::check::{CheckMeta, Hop, Severity};
+use crate::check::{api, client, endpoint, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::net::fmt_ipv4;
 use crate::path::{PolicyState, ResolvedPath};
@@ -25,13 +25,7 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-authorization-flow.html",
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html",
     ],
-    needs: &[
-        Source::RestApis,
-        Source::VpcEndpoints,
-        Source::Instances,
-        Source::Stages,
-        Source::Resources,
-    ],
+    needs: &[api(Source::RestApis), endpoint(Source::VpcEndpoints), client(Source::Instances), api(Source::Stages), api(Source::Resources)],
 };
 
 /// The mistakes people make writing these policies, found in the document.
@@ -107,7 +101,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         )
         .resource(api)];
     };
-    let Some(account) = p.snapshot.account.as_deref() else {
+    let Some(account) = p.api_account() else {
         return vec![Finding::unknown(
             id,
             "the snapshot has no account id, which the method ARN needs",

@@ -1,7 +1,7 @@
 //! `api-private-endpoint`: the API is PRIVATE and the endpoint on the path is associated
 //! with it.
 
-use crate::check::{CheckMeta, Hop, Severity};
+use crate::check::{api, endpoint, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::path::{EndpointLink, ResolvedPath};
 use crate::snapshot::Source;
@@ -18,7 +18,7 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-apis.html",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/associate-private-api-with-vpc-endpoint.html",
     ],
-    needs: &[Source::RestApis, Source::VpcEndpoints],
+    needs: &[api(Source::RestApis), endpoint(Source::VpcEndpoints)],
 };
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {

@@ -1,6 +1,6 @@
 //! `api-resource-policy`: the private API has a resource policy.
 
-use crate::check::{CheckMeta, Hop, Severity};
+use crate::check::{api, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::path::{PolicyState, ResolvedPath};
 use crate::policy::statements;
@@ -22,7 +22,7 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-api-create.html",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-examples.html",
     ],
-    needs: &[Source::RestApis],
+    needs: &[api(Source::RestApis)],
 };
 
 /// A least-privilege policy admitting the endpoint on the path to `resource`

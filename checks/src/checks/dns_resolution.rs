@@ -1,7 +1,7 @@
 //! `dns-resolution`: the client can resolve a name that reaches the endpoint, and which
 //! URL (and curl command) it should use.
 
-use crate::check::{CheckMeta, Hop, Severity};
+use crate::check::{client, endpoint, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::path::{EndpointHop, EndpointLink, ResolvedPath};
 use crate::snapshot::{Source, VpcAttribute};
@@ -19,7 +19,7 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html#vpc-dns-support",
         "https://repost.aws/knowledge-center/api-gateway-vpc-connections",
     ],
-    needs: &[Source::VpcEndpoints, Source::Instances, Source::VpcAttributes],
+    needs: &[endpoint(Source::VpcEndpoints), client(Source::Instances), client(Source::VpcAttributes), endpoint(Source::VpcAttributes)],
 };
 
 /// The request the client should send.
@@ -69,7 +69,7 @@ pub fn working_request(p: &ResolvedPath<'_>) -> Option<WorkingRequest> {
     let associated = p.endpoint_links().contains(&EndpointLink::Associated);
     let private_dns_usable = p.same_vpc()
         && ep.endpoint.private_dns_enabled == Some(true)
-        && dns_on(p.vpc_attribute(ep.vpc_id())) == (Some(true), Some(true));
+        && dns_on(ep.ix.vpc_attribute(ep.vpc_id())) == (Some(true), Some(true));
     let (url, headers, how) = if private_dns_usable {
         (
             format!("https://{api}.execute-api.{region}.amazonaws.com{suffix}"),
@@ -129,7 +129,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         ep.id().to_string(),
     ];
     resources.dedup();
-    let Some(client_attr) = p.vpc_attribute(client_vpc) else {
+    let Some(client_attr) = p.client_ix.vpc_attribute(client_vpc) else {
         return vec![Finding::unknown(
             id,
             format!("the DNS attributes of {client_vpc} are not in the snapshot"),
@@ -150,7 +150,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     };
     let private_name = format!("{}.execute-api.{}.amazonaws.com", p.api.id, p.region);
     if !p.same_vpc() && ep.endpoint.private_dns_enabled == Some(true) {
-        let (ep_support, ep_hostnames) = dns_on(p.vpc_attribute(ep.vpc_id()));
+        let (ep_support, ep_hostnames) = dns_on(ep.ix.vpc_attribute(ep.vpc_id()));
         let attrs = if ep_support == Some(false) || ep_hostnames == Some(false) {
             format!(" ({} lacks enableDnsSupport/enableDnsHostnames, so private DNS does not even work there)", ep.vpc_id())
         } else {

@@ -1,7 +1,7 @@
 //! `execute-api-endpoint`: an available interface endpoint for execute-api, with
 //! subnets, is tied to the API.
 
-use crate::check::{CheckMeta, Hop, Severity};
+use crate::check::{api, endpoint, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::path::{execute_api_service, EndpointLink, ResolvedPath};
 use crate::snapshot::Source;
@@ -18,7 +18,7 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-apis.html",
         "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
     ],
-    needs: &[Source::VpcEndpoints, Source::RestApis],
+    needs: &[endpoint(Source::VpcEndpoints), api(Source::RestApis)],
 };
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
@@ -62,7 +62,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
             .endpoint_refs
             .iter()
             .map(|r| match r.record {
-                Some(e) => format!(
+                Some((_, e)) => format!(
                     "{} ({}, {})",
                     r.id,
                     e.service_name,
@@ -100,8 +100,8 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         ))];
     }
     if ep.subnets.is_empty() {
-        let candidate = p
-            .index
+        let candidate = ep
+            .ix
             .subnets
             .values()
             .filter(|s| s.vpc_id == ep.vpc_id())

@@ -2,7 +2,7 @@
 //! for this API and method.
 
 use crate::api_target::api_arn;
-use crate::check::{CheckMeta, Hop, Severity};
+use crate::check::{api, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::path::ResolvedPath;
 use crate::policy::decode_document;
@@ -21,7 +21,7 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway.html#apigateway-permissions",
         "https://repost.aws/knowledge-center/api-gateway-rest-api-lambda-integrations",
     ],
-    needs: &[Source::RestApis, Source::Stages, Source::Resources, Source::FunctionPolicies],
+    needs: &[api(Source::RestApis), api(Source::Stages), api(Source::Resources), api(Source::FunctionPolicies)],
 };
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
@@ -52,11 +52,9 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         )
         .resource(api)];
     };
-    let (Some(stage), Some(path), Some(account)) = (
-        p.method.stage_name(),
-        p.method.path(),
-        p.snapshot.account.as_deref(),
-    ) else {
+    let (Some(stage), Some(path), Some(account)) =
+        (p.method.stage_name(), p.method.path(), p.api_account())
+    else {
         return vec![Finding::skip(
             id,
             "no stage, path or account to build the method ARN from (see api-deployed)",

@@ -1,7 +1,7 @@
 //! `lambda-vpc-role`: the function's role may manage the network interfaces that
 //! attach it to its VPC.
 
-use crate::check::{CheckMeta, Hop, Severity};
+use crate::check::{api, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::known_policies::{LAMBDA_VPC, LAMBDA_VPC_ACTIONS};
 use crate::path::ResolvedPath;
@@ -20,7 +20,7 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions",
         "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaVPCAccessExecutionRole.html",
     ],
-    needs: &[Source::Functions, Source::RoleDetailList],
+    needs: &[api(Source::Functions), api(Source::RoleDetailList)],
 };
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
@@ -49,7 +49,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     };
     let role_name = role.role_name.as_str();
     let attach = format!("aws iam attach-role-policy --role-name {role_name} --policy-arn arn:{}:iam::aws:policy/service-role/{LAMBDA_VPC}", p.partition());
-    let (docs, unread) = p.role_policies(role);
+    let (docs, unread) = p.api_ix.role_policies(role);
     let grant = grants_all(&docs, unread, LAMBDA_VPC_ACTIONS);
     let resources = vec![name.to_string(), role_name.to_string()];
     match grant {

@@ -2,7 +2,7 @@
 //! on the DB port, routes between their subnets, and the DB available.
 
 use crate::backend::DbChoice;
-use crate::check::{CheckMeta, Hop, Severity};
+use crate::check::{api, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::net::Cidr;
 use crate::path::ResolvedPath;
@@ -23,20 +23,14 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.Scenarios.html",
         "https://repost.aws/knowledge-center/connect-lambda-to-an-rds-instance",
     ],
-    needs: &[
-        Source::Functions,
-        Source::DBInstances,
-        Source::SecurityGroups,
-        Source::Subnets,
-        Source::RouteTables,
-    ],
+    needs: &[api(Source::Functions), api(Source::DBInstances), api(Source::SecurityGroups), api(Source::Subnets), api(Source::RouteTables)],
 };
 
 fn groups<'a>(p: &ResolvedPath<'a>, ids: &[&str]) -> (Vec<&'a SecurityGroup>, Vec<String>) {
     let mut found = Vec::new();
     let mut missing = Vec::new();
     for id in ids {
-        match p.index.security_groups.get(id) {
+        match p.api_ix.security_groups.get(id) {
             Some(g) => found.push(*g),
             None => missing.push(id.to_string()),
         }
@@ -49,7 +43,7 @@ fn subnet_cidrs(p: &ResolvedPath<'_>, ids: &[&str]) -> (Vec<(String, Cidr)>, Vec
     let mut missing = Vec::new();
     for id in ids {
         match p
-            .index
+            .api_ix
             .subnets
             .get(id)
             .and_then(|s| s.cidr_block.as_deref())
@@ -124,7 +118,7 @@ fn judge_db(
     let first_db_sg = db_group_ids.first().copied().unwrap_or("DB_SG");
     let first_fn_sg = fn_groups.first().copied().unwrap_or("LAMBDA_SG");
     for (sid, cidr) in &db_cidrs {
-        if sg::egress_to(&fn_sgs, port, *cidr, &db_group_ids).is_none() {
+        if !sg::egress_to(&fn_sgs, port, *cidr, &sg::Peer::local(&db_group_ids)).is_admitted() {
             problems.push((
                 format!("the function's groups {} allow no tcp/{port} out to DB subnet {sid} ({cidr})", fn_groups.join(", ")),
                 format!("aws ec2 authorize-security-group-egress --group-id {first_fn_sg} --ip-permissions 'IpProtocol=tcp,FromPort={port},ToPort={port},UserIdGroupPairs=[{{GroupId={first_db_sg}}}]'"),
@@ -132,7 +126,8 @@ fn judge_db(
         }
     }
     for (sid, cidr) in &fn_cidrs {
-        if sg::ingress_from_range(&db_sgs, port, *cidr, fn_groups).is_none() {
+        if !sg::ingress_from_range(&db_sgs, port, *cidr, &sg::Peer::local(fn_groups)).is_admitted()
+        {
             problems.push((
                 format!("DB {db_id}'s groups {} admit no tcp/{port} from the function's subnet {sid} ({cidr}) or groups {}", db_group_ids.join(", "), fn_groups.join(", ")),
                 format!("aws ec2 authorize-security-group-ingress --group-id {first_db_sg} --protocol tcp --port {port} --source-group {first_fn_sg}"),
@@ -140,7 +135,7 @@ fn judge_db(
         }
     }
     if db_vpc != fn_vpc {
-        let peerings = p.index.peerings_between(fn_vpc, db_vpc);
+        let peerings = p.api_ix.peerings_between(fn_vpc, db_vpc);
         let ids: Vec<&str> = peerings
             .iter()
             .filter(|x| crate::path::is_active(x))
@@ -151,7 +146,7 @@ fn judge_db(
             (&db_subnet_ids[..], &fn_cidrs, db_vpc),
         ] {
             for sid in from_subnets {
-                let Some((table, _)) = p.index.effective_route_table(sid, vpc) else {
+                let Some((table, _)) = p.api_ix.effective_route_table(sid, vpc) else {
                     return Err(format!("the route table of {sid} is not in the snapshot"));
                 };
                 for (_, cidr) in to_cidrs.iter() {

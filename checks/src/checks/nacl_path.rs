@@ -1,7 +1,7 @@
 //! `nacl-path`: the network ACLs of the client subnet and of every endpoint subnet let
 //! HTTPS through both ways.
 
-use crate::check::{CheckMeta, Hop, Severity};
+use crate::check::{client, endpoint, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::nacl::{decide, Decision, Direction};
 use crate::net::Cidr;
@@ -20,12 +20,7 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html",
         "https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html#nacl-ephemeral-ports",
     ],
-    needs: &[
-        Source::NetworkAcls,
-        Source::Subnets,
-        Source::VpcEndpoints,
-        Source::Instances,
-    ],
+    needs: &[client(Source::NetworkAcls), endpoint(Source::NetworkAcls), client(Source::Subnets), endpoint(Source::Subnets), endpoint(Source::VpcEndpoints), client(Source::Instances)],
 };
 
 /// The ephemeral ports AWS recommends opening for return traffic.
@@ -120,7 +115,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
             unknown.push(format!("subnet {} is not in the snapshot", es.id));
             continue;
         };
-        let Some(ep_acl) = p.index.network_acls_by_subnet.get(es.id).copied() else {
+        let Some(ep_acl) = ep.ix.network_acls_by_subnet.get(es.id).copied() else {
             unknown.push(format!(
                 "no network ACL of the snapshot is associated with {}",
                 es.id

@@ -2,7 +2,7 @@
 //! endpoint subnet's CIDR to the peering connection.
 
 use super::route_finding;
-use crate::check::{CheckMeta, Hop, Severity};
+use crate::check::{client, endpoint, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::path::ResolvedPath;
 use crate::routes::judge;
@@ -20,7 +20,7 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-routing.html",
         "https://docs.aws.amazon.com/vpc/latest/userguide/how-route-tables-work.html#route-tables-priority",
     ],
-    needs: &[Source::RouteTables, Source::Subnets, Source::VpcPeeringConnections],
+    needs: &[client(Source::RouteTables), client(Source::Subnets), endpoint(Source::Subnets), client(Source::VpcPeeringConnections)],
 };
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {

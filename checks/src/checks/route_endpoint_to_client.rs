@@ -2,7 +2,7 @@
 //! peering connection.
 
 use super::route_finding;
-use crate::check::{CheckMeta, Hop, Severity};
+use crate::check::{client, endpoint, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::net::Cidr;
 use crate::path::ResolvedPath;
@@ -18,7 +18,7 @@ pub static META: CheckMeta = CheckMeta {
     why: "Peering routes are not symmetric: each VPC needs its own route. Without the return route, the endpoint's replies never reach the client; the TCP handshake never completes and curl hangs.",
     fix: "In each endpoint subnet's route table, add a route for the client subnet (or VPC) CIDR to the peering connection: `aws ec2 create-route --route-table-id RTB --destination-cidr-block CLIENT_CIDR --vpc-peering-connection-id PCX`.",
     links: &["https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-routing.html"],
-    needs: &[Source::RouteTables, Source::Subnets, Source::VpcPeeringConnections],
+    needs: &[endpoint(Source::RouteTables), endpoint(Source::Subnets), client(Source::Subnets), endpoint(Source::VpcPeeringConnections)],
 };
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {

@@ -1,6 +1,6 @@
 //! `sg-client-egress`: the client's security groups let HTTPS out to the endpoint.
 
-use crate::check::{CheckMeta, Hop, Severity};
+use crate::check::{client, endpoint, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::path::ResolvedPath;
 use crate::sg;
@@ -11,11 +11,14 @@ pub static META: CheckMeta = CheckMeta {
     title: "The client's security groups allow HTTPS out to the endpoint",
     hop: Hop::ClientNetwork,
     severity: Severity::High,
-    what: "Checks that the outbound rules of the client instance's security groups allow TCP 443 to every address of every endpoint subnet (rules may split a subnet between them), or to one of the endpoint's security groups by reference.",
+    what: "Checks that the outbound rules of the client instance's security groups allow TCP 443 to every address of every endpoint subnet (rules may split a subnet between them), or to one of the endpoint's security groups by reference. A reference to a group of another account counts only for that account's group (`UserId`), and across regions not at all: an inter-region peering admits no group references.",
     why: "The endpoint's network interfaces may hold any address of its subnets, and DNS returns one per Availability Zone. If egress covers only some of them, requests hang some of the time; if none, always.",
     fix: "`aws ec2 authorize-security-group-egress --group-id CLIENT_SG --protocol tcp --port 443 --cidr ENDPOINT_SUBNET_CIDR` for each endpoint subnet.",
-    links: &["https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html"],
-    needs: &[Source::SecurityGroups, Source::Subnets, Source::VpcEndpoints, Source::Instances],
+    links: &[
+        "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html",
+        "https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-security-groups.html",
+    ],
+    needs: &[client(Source::SecurityGroups), endpoint(Source::Subnets), endpoint(Source::VpcEndpoints), client(Source::Instances)],
 };
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
@@ -39,8 +42,15 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     }
     let endpoint_groups = ep.group_ids();
     let mut resources: Vec<String> = client.group_ids.iter().map(|g| g.to_string()).collect();
+    let peer = sg::Peer {
+        groups: &endpoint_groups,
+        account: ep.ix.scope.account.as_deref(),
+        rule_account: p.client_scope.account.as_deref(),
+        other_region: p.client_scope.region != ep.ix.scope.region,
+    };
     let mut allowed = Vec::new();
     let mut blocked = Vec::new();
+    let mut other_region = None;
     for s in &ep.subnets {
         resources.push(s.id.to_string());
         let Some(cidr) = s.cidr() else {
@@ -51,9 +61,25 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
             .resources(resources)
             .needs(Source::Subnets.iam_action())];
         };
-        match sg::egress_to(&client.security_groups, 443, cidr, &endpoint_groups) {
-            Some(how) => allowed.push(format!("{} ({cidr}): {how}", s.id)),
-            None => blocked.push((s.id, cidr)),
+        match sg::egress_to(&client.security_groups, 443, cidr, &peer) {
+            sg::Admission::Admitted(how) => allowed.push(format!("{} ({cidr}): {how}", s.id)),
+            sg::Admission::Undecided(why) => {
+                return vec![Finding::unknown(
+                    id,
+                    format!(
+                        "no egress rule of {} covers tcp/443 to {} ({cidr}) by CIDR; {why}",
+                        client.group_ids.join(", "),
+                        s.id
+                    ),
+                )
+                .resources(resources)
+                .needs(Source::SecurityGroups.iam_action())]
+            }
+            sg::Admission::OtherRegionReference(why) => {
+                other_region.get_or_insert(why);
+                blocked.push((s.id, cidr));
+            }
+            sg::Admission::Denied => blocked.push((s.id, cidr)),
         }
     }
     if blocked.is_empty() {
@@ -81,14 +107,21 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         .iter()
         .map(|(_, c)| format!("aws ec2 authorize-security-group-egress --group-id {group} --protocol tcp --port 443 --cidr {c}"))
         .collect();
-    vec![Finding::fail(
-        id,
-        format!(
+    let message = match other_region {
+        Some(why) => format!(
+            "{why} (the client is in {}, the endpoint in {}); no CIDR rule of {} allows tcp/443 out to endpoint subnet(s) {}",
+            p.client_region(),
+            ep.ix.scope.region,
+            client.group_ids.join(", "),
+            names.join(", ")
+        ),
+        None => format!(
             "the client's groups {} do not allow tcp/443 out to endpoint subnet(s) {}",
             client.group_ids.join(", "),
             names.join(", ")
         ),
-    )
-    .resources(resources)
-    .fix(fix.join("\n"))]
+    };
+    vec![Finding::fail(id, message)
+        .resources(resources)
+        .fix(fix.join("\n"))]
 }

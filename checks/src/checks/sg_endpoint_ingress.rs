@@ -1,6 +1,6 @@
 //! `sg-endpoint-ingress`: the endpoint's security groups admit HTTPS from the client.
 
-use crate::check::{CheckMeta, Hop, Severity};
+use crate::check::{client, endpoint, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::net::{fmt_ipv4, Cidr};
 use crate::path::ResolvedPath;
@@ -12,14 +12,14 @@ pub static META: CheckMeta = CheckMeta {
     title: "The endpoint's security groups admit HTTPS from the client",
     hop: Hop::Endpoint,
     severity: Severity::High,
-    what: "Checks that an inbound rule of a security group attached to the execute-api endpoint allows TCP 443 (protocol `tcp` with a port range holding 443, or `-1`) from the client: a CIDR that contains the client's private address, or a reference to one of the client's security groups (valid across a same-region peering connection).",
+    what: "Checks that an inbound rule of a security group attached to the execute-api endpoint allows TCP 443 (protocol `tcp` with a port range holding 443, or `-1`) from the client: a CIDR that contains the client's private address, or a reference to one of the client's security groups. Across accounts the reference must name the client's account (`UserIdGroupPairs` `UserId`) over an active same-region peering; across regions a group reference admits nothing (fail, with the CIDR rule as the fix); a reference to another account's group when the client's account is not known is `unknown`.",
     why: "Interface endpoints admit only what their security groups allow. Without the rule, the SYN from the client is dropped silently and curl hangs until it times out.",
     fix: "`aws ec2 authorize-security-group-ingress --group-id ENDPOINT_SG --protocol tcp --port 443 --cidr CLIENT_CIDR`.",
     links: &[
         "https://docs.aws.amazon.com/vpc/latest/privatelink/interface-endpoints.html#add-remove-security-groups",
         "https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-security-groups.html",
     ],
-    needs: &[Source::SecurityGroups, Source::VpcEndpoints, Source::Instances],
+    needs: &[endpoint(Source::SecurityGroups), endpoint(Source::VpcEndpoints), client(Source::Instances)],
 };
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
@@ -68,13 +68,35 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let mut resources: Vec<String> = groups.iter().map(|g| g.to_string()).collect();
     resources.push(ep.id().to_string());
     resources.push(client.id().to_string());
-    if let Some(rule) = sg::ingress_from(&ep.security_groups, 443, ip, &client.group_ids) {
-        return vec![Finding::pass(
-            id,
-            format!("{rule}, which admits the client {} ({addr})", client.id()),
-        )
-        .resources(resources)];
-    }
+    let peer = sg::Peer {
+        groups: &client.group_ids,
+        account: p.client_scope.account.as_deref(),
+        rule_account: ep.ix.scope.account.as_deref(),
+        other_region: p.client_scope.region != ep.ix.scope.region,
+    };
+    let admission = sg::ingress_from(&ep.security_groups, 443, ip, &peer);
+    let other_region = match admission {
+        sg::Admission::Admitted(rule) => {
+            return vec![Finding::pass(
+                id,
+                format!("{rule}, which admits the client {} ({addr})", client.id()),
+            )
+            .resources(resources)];
+        }
+        sg::Admission::Undecided(why) => {
+            return vec![Finding::unknown(
+                id,
+                format!(
+                    "no rule of {} admits tcp/443 from {addr} by CIDR; {why}",
+                    groups.join(", ")
+                ),
+            )
+            .resources(resources)
+            .needs(Source::Instances.iam_action())];
+        }
+        sg::Admission::OtherRegionReference(why) => Some(why),
+        sg::Admission::Denied => None,
+    };
     let prefix_lists = sg::prefix_lists(&ep.security_groups, 443, sg::Direction::Ingress);
     if !prefix_lists.is_empty() {
         return vec![Finding::warn(
@@ -85,10 +107,11 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         .fix(format!("aws ec2 get-managed-prefix-list-entries --prefix-list-id {}", prefix_lists[0]))];
     }
     let source = client.subnet_cidr().unwrap_or(Cidr::host(ip));
-    vec![Finding::fail(
-        id,
-        format!("no inbound rule of {} ({}) admits tcp/443 from the client {} ({addr}, groups {})", groups.join(", "), ep.id(), client.id(), client.group_ids.join(", ")),
-    )
+    let message = match other_region {
+        Some(why) => format!("{why} (the client is in {}, the endpoint in {}); no CIDR rule admits the client {} ({addr})", p.client_region(), ep.ix.scope.region, client.id()),
+        None => format!("no inbound rule of {} ({}) admits tcp/443 from the client {} ({addr}, groups {})", groups.join(", "), ep.id(), client.id(), client.group_ids.join(", ")),
+    };
+    vec![Finding::fail(id, message)
     .resources(resources)
     .fix(format!("aws ec2 authorize-security-group-ingress --group-id {} --protocol tcp --port 443 --cidr {source}", groups[0]))]
 }

@@ -1,7 +1,7 @@
 //! `ssm-agent-version`: the instance's SSM Agent is recent enough for Session Manager
 //! and online.
 
-use crate::check::{CheckMeta, Hop, Severity};
+use crate::check::{client, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::path::ResolvedPath;
 use crate::snapshot::Source;
@@ -22,7 +22,7 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-prerequisites.html",
         "https://docs.aws.amazon.com/systems-manager/latest/userguide/ssm-agent-status-and-restart.html",
     ],
-    needs: &[Source::InstanceInformationList],
+    needs: &[client(Source::InstanceInformationList)],
 };
 
 /// Compares dotted version strings numerically; missing segments count as 0. `None`
@@ -41,7 +41,7 @@ pub fn compare_versions(a: &str, b: &str) -> Option<Ordering> {
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
     let instance = p.client.id();
-    let Some(info) = p.index.instance_information.get(instance) else {
+    let Some(info) = p.client_ix.instance_information.get(instance) else {
         return vec![Finding::fail(id, format!("{instance} is not registered with Systems Manager: its agent has never reached the ssm endpoint, or is not installed"))
             .resource(instance)
             .fix(format!(

@@ -1,6 +1,6 @@
 //! `ssm-endpoints`: the client VPC has the interface endpoints Session Manager needs.
 
-use crate::check::{CheckMeta, Hop, Severity};
+use crate::check::{client, CheckMeta, Hop, Severity};
 use crate::finding::{Finding, Status};
 use crate::net::{fmt_ipv4, Cidr};
 use crate::path::ResolvedPath;
@@ -24,7 +24,7 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html",
         "https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-setting-up-messageAPIs.html",
     ],
-    needs: &[Source::VpcEndpoints, Source::SecurityGroups, Source::Instances],
+    needs: &[client(Source::VpcEndpoints), client(Source::SecurityGroups), client(Source::Instances)],
 };
 
 /// The NAT or internet gateway the client's default route uses, if any.
@@ -49,7 +49,11 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         Ok(vpc) => vpc,
         Err(unknown) => return unknown,
     };
-    let in_vpc: &[&VpcEndpoint] = p.index.endpoints_by_vpc.get(vpc).map_or(&[], Vec::as_slice);
+    let in_vpc: &[&VpcEndpoint] = p
+        .client_ix
+        .endpoints_by_vpc
+        .get(vpc)
+        .map_or(&[], Vec::as_slice);
     let egress = internet_route(p);
     let subnet = client.instance.subnet_id.as_deref().unwrap_or("SUBNET_ID");
     let client_group = client.group_ids.first().copied().unwrap_or("SG_ID");
@@ -63,7 +67,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let raise = |s: Status, status: &mut Status| *status = (*status).max(s);
 
     for (service, required) in SERVICES {
-        let name = format!("com.amazonaws.{}.{service}", p.region);
+        let name = format!("com.amazonaws.{}.{service}", p.client_region());
         let mut found: Vec<&VpcEndpoint> = in_vpc
             .iter()
             .copied()
@@ -105,11 +109,18 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         let groups: Vec<_> = e
             .groups
             .iter()
-            .filter_map(|g| p.index.security_groups.get(g.group_id.as_str()).copied())
+            .filter_map(|g| {
+                p.client_ix
+                    .security_groups
+                    .get(g.group_id.as_str())
+                    .copied()
+            })
             .collect();
         // Groups not collected or no address: the rest of the verdict stands.
         if let Some(ip) = client.private_ip.filter(|_| !groups.is_empty()) {
-            if sg::ingress_from(&groups, 443, ip, &client.group_ids).is_none() {
+            if !sg::ingress_from(&groups, 443, ip, &sg::Peer::local(&client.group_ids))
+                .is_admitted()
+            {
                 fine = false;
                 let group = e.groups[0].group_id.as_str();
                 problems.push(format!(

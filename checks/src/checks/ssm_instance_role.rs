@@ -1,6 +1,6 @@
 //! `ssm-instance-role`: the instance profile's role carries AmazonSSMManagedInstanceCore.
 
-use crate::check::{CheckMeta, Hop, Severity};
+use crate::check::{client, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::known_policies::SESSION_MANAGER_ACTIONS;
 use crate::path::ResolvedPath;
@@ -23,7 +23,7 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-instance-permissions.html",
         "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonSSMManagedInstanceCore.html",
     ],
-    needs: &[Source::Instances, Source::InstanceProfiles, Source::RoleDetailList],
+    needs: &[client(Source::Instances), client(Source::InstanceProfiles), client(Source::RoleDetailList)],
 };
 
 fn managed_arn(partition: &str, name: &str) -> String {
@@ -43,7 +43,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let core = managed_arn(p.partition(), CORE_POLICY);
     let Some(profile_ref) = &p.client.instance.iam_instance_profile else {
         let online = p
-            .index
+            .client_ix
             .instance_information
             .get(instance)
             .is_some_and(|i| i.ping_status.as_deref() == Some("Online"));
@@ -59,7 +59,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
             .resource(instance)
             .fix(fix)];
     };
-    let Some(profile) = p.index.instance_profiles.get(profile_ref.arn.as_str()) else {
+    let Some(profile) = p.client_ix.instance_profiles.get(profile_ref.arn.as_str()) else {
         return vec![Finding::unknown(
             id,
             format!(
@@ -77,7 +77,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
             .fix(format!("aws iam add-role-to-instance-profile --instance-profile-name {profile_name} --role-name ROLE_WITH_{CORE_POLICY}"))];
     };
     let role_name = role_ref.role_name.as_str();
-    let Some(role) = p.index.roles.get(role_name) else {
+    let Some(role) = p.client_ix.roles.get(role_name) else {
         return vec![Finding::unknown(
             id,
             format!("role {role_name} (profile {profile_name}) is not in the snapshot"),
@@ -88,7 +88,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let attached = &role.attached_managed_policies;
     let resources = [instance, profile_name.as_str(), role_name];
     let attach = format!("aws iam attach-role-policy --role-name {role_name} --policy-arn {core}");
-    let (docs, unread) = p.role_policies(role);
+    let (docs, unread) = p.client_ix.role_policies(role);
     let grant = grants_all(&docs, unread, SESSION_MANAGER_ACTIONS);
     if let ActionsGrant::Denied { action, by } = &grant {
         return vec![Finding::fail(id, format!("{by} on role {role_name} explicitly denies {action}, which SSM Agent needs for Session Manager"))

@@ -14,19 +14,32 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use thiserror::Error;
 
-/// The snapshot format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// The snapshot format this build writes. Format 1 (one account and region, the arrays
+/// at the top level) still loads, as a snapshot of one scope.
+pub const FORMAT_VERSION: u32 = 2;
 
+/// Every snapshot format this build reads.
+pub const READABLE_FORMATS: [u32; 2] = [1, 2];
+
+/// A whole snapshot: a header and one [`Scope`] per account × region it holds. A path
+/// whose client and API live in different accounts or regions needs two scopes; an
+/// audit of an Organization holds hundreds. Ids are unique only within a scope.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 pub struct Snapshot {
     pub format: u32,
-    pub region: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub captured_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool_version: Option<String>,
+    pub scopes: Vec<Scope>,
+}
+
+/// Everything collected in one account and region, one array per resource kind.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct Scope {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    pub region: String,
 
     #[serde(rename = "Vpcs", default, skip_serializing_if = "Option::is_none")]
     pub vpcs: Option<Vec<Vpc>>,
@@ -304,7 +317,7 @@ impl Source {
         }
     }
 
-    pub fn is_present(self, snapshot: &Snapshot) -> bool {
+    pub fn is_present(self, snapshot: &Scope) -> bool {
         match self {
             Source::Vpcs => snapshot.vpcs.is_some(),
             Source::Subnets => snapshot.subnets.is_some(),
@@ -356,8 +369,18 @@ pub enum SnapshotError {
     NotAnObject { found: &'static str },
     #[error("not a privpath snapshot: no `format` field (expected \"format\": {FORMAT_VERSION})")]
     MissingFormat,
-    #[error("unsupported snapshot format {found}: this privpath reads format {FORMAT_VERSION}")]
+    #[error(
+        "unsupported snapshot format {found}: this privpath reads formats 1 and {FORMAT_VERSION}"
+    )]
     WrongVersion { found: String },
+    #[error("the snapshot holds no scope: `scopes` is empty")]
+    NoScope,
+    #[error("scopes {first} and {second} are both {key}: each account × region may appear once")]
+    DuplicateScope {
+        key: String,
+        first: usize,
+        second: usize,
+    },
     #[error("at {path}: {message}")]
     Invalid { path: String, message: String },
 }
@@ -387,32 +410,96 @@ impl Snapshot {
         })?;
         // The version is checked before the body so that a file from a newer privpath
         // says so, rather than failing on whatever field changed.
-        match object.get("format") {
+        let version = match object.get("format") {
             None => return Err(SnapshotError::MissingFormat),
-            Some(v) if v.as_u64() == Some(u64::from(FORMAT_VERSION)) => {}
-            Some(v) => {
-                return Err(SnapshotError::WrongVersion {
-                    found: v.to_string(),
-                })
-            }
-        }
-        serde_path_to_error::deserialize(value).map_err(|e| SnapshotError::Invalid {
+            Some(v) => match v.as_u64() {
+                Some(n) if READABLE_FORMATS.iter().any(|f| u64::from(*f) == n) => n,
+                _ => {
+                    return Err(SnapshotError::WrongVersion {
+                        found: v.to_string(),
+                    })
+                }
+            },
+        };
+        let invalid = |e: serde_path_to_error::Error<serde_json::Error>| SnapshotError::Invalid {
             path: json_path(&e.path().to_string()),
             message: strip_position(&e.inner().to_string()),
+        };
+        if version == 1 {
+            // Format 1 is one scope with the header beside its arrays.
+            let text = |key: &str| object.get(key).and_then(|v| v.as_str()).map(str::to_string);
+            let (captured_at, tool_version) = (text("captured_at"), text("tool_version"));
+            let scope: Scope = serde_path_to_error::deserialize(value).map_err(invalid)?;
+            return Ok(Snapshot {
+                format: FORMAT_VERSION,
+                captured_at,
+                tool_version,
+                scopes: vec![scope],
+            });
+        }
+        let snapshot: Snapshot = serde_path_to_error::deserialize(value).map_err(invalid)?;
+        if snapshot.scopes.is_empty() {
+            return Err(SnapshotError::NoScope);
+        }
+        let mut seen: std::collections::HashMap<String, usize> =
+            std::collections::HashMap::with_capacity(snapshot.scopes.len());
+        for (i, scope) in snapshot.scopes.iter().enumerate() {
+            if let Some(first) = seen.insert(scope.label(), i) {
+                return Err(SnapshotError::DuplicateScope {
+                    key: scope.label(),
+                    first,
+                    second: i,
+                });
+            }
+        }
+        Ok(Snapshot {
+            format: FORMAT_VERSION,
+            ..snapshot
         })
+    }
+
+    /// A snapshot of one scope.
+    pub fn single(scope: Scope) -> Snapshot {
+        Snapshot {
+            format: FORMAT_VERSION,
+            captured_at: None,
+            tool_version: None,
+            scopes: vec![scope],
+        }
     }
 
     pub fn to_json_pretty(&self) -> String {
         // Serialising plain structs of strings, numbers and `Value`s cannot fail.
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
+}
 
+impl Scope {
     /// Why `source` is missing: the recorded collection error, if any.
     pub fn unavailable_reason(&self, source: Source) -> Option<&str> {
         self.unavailable
             .iter()
             .find(|u| u.action == source.iam_action())
             .map(|u| u.error.as_str())
+    }
+
+    /// How people and reports name the scope: `ACCOUNT/REGION`, or the region alone when
+    /// the account is not known (a hand-made format-1 file).
+    pub fn label(&self) -> String {
+        match &self.account {
+            Some(a) => format!("{a}/{}", self.region),
+            None => self.region.clone(),
+        }
+    }
+
+    /// Whether two scopes are the same account and region. An unknown account matches
+    /// any: a format-1 file without one describes one account.
+    pub fn same_place(&self, other: &Scope) -> bool {
+        self.region == other.region
+            && match (&self.account, &other.account) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            }
     }
 }
 
@@ -501,7 +588,49 @@ mod tests {
             br#"{"format":1,"region":"r","Subnets":[],"SomethingNew":{"x":1}}"#,
         )
         .unwrap();
-        assert!(Source::Subnets.is_present(&s));
-        assert!(!Source::Vpcs.is_present(&s));
+        assert!(Source::Subnets.is_present(&s.scopes[0]));
+        assert!(!Source::Vpcs.is_present(&s.scopes[0]));
+    }
+
+    #[test]
+    fn format_1_loads_as_one_scope() {
+        let s = Snapshot::from_slice(
+            br#"{"format":1,"region":"eu-west-1","account":"111122223333","captured_at":"t","Vpcs":[]}"#,
+        )
+        .unwrap();
+        assert_eq!(s.format, FORMAT_VERSION);
+        assert_eq!(s.captured_at.as_deref(), Some("t"));
+        assert_eq!(s.scopes.len(), 1);
+        assert_eq!(s.scopes[0].label(), "111122223333/eu-west-1");
+        assert!(Source::Vpcs.is_present(&s.scopes[0]));
+    }
+
+    #[test]
+    fn format_2_holds_scopes_and_names_bad_fields_inside_them() {
+        let s = Snapshot::from_slice(
+            br#"{"format":2,"scopes":[{"account":"1","region":"a","Vpcs":[]},{"account":"2","region":"a"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(s.scopes.len(), 2);
+        assert!(!Source::Vpcs.is_present(&s.scopes[1]));
+        match Snapshot::from_slice(
+            br#"{"format":2,"scopes":[{"region":"a"},{"region":"b","Subnets":[{"SubnetId":1}]}]}"#,
+        )
+        .unwrap_err()
+        {
+            SnapshotError::Invalid { path, .. } => {
+                assert_eq!(path, "$.scopes[1].Subnets[0].SubnetId")
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(err(br#"{"format":2,"scopes":[]}"#), SnapshotError::NoScope);
+        assert_eq!(
+            err(br#"{"format":2,"scopes":[{"account":"1","region":"a"},{"account":"1","region":"a"}]}"#),
+            SnapshotError::DuplicateScope {
+                key: "1/a".to_string(),
+                first: 0,
+                second: 1
+            }
+        );
     }
 }

@@ -678,13 +678,17 @@ pub fn execute_api_service(region: &str) -> String {
     format!("com.amazonaws.{region}.execute-api")
 }
 
-/// Every (scope, record) the side's filter admits, in snapshot order.
+/// Records found with the scope that holds each.
+type Found<'s, 'a, T> = Vec<(&'s Index<'a>, &'a T)>;
+
+/// Every (scope, record) the side's filter admits, in snapshot order, and whether any
+/// admitted scope collected the array at all.
 fn candidates<'s, 'a, T>(
     ix: &'s SnapshotIndex<'a>,
     filter: &ScopeFilter,
     side: &'static str,
     records: impl Fn(&'a Scope) -> Option<&'a [T]>,
-) -> Result<(bool, Vec<(&'s Index<'a>, &'a T)>), ResolveError> {
+) -> Result<(bool, Found<'s, 'a, T>), ResolveError> {
     if !ix.scopes.iter().any(|i| filter.admits(i.scope)) {
         let wanted: Vec<&str> = filter
             .account

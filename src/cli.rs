@@ -26,6 +26,9 @@ pub struct Cli {
 pub enum Command {
     /// Run the checks for one target (from options) or every target in privpath.toml.
     Check(CheckArgs),
+    /// Find every private API and every instance that can call it, across regions and
+    /// accounts, and check every path.
+    Audit(AuditArgs),
     /// Name the checks that explain an error text, or print one check's documentation.
     Explain(ExplainArgs),
     /// Write a commented starter privpath.toml.
@@ -86,6 +89,79 @@ pub struct CheckArgs {
     #[arg(long, short)]
     pub quiet: bool,
     /// Run only these checks (comma-separated ids).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Skip these checks (comma-separated ids).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub skip: Vec<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct AuditArgs {
+    /// Config file [default: privpath.toml in the working directory, when present]; its
+    /// [audit] table sets what the options below do not.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Audit this snapshot file (as --save-snapshot wrote it) instead of the accounts.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["org", "accounts", "regions", "role_name", "save_snapshot"])]
+    pub snapshot: Option<PathBuf>,
+    /// Regions to audit: `all` (the enabled regions, ec2:DescribeRegions) or a
+    /// comma-separated list [default: the session's region].
+    #[arg(long, value_name = "all|R1,R2", value_delimiter = ',')]
+    pub regions: Vec<String>,
+    /// Audit every active account of the Organization (organizations:ListAccounts, from
+    /// the management account or a delegated administrator).
+    #[arg(long, conflicts_with = "accounts", requires = "role_name")]
+    pub org: bool,
+    /// Audit these accounts (comma-separated ids).
+    #[arg(
+        long,
+        value_name = "ID,ID",
+        value_delimiter = ',',
+        requires = "role_name"
+    )]
+    pub accounts: Vec<String>,
+    /// In each account, assume arn:aws:iam::ID:role/NAME (the read-only role of
+    /// `privpath iam-policy`, deployed to every account).
+    #[arg(long, value_name = "NAME")]
+    pub role_name: Option<String>,
+    /// External id for --role-name.
+    #[arg(long, value_name = "ID", requires = "role_name")]
+    pub external_id: Option<String>,
+    /// Named profile of the session that lists accounts and assumes the roles.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// The session's region [default: AWS_REGION / the profile's].
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Send every request to this endpoint (an emulator).
+    #[arg(long, value_name = "URL", env = "AWS_ENDPOINT_URL")]
+    pub endpoint_url: Option<String>,
+    /// Seconds one request attempt may take before it is retried.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub attempt_timeout: u64,
+    /// At most this many account-regions are read at once.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub concurrency: usize,
+    /// Also write what was discovered to this snapshot file.
+    #[arg(long, value_name = "FILE")]
+    pub save_snapshot: Option<PathBuf>,
+    /// Output format (repeatable, as for `check`) [default: table].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Vec<Format>,
+    /// Write the matching --format to this file instead of stdout (repeatable).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Vec<PathBuf>,
+    /// What makes the exit status 1 (as for `check`).
+    #[arg(long, value_enum, value_name = "STATUS")]
+    pub fail_on: Option<FailOn>,
+    /// Report every AWS call per account-region on stderr.
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// No progress indicator and no closing summary on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Run only these checks (comma-separated ids, path or estate checks).
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     pub only: Vec<String>,
     /// Skip these checks (comma-separated ids).

@@ -43,6 +43,26 @@ struct File {
     gate: Gate,
     #[serde(default)]
     suppress: Vec<Spanned<Suppression>>,
+    #[serde(default)]
+    audit: Audit,
+}
+
+/// `[audit]`: what `privpath audit` reads when its options do not say.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Audit {
+    /// `["all"]` or region names.
+    #[serde(default)]
+    pub regions: Vec<String>,
+    #[serde(default)]
+    pub org: bool,
+    #[serde(default)]
+    pub accounts: Vec<String>,
+    pub role_name: Option<String>,
+    pub external_id: Option<String>,
+    /// Left out on purpose: `ACCOUNT`, `REGION` or `ACCOUNT/REGION`.
+    #[serde(default)]
+    pub exclude: Vec<String>,
 }
 
 /// Where and as whom to read, for every target unless the target says otherwise.
@@ -148,6 +168,7 @@ pub struct Config {
     pub checks: Checks,
     pub fail_on: Option<FailOn>,
     pub suppressions: Vec<SuppressionRule>,
+    pub audit: Audit,
 }
 
 impl Config {
@@ -275,6 +296,7 @@ impl Config {
             checks,
             fail_on: file.gate.fail_on,
             suppressions,
+            audit: file.audit,
         })
     }
 }

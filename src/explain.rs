@@ -40,7 +40,7 @@ fn render_symptom(s: &Symptom) -> String {
     out.push_str(&wrap(s.meaning, "  "));
     out.push_str("  Checks that explain it, most likely first:\n");
     for id in s.checks {
-        let title = find_check(id).map_or("", |c| c.meta.title);
+        let title = privpath_checks::find_meta(id).map_or("", |m| m.title);
         out.push_str(&format!("    {id:<28} {title}\n"));
     }
     out.push_str("  Next:\n");

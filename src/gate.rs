@@ -8,7 +8,7 @@
 use crate::config::SuppressionRule;
 use crate::date::Date;
 use crate::report::Context;
-use privpath_checks::{find_check, Finding, Severity, Status, Summary};
+use privpath_checks::{find_meta, Finding, Severity, Status, Summary};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -159,6 +159,8 @@ pub struct Run {
     /// The config file, as named (SARIF locations point into it).
     pub config_path: Option<String>,
     pub stats: Stats,
+    /// An audit of many paths: people's formats group them.
+    pub audit: bool,
 }
 
 /// Findings with their severity: the check's own unless the config overrides it.
@@ -166,9 +168,10 @@ pub fn judge(findings: Vec<Finding>, overrides: &BTreeMap<String, Severity>) -> 
     findings
         .into_iter()
         .map(|finding| {
-            let severity = overrides.get(finding.check).copied().unwrap_or_else(|| {
-                find_check(finding.check).map_or(Severity::High, |c| c.meta.severity)
-            });
+            let severity = overrides
+                .get(finding.check)
+                .copied()
+                .unwrap_or_else(|| find_meta(finding.check).map_or(Severity::High, |m| m.severity));
             Outcome {
                 finding,
                 severity,

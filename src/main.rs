@@ -1,6 +1,7 @@
 //! The `privpath` binary: CLI parsing, loading, reporting and exit status. The checks
 //! themselves live in the `privpath-checks` crate.
 
+mod audit;
 mod catalog;
 mod cli;
 mod collect;
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => run::check(&args),
+        Command::Audit(args) => audit::audit(&args),
         Command::Explain(args) => explain::run(&args.text),
         Command::Init(args) => run_init(&args),
         Command::Checks(args) => {

@@ -134,28 +134,54 @@ fn plans(args: &CheckArgs, config: &Config) -> Result<Vec<Plan>> {
 }
 
 /// Where each format goes: the n-th --output is the n-th --format's file.
-fn destinations(args: &CheckArgs) -> Result<Vec<(Format, Option<PathBuf>)>> {
-    let formats = if args.format.is_empty() {
+pub(crate) fn destinations(
+    format: &[Format],
+    output: &[PathBuf],
+) -> Result<Vec<(Format, Option<PathBuf>)>> {
+    let formats = if format.is_empty() {
         vec![Format::Table]
     } else {
-        args.format.clone()
+        format.to_vec()
     };
-    if args.output.len() > formats.len() {
+    if output.len() > formats.len() {
         bail!(
             "{} --output for {} --format: give a --format for each --output",
-            args.output.len(),
+            output.len(),
             formats.len()
         );
     }
     let pairs: Vec<(Format, Option<PathBuf>)> = formats
         .into_iter()
         .enumerate()
-        .map(|(i, f)| (f, args.output.get(i).cloned()))
+        .map(|(i, f)| (f, output.get(i).cloned()))
         .collect();
     if pairs.iter().filter(|(_, o)| o.is_none()).count() > 1 {
         bail!("only one --format can go to stdout: give the others an --output FILE");
     }
     Ok(pairs)
+}
+
+/// Writes every requested format: to its file, or (one of them) to stdout, styled for a
+/// terminal when stdout is one.
+pub(crate) fn write_reports(run: &Run, destinations: &[(Format, Option<PathBuf>)]) -> Result<()> {
+    for (format, file) in destinations {
+        match file {
+            Some(path) => {
+                let style = table::Style {
+                    terminal: false,
+                    colour: false,
+                };
+                std::fs::write(path, format.render(run, &style))
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            }
+            None => {
+                let terminal = std::io::stdout().is_terminal();
+                let colour = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+                crate::emit(&format.render(run, &table::Style { terminal, colour }))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 pub fn check(args: &CheckArgs) -> Result<u8> {
@@ -173,7 +199,7 @@ pub fn check(args: &CheckArgs) -> Result<u8> {
         },
     };
     selection.validate()?;
-    let destinations = destinations(args)?;
+    let destinations = destinations(&args.format, &args.output)?;
     let plans = plans(args, &config)?;
     let ad_hoc = plans.len() == 1 && plans[0].line.is_none();
     let live = plans.iter().filter(|p| p.snapshot.is_none()).count();
@@ -229,25 +255,10 @@ pub fn check(args: &CheckArgs) -> Result<u8> {
         fail_on: args.fail_on.or(config.fail_on).unwrap_or(FailOn::Fail),
         config_path: config.path.clone(),
         stats,
+        audit: false,
     };
 
-    for (format, file) in &destinations {
-        match file {
-            Some(path) => {
-                let style = table::Style {
-                    terminal: false,
-                    colour: false,
-                };
-                std::fs::write(path, format.render(&run, &style))
-                    .with_context(|| format!("cannot write {}", path.display()))?;
-            }
-            None => {
-                let terminal = std::io::stdout().is_terminal();
-                let colour = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-                crate::emit(&format.render(&run, &table::Style { terminal, colour }))?;
-            }
-        }
-    }
+    write_reports(&run, &destinations)?;
     if !args.quiet {
         eprintln!("{}", run.summary_line());
     }

@@ -18,6 +18,8 @@ pub enum Hop {
     Endpoint,
     Api,
     Backend,
+    /// What only an audit of many paths shows.
+    Estate,
 }
 
 impl Hop {
@@ -29,6 +31,7 @@ impl Hop {
             Hop::Endpoint => "execute-api endpoint (VPC B)",
             Hop::Api => "API Gateway",
             Hop::Backend => "Lambda and RDS",
+            Hop::Estate => "Estate",
         }
     }
 
@@ -40,6 +43,7 @@ impl Hop {
             Hop::Endpoint => "endpoint",
             Hop::Api => "api",
             Hop::Backend => "backend",
+            Hop::Estate => "estate",
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod api_target;
 pub mod backend;
 pub mod check;
 pub mod checks;
+pub mod estate;
 pub mod explain;
 pub mod finding;
 pub mod known_policies;
@@ -34,17 +35,31 @@ pub fn find_check(id: &str) -> Option<&'static Check> {
     REGISTRY.iter().find(|c| c.meta.id == id)
 }
 
+/// The metadata of a path check or an estate check (`estate-…`, audits only).
+pub fn find_meta(id: &str) -> Option<&'static CheckMeta> {
+    find_check(id).map(|c| c.meta).or_else(|| {
+        estate::ESTATE_REGISTRY
+            .iter()
+            .find(|c| c.meta.id == id)
+            .map(|c| c.meta)
+    })
+}
+
 /// The check with this id, or an error that lists every id (for CLI options and config
 /// keys, where a typo must not silently check less).
-pub fn require_check(id: &str) -> Result<&'static Check, UnknownCheck> {
-    find_check(id).ok_or_else(|| UnknownCheck {
+pub fn require_check(id: &str) -> Result<&'static CheckMeta, UnknownCheck> {
+    find_meta(id).ok_or_else(|| UnknownCheck {
         id: id.to_string(),
-        known: REGISTRY
-            .iter()
-            .map(|c| c.meta.id)
-            .collect::<Vec<_>>()
-            .join(", "),
+        known: all_metas().map(|m| m.id).collect::<Vec<_>>().join(", "),
     })
+}
+
+/// Every check's metadata: the path checks in path order, then the estate checks.
+pub fn all_metas() -> impl Iterator<Item = &'static CheckMeta> {
+    REGISTRY
+        .iter()
+        .map(|c| c.meta)
+        .chain(estate::ESTATE_REGISTRY.iter().map(|c| c.meta))
 }
 
 /// Which checks to run: `only` (when given) restricts, `skip` removes.

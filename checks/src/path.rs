@@ -90,6 +90,8 @@ fn list_ids<'a>(ids: impl Iterator<Item = &'a str>) -> String {
 /// Id → record maps over one scope of the snapshot: ids are unique only within a scope.
 pub struct Index<'a> {
     pub scope: &'a Scope,
+    /// Where the scope is in the snapshot's `scopes`.
+    pub position: usize,
     pub vpcs: HashMap<&'a str, &'a Vpc>,
     pub subnets: HashMap<&'a str, &'a Subnet>,
     pub route_tables_by_subnet: HashMap<&'a str, &'a RouteTable>,
@@ -103,6 +105,11 @@ pub struct Index<'a> {
     pub instance_profiles: HashMap<&'a str, &'a InstanceProfile>,
     pub roles: HashMap<&'a str, &'a RoleDetail>,
     pub vpc_attributes: HashMap<&'a str, &'a VpcAttribute>,
+    pub instances: HashMap<&'a str, &'a Instance>,
+    pub instances_by_vpc: HashMap<&'a str, Vec<&'a Instance>>,
+    pub rest_apis: HashMap<&'a str, &'a RestApi>,
+    /// Peering connections by the VPC at either end.
+    pub peerings_by_vpc: HashMap<&'a str, Vec<&'a VpcPeeringConnection>>,
     /// Every id this scope holds a record for, so a fix can name where it must run.
     owned: std::collections::HashSet<&'a str>,
 }
@@ -112,18 +119,41 @@ pub struct Index<'a> {
 pub struct SnapshotIndex<'a> {
     pub snapshot: &'a Snapshot,
     pub scopes: Vec<Index<'a>>,
+    /// `ACCOUNT/REGION` → position in `scopes`.
+    by_label: HashMap<String, usize>,
 }
 
 impl<'a> SnapshotIndex<'a> {
     pub fn build(snapshot: &'a Snapshot) -> SnapshotIndex<'a> {
+        let scopes: Vec<Index<'a>> = snapshot
+            .scopes
+            .iter()
+            .enumerate()
+            .map(|(i, s)| Index {
+                position: i,
+                ..Index::build(s)
+            })
+            .collect();
+        let by_label = scopes
+            .iter()
+            .enumerate()
+            .map(|(i, ix)| (ix.scope.label(), i))
+            .collect();
         SnapshotIndex {
             snapshot,
-            scopes: snapshot.scopes.iter().map(Index::build).collect(),
+            scopes,
+            by_label,
         }
     }
 
-    /// The scope of an account and region, when the snapshot holds it.
+    /// The scope of an account and region, when the snapshot holds it. An unknown
+    /// account matches a scope of that region without one, or the only one there.
     pub fn scope(&self, account: Option<&str>, region: &str) -> Option<&Index<'a>> {
+        if let Some(a) = account {
+            if let Some(i) = self.by_label.get(&format!("{a}/{region}")) {
+                return Some(&self.scopes[*i]);
+            }
+        }
         self.scopes.iter().find(|ix| {
             ix.scope.region == region
                 && match (account, ix.scope.account.as_deref()) {
@@ -131,6 +161,17 @@ impl<'a> SnapshotIndex<'a> {
                     _ => true,
                 }
         })
+    }
+
+    /// The one scope a filter naming both account and region pins, if any.
+    fn pinned(&self, filter: &ScopeFilter) -> Option<&Index<'a>> {
+        match (&filter.account, &filter.region) {
+            (Some(a), Some(r)) => self
+                .by_label
+                .get(&format!("{a}/{r}"))
+                .map(|i| &self.scopes[*i]),
+            _ => None,
+        }
     }
 }
 
@@ -144,6 +185,7 @@ impl<'a> Index<'a> {
         // those extra passes over scattered records dominate evaluation time.
         let mut ix = Index {
             scope: s,
+            position: 0,
             vpcs: HashMap::with_capacity(len(&s.vpcs)),
             subnets: HashMap::with_capacity(len(&s.subnets)),
             route_tables_by_subnet: HashMap::with_capacity(len(&s.subnets)),
@@ -157,6 +199,10 @@ impl<'a> Index<'a> {
             instance_profiles: HashMap::new(),
             roles: HashMap::new(),
             vpc_attributes: HashMap::with_capacity(len(&s.vpc_attributes)),
+            instances: HashMap::with_capacity(len(&s.instances)),
+            instances_by_vpc: HashMap::new(),
+            rest_apis: HashMap::with_capacity(len(&s.rest_apis)),
+            peerings_by_vpc: HashMap::new(),
             owned: std::collections::HashSet::new(),
         };
         for v in s.vpcs.iter().flatten() {
@@ -187,6 +233,29 @@ impl<'a> Index<'a> {
             ix.endpoints_by_vpc.entry(&e.vpc_id).or_default().push(e);
         }
         ix.peerings = s.vpc_peering_connections.iter().flatten().collect();
+        for p in &ix.peerings {
+            let ends = [&p.requester_vpc_info, &p.accepter_vpc_info];
+            let vpcs = ends
+                .into_iter()
+                .flatten()
+                .filter_map(|i| i.vpc_id.as_deref());
+            for (n, vpc) in vpcs.enumerate() {
+                let list = ix.peerings_by_vpc.entry(vpc).or_default();
+                // A connection of a VPC with itself is listed once.
+                if n == 0 || !list.iter().any(|x| std::ptr::eq(*x, *p)) {
+                    list.push(p);
+                }
+            }
+        }
+        for i in s.instances.iter().flatten() {
+            ix.instances.insert(&i.instance_id, i);
+            if let Some(vpc) = i.vpc_id.as_deref() {
+                ix.instances_by_vpc.entry(vpc).or_default().push(i);
+            }
+        }
+        for a in s.rest_apis.iter().flatten() {
+            ix.rest_apis.insert(&a.id, a);
+        }
         for i in s.instance_information_list.iter().flatten() {
             ix.instance_information.insert(&i.instance_id, i);
         }
@@ -338,8 +407,10 @@ impl<'a> Index<'a> {
     /// Peering connections joining two VPCs, either way round, active ones first.
     pub fn peerings_between(&self, a: &str, b: &str) -> Vec<&'a VpcPeeringConnection> {
         let mut out: Vec<&VpcPeeringConnection> = self
-            .peerings
-            .iter()
+            .peerings_by_vpc
+            .get(a)
+            .into_iter()
+            .flatten()
             .copied()
             .filter(|p| {
                 let r = p
@@ -730,6 +801,12 @@ fn pick_instance<'s, 'a>(
     ix: &'s SnapshotIndex<'a>,
     target: &Target,
 ) -> Result<(&'s Index<'a>, &'a Instance), ResolveError> {
+    // An audit names the scope and the id: one lookup, not a scan of the estate.
+    if let (Some(scope), Some(id)) = (ix.pinned(&target.client_scope), &target.instance_id) {
+        if let Some(i) = scope.instances.get(id.as_str()) {
+            return Ok((scope, *i));
+        }
+    }
     let (collected, all) = candidates(ix, &target.client_scope, "client instance", |s| {
         s.instances.as_deref()
     })?;
@@ -770,6 +847,11 @@ fn pick_api<'s, 'a>(
     ix: &'s SnapshotIndex<'a>,
     target: &Target,
 ) -> Result<(&'s Index<'a>, &'a RestApi), ResolveError> {
+    if let (Some(scope), Some(id)) = (ix.pinned(&target.api_scope), &target.api_id) {
+        if let Some(a) = scope.rest_apis.get(id.as_str()) {
+            return Ok((scope, *a));
+        }
+    }
     let (collected, apis) = candidates(ix, &target.api_scope, "API", |s| s.rest_apis.as_deref())?;
     if !collected {
         return Err(ResolveError::MissingSource {
@@ -884,7 +966,7 @@ fn add_ref<'a>(
     }
 }
 
-fn endpoint_refs<'a>(
+pub(crate) fn endpoint_refs<'a>(
     scopes: &[&'a Index<'a>],
     api: &RestApi,
     policy: &PolicyState,

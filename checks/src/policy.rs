@@ -154,6 +154,15 @@ pub fn allowed_literal_values<'a>(document: &'a Value, key: &str) -> Vec<&'a str
         .collect()
 }
 
+/// Whether any statement conditions on the endpoint (`aws:SourceVpce`) or its VPC
+/// (`aws:SourceVpc`): without one, every VPC endpoint of every account may invoke.
+pub fn restricts_by_vpc(document: &Value) -> bool {
+    statements(document).iter().any(|st| {
+        !condition_values(st, "aws:SourceVpce").is_empty()
+            || !condition_values(st, "aws:SourceVpc").is_empty()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -69,6 +69,21 @@ pub fn route_target(r: &Route) -> RouteTarget<'_> {
     }
 }
 
+/// The NAT or internet gateway a table's default route (0.0.0.0/0) uses, if any: the
+/// subnet's instances can reach AWS's public endpoints and public APIs.
+pub fn internet_route(table: &RouteTable) -> Option<String> {
+    let (route, _) = lookup(table, Cidr::new(0, 0)).covering?;
+    if is_blackhole(route) {
+        return None;
+    }
+    match route_target(route) {
+        RouteTarget::Other { kind, id } if kind == "NAT gateway" || kind == "internet gateway" => {
+            Some(id.to_string())
+        }
+        _ => None,
+    }
+}
+
 pub fn is_blackhole(r: &Route) -> bool {
     r.state.as_deref() == Some("blackhole")
 }

@@ -17,6 +17,15 @@ fn date(d: Option<&DateTime>) -> Option<Value> {
         .map(Value::from)
 }
 
+fn endpoint_configuration(
+    c: &aws_sdk_apigateway::types::EndpointConfiguration,
+) -> m::EndpointConfiguration {
+    m::EndpointConfiguration {
+        types: c.types().iter().map(|t| t.as_str().to_string()).collect(),
+        vpc_endpoint_ids: c.vpc_endpoint_ids().to_vec(),
+    }
+}
+
 pub async fn rest_api(ctx: &Ctx, api_id: &str) -> Result<m::RestApi, CallError> {
     let out = logged!(
         ctx,
@@ -26,14 +35,28 @@ pub async fn rest_api(ctx: &Ctx, api_id: &str) -> Result<m::RestApi, CallError> 
     Ok(m::RestApi {
         id: out.id().unwrap_or(api_id).to_string(),
         name: out.name().map(str::to_string),
-        endpoint_configuration: out
-            .endpoint_configuration()
-            .map(|c| m::EndpointConfiguration {
-                types: c.types().iter().map(|t| t.as_str().to_string()).collect(),
-                vpc_endpoint_ids: c.vpc_endpoint_ids().to_vec(),
-            }),
+        endpoint_configuration: out.endpoint_configuration().map(endpoint_configuration),
         policy: out.policy().map(|p| serde_json::Value::from(p.to_string())),
     })
+}
+
+/// Every REST API of the account and region (an audit's discovery).
+pub async fn rest_apis(ctx: &Ctx) -> Result<Vec<m::RestApi>, CallError> {
+    let items: Vec<aws_sdk_apigateway::types::RestApi> = all_pages!(
+        ctx,
+        "apigateway:GET",
+        ctx.apigateway.get_rest_apis().limit(500),
+        items
+    )?;
+    Ok(items
+        .iter()
+        .map(|a| m::RestApi {
+            id: a.id().unwrap_or_default().to_string(),
+            name: a.name().map(str::to_string),
+            endpoint_configuration: a.endpoint_configuration().map(endpoint_configuration),
+            policy: a.policy().map(|p| serde_json::Value::from(p.to_string())),
+        })
+        .collect())
 }
 
 pub async fn stages(ctx: &Ctx, api_id: &str) -> Result<Vec<m::Stage>, CallError> {

@@ -42,6 +42,42 @@ pub async fn instance(
     Ok(None)
 }
 
+/// The instances in some VPCs (an audit's clients), with their account.
+pub async fn instances_in_vpcs(
+    ctx: &Ctx,
+    vpc_ids: &[String],
+) -> Result<Vec<m::Instance>, CallError> {
+    let reservations: Vec<t::Reservation> = all_pages!(
+        ctx,
+        "ec2:DescribeInstances",
+        ctx.ec2
+            .describe_instances()
+            .filters(filter("vpc-id", vpc_ids)),
+        reservations
+    )?;
+    Ok(reservations
+        .iter()
+        .flat_map(|r| r.instances().iter().map(map_instance))
+        .collect())
+}
+
+/// The regions enabled for the account (`ec2:DescribeRegions` lists only those).
+pub async fn enabled_regions(ctx: &Ctx) -> Result<Vec<String>, CallError> {
+    let out = logged!(
+        ctx,
+        "ec2:DescribeRegions",
+        ctx.ec2.describe_regions().send()
+    )?;
+    let mut regions: Vec<String> = out
+        .regions()
+        .iter()
+        .filter(|r| r.opt_in_status() != Some("not-opted-in"))
+        .filter_map(|r| r.region_name().map(str::to_string))
+        .collect();
+    regions.sort();
+    Ok(regions)
+}
+
 fn map_instance(i: &t::Instance) -> m::Instance {
     m::Instance {
         instance_id: i.instance_id().unwrap_or_default().to_string(),
@@ -343,12 +379,24 @@ pub async fn peerings(
     side: &'static str,
     vpc_ids: &[String],
 ) -> Result<Vec<m::VpcPeeringConnection>, CallError> {
+    peerings_where(ctx, Some(filter(side, vpc_ids))).await
+}
+
+/// Every peering connection the account sees in the region (either side).
+pub async fn all_peerings(ctx: &Ctx) -> Result<Vec<m::VpcPeeringConnection>, CallError> {
+    peerings_where(ctx, None).await
+}
+
+async fn peerings_where(
+    ctx: &Ctx,
+    only: Option<Filter>,
+) -> Result<Vec<m::VpcPeeringConnection>, CallError> {
     let items: Vec<t::VpcPeeringConnection> = all_pages!(
         ctx,
         "ec2:DescribeVpcPeeringConnections",
         ctx.ec2
             .describe_vpc_peering_connections()
-            .filters(filter(side, vpc_ids)),
+            .set_filters(only.map(|f| vec![f])),
         vpc_peering_connections
     )?;
     Ok(items
@@ -377,12 +425,24 @@ pub async fn endpoints(
     name: &str,
     values: &[String],
 ) -> Result<Vec<m::VpcEndpoint>, CallError> {
+    endpoints_where(ctx, Some(filter(name, values))).await
+}
+
+/// Every VPC endpoint of the account and region (an audit's discovery).
+pub async fn all_endpoints(ctx: &Ctx) -> Result<Vec<m::VpcEndpoint>, CallError> {
+    endpoints_where(ctx, None).await
+}
+
+async fn endpoints_where(
+    ctx: &Ctx,
+    only: Option<Filter>,
+) -> Result<Vec<m::VpcEndpoint>, CallError> {
     let items: Vec<t::VpcEndpoint> = all_pages!(
         ctx,
         "ec2:DescribeVpcEndpoints",
         ctx.ec2
             .describe_vpc_endpoints()
-            .filters(filter(name, values)),
+            .set_filters(only.map(|f| vec![f])),
         vpc_endpoints
     )?;
     Ok(items

@@ -133,6 +133,118 @@ pub async fn managed_policy(
     })
 }
 
+/// An account's roles (with their instance profiles, attached and inline policies) and
+/// its customer managed policies (with every version's document), as one paginated
+/// `GetAccountAuthorizationDetails`: what an audit of the account needs from IAM, in
+/// one request stream rather than several per role.
+pub struct AccountIam {
+    pub roles: Vec<m::RoleDetail>,
+    pub profiles: Vec<m::InstanceProfile>,
+    pub policies: Vec<m::ManagedPolicy>,
+}
+
+pub async fn account_iam(ctx: &Ctx) -> Result<AccountIam, CallError> {
+    use aws_sdk_iam::types::EntityType;
+    let mut stream = ctx
+        .iam
+        .get_account_authorization_details()
+        .filter(EntityType::Role)
+        .filter(EntityType::LocalManagedPolicy)
+        .into_paginator()
+        .send();
+    let mut out = AccountIam {
+        roles: Vec::new(),
+        profiles: Vec::new(),
+        policies: Vec::new(),
+    };
+    loop {
+        let start = std::time::Instant::now();
+        let page = match stream.next().await {
+            None => break,
+            Some(Ok(page)) => {
+                ctx.log.record(
+                    ctx.wave,
+                    "iam:GetAccountAuthorizationDetails",
+                    start.elapsed(),
+                    None,
+                );
+                page
+            }
+            Some(Err(e)) => {
+                let err = super::calls::classify(&e);
+                ctx.log.record(
+                    ctx.wave,
+                    "iam:GetAccountAuthorizationDetails",
+                    start.elapsed(),
+                    Some(&err),
+                );
+                return Err(err);
+            }
+        };
+        for r in page.role_detail_list() {
+            let role = r.role_name().unwrap_or_default().to_string();
+            for p in r.instance_profile_list() {
+                if !out.profiles.iter().any(|x| x.arn == p.arn()) {
+                    out.profiles.push(m::InstanceProfile {
+                        instance_profile_name: p.instance_profile_name().to_string(),
+                        arn: p.arn().to_string(),
+                        roles: p
+                            .roles()
+                            .iter()
+                            .map(|x| m::RoleRef {
+                                role_name: x.role_name().to_string(),
+                                arn: Some(x.arn().to_string()),
+                            })
+                            .collect(),
+                    });
+                }
+            }
+            out.roles.push(m::RoleDetail {
+                role_name: role,
+                arn: r.arn().map(str::to_string),
+                attached_managed_policies: r
+                    .attached_managed_policies()
+                    .iter()
+                    .map(|a| m::AttachedPolicy {
+                        policy_name: a.policy_name().unwrap_or_default().to_string(),
+                        policy_arn: a.policy_arn().unwrap_or_default().to_string(),
+                    })
+                    .collect(),
+                role_policy_list: r
+                    .role_policy_list()
+                    .iter()
+                    .map(|p| m::InlinePolicy {
+                        policy_name: p.policy_name().unwrap_or_default().to_string(),
+                        policy_document: serde_json::Value::from(
+                            p.policy_document().unwrap_or_default().to_string(),
+                        ),
+                    })
+                    .collect(),
+            });
+        }
+        for p in page.policies() {
+            out.policies.push(m::ManagedPolicy {
+                policy_name: p.policy_name().unwrap_or_default().to_string(),
+                arn: p.arn().unwrap_or_default().to_string(),
+                default_version_id: p.default_version_id().map(str::to_string),
+                policy_version_list: p
+                    .policy_version_list()
+                    .iter()
+                    .filter(|v| v.is_default_version())
+                    .map(|v| m::PolicyVersion {
+                        document: serde_json::Value::from(
+                            v.document().unwrap_or_default().to_string(),
+                        ),
+                        version_id: v.version_id().map(str::to_string),
+                        is_default_version: true,
+                    })
+                    .collect(),
+            });
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

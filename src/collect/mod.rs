@@ -32,9 +32,11 @@
 
 pub mod apigateway;
 pub mod calls;
+pub mod discover;
 pub mod ec2;
 pub mod iam;
 pub mod lambda;
+pub mod organizations;
 pub mod rds;
 pub mod ssm;
 pub mod sts;
@@ -88,6 +90,9 @@ pub struct Ctx {
     pub sts: aws_sdk_sts::Client,
     /// The region the clients send to.
     pub region: String,
+    /// At most this many of the context's fanned-out requests in flight at once (an
+    /// audit's bound per account-region, so a large one does not trip rate limits).
+    pub limit: Option<Arc<tokio::sync::Semaphore>>,
     pub log: Arc<CallLog>,
     pub wave: usize,
 }
@@ -103,12 +108,13 @@ impl Ctx {
             rds: aws_sdk_rds::Client::new(config),
             sts: aws_sdk_sts::Client::new(config),
             region: config.region().map(|r| r.to_string()).unwrap_or_default(),
+            limit: None,
             log: Arc::new(CallLog::default()),
             wave: 0,
         }
     }
 
-    fn at(&self, wave: usize) -> Ctx {
+    pub(crate) fn at(&self, wave: usize) -> Ctx {
         Ctx {
             wave,
             ..self.clone()
@@ -143,7 +149,7 @@ pub enum CollectError {
 }
 
 /// Sorts a call's outcome: data, a recorded gap, or a reason to stop.
-fn settle<T>(
+pub(crate) fn settle<T>(
     result: Result<T, CallError>,
     action: &str,
     gaps: &mut Vec<Unavailable>,
@@ -163,7 +169,7 @@ fn settle<T>(
     }
 }
 
-fn now_rfc3339() -> String {
+pub(crate) fn now_rfc3339() -> String {
     aws_smithy_types::DateTime::from(SystemTime::now())
         .fmt(aws_smithy_types::date_time::Format::DateTime)
         .unwrap_or_default()
@@ -205,7 +211,11 @@ pub struct Wanted<'a> {
 }
 
 /// Runs `call` for every item at once and returns the results in the items' order.
-async fn all_at_once<T, F, Fut>(ctx: &Ctx, items: &[String], call: F) -> Vec<Result<T, CallError>>
+pub(crate) async fn all_at_once<T, F, Fut>(
+    ctx: &Ctx,
+    items: &[String],
+    call: F,
+) -> Vec<Result<T, CallError>>
 where
     F: Fn(Ctx, String) -> Fut,
     Fut: std::future::Future<Output = Result<T, CallError>> + Send + 'static,
@@ -225,7 +235,15 @@ where
     let mut set = tokio::task::JoinSet::new();
     for (i, (ctx, item)) in items.iter().enumerate() {
         let fut = call((*ctx).clone(), item.clone());
-        set.spawn(async move { (i, fut.await) });
+        let limit = ctx.limit.clone();
+        set.spawn(async move {
+            // A closed semaphore only means no bound.
+            let _permit = match &limit {
+                Some(l) => l.clone().acquire_owned().await.ok(),
+                None => None,
+            };
+            (i, fut.await)
+        });
     }
     let mut results = Vec::with_capacity(items.len());
     while let Some(joined) = set.join_next().await {
@@ -244,7 +262,7 @@ where
 
 /// Many results for one array: all of them, or `None` (with the gap recorded) when any
 /// call failed.
-fn settle_all<T>(
+pub(crate) fn settle_all<T>(
     results: Vec<Result<T, CallError>>,
     action: &str,
     gaps: &mut Vec<Unavailable>,
@@ -259,7 +277,7 @@ fn settle_all<T>(
     Ok(Some(out))
 }
 
-fn sorted_unique(items: impl IntoIterator<Item = String>) -> Vec<String> {
+pub(crate) fn sorted_unique(items: impl IntoIterator<Item = String>) -> Vec<String> {
     items
         .into_iter()
         .collect::<BTreeSet<_>>()
@@ -305,7 +323,7 @@ impl<'c> Sides<'c> {
         settle(result, action, &mut self.gaps[side])
     }
 
-    fn settle_all<T>(
+    pub(crate) fn settle_all<T>(
         &mut self,
         side: usize,
         results: Vec<Result<T, CallError>>,

@@ -14,10 +14,24 @@ pub async fn instance_information(
         .values(instance_id)
         .build()
         .map_err(|e| CallError::Malformed(e.to_string()))?;
+    information_where(ctx, Some(filter)).await
+}
+
+/// Every managed node of the account and region (an audit's discovery).
+pub async fn all_instance_information(ctx: &Ctx) -> Result<Vec<m::InstanceInformation>, CallError> {
+    information_where(ctx, None).await
+}
+
+async fn information_where(
+    ctx: &Ctx,
+    only: Option<InstanceInformationStringFilter>,
+) -> Result<Vec<m::InstanceInformation>, CallError> {
     let items: Vec<aws_sdk_ssm::types::InstanceInformation> = all_pages!(
         ctx,
         "ssm:DescribeInstanceInformation",
-        ctx.ssm.describe_instance_information().filters(filter),
+        ctx.ssm
+            .describe_instance_information()
+            .set_filters(only.map(|f| vec![f])),
         instance_information_list
     )?;
     Ok(items

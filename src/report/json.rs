@@ -5,7 +5,7 @@
 
 use super::Context;
 use crate::gate::{Outcome, Run, TargetRun};
-use privpath_checks::{find_check, Finding, Summary};
+use privpath_checks::{find_meta, Finding, Summary};
 use serde::Serialize;
 
 pub const SCHEMA_VERSION: u32 = 2;
@@ -128,7 +128,7 @@ fn path_info(c: &Context) -> PathInfo<'_> {
 
 fn finding<'a>(run: &'a Run, o: &'a Outcome) -> JsonFinding<'a> {
     let f = &o.finding;
-    let meta = find_check(f.check).map(|c| c.meta);
+    let meta = find_meta(f.check);
     JsonFinding {
         check: f.check,
         title: meta.map_or("", |m| m.title),
@@ -151,7 +151,7 @@ fn target<'a>(run: &'a Run, t: &'a TargetRun) -> JsonTarget<'a> {
         Ok(e) => JsonTarget {
             name: &t.name,
             error: None,
-            path: Some(path_info(&e.context)),
+            path: (!e.context.estate).then(|| path_info(&e.context)),
             findings: e.outcomes.iter().map(|o| finding(run, o)).collect(),
             summary: e.summary(),
         },

@@ -9,7 +9,7 @@
 
 use super::status_label;
 use crate::gate::{Outcome, Run, TargetRun};
-use privpath_checks::{find_check, Status};
+use privpath_checks::{find_meta, Status};
 use std::fmt::Write;
 
 /// Escapes text for an attribute or element, dropping characters XML 1.0 forbids.
@@ -122,7 +122,7 @@ fn target_suite(run: &Run, t: &TargetRun) -> Suite {
             s.xml,
             "    <testcase name=\"{id}\" classname=\"{classname}\">"
         );
-        let title = find_check(id).map_or("", |c| c.meta.title);
+        let title = find_meta(id).map_or("", |m| m.title);
         let body = escape(&format!("{title}\n{}", details(&outcomes)));
         let gating: Vec<&&Outcome> = outcomes.iter().filter(|o| run.gates(o)).collect();
         if let Some(first) = gating.first() {

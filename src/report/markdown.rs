@@ -4,7 +4,7 @@
 
 use super::status_label;
 use crate::gate::{Outcome, Run, SuppressionState};
-use privpath_checks::{find_check, Status};
+use privpath_checks::{find_meta, Status};
 use std::fmt::Write;
 
 /// Makes text safe inside a table cell: no pipes breaking columns, no raw newlines,
@@ -34,7 +34,7 @@ fn rows(out: &mut String, run: &Run, outcomes: &[&Outcome]) {
     out.push_str("| Status | Check | Hop | Resources | Finding |\n|---|---|---|---|---|\n");
     for o in outcomes {
         let f = &o.finding;
-        let hop = find_check(f.check).map_or("", |c| c.meta.hop.title());
+        let hop = find_meta(f.check).map_or("", |m| m.hop.title());
         let mut finding = f.message.clone();
         if let Some(i) = o.suppressed {
             finding.push_str(&format!(

@@ -21,6 +21,11 @@ pub struct Context {
     /// The client's region and account, when they are not the API's.
     pub client_region: Option<String>,
     pub client_account: Option<String>,
+    /// The client's subnet and VPC (an audit groups clients by them).
+    pub client_subnet: Option<String>,
+    pub client_vpc: Option<String>,
+    /// The estate findings of an audit: no path, no request.
+    pub estate: bool,
     pub api_id: String,
     pub instance_id: String,
     pub endpoint_id: Option<String>,
@@ -43,6 +48,9 @@ impl Context {
                 (Some(c), Some(a)) if c != a => Some(c.clone()),
                 _ => None,
             },
+            client_subnet: path.client.instance.subnet_id.clone(),
+            client_vpc: path.client.vpc_id.map(str::to_string),
+            estate: false,
             api_id: path.api.id.clone(),
             instance_id: path.client.id().to_string(),
             endpoint_id: path.endpoint.as_ref().map(|e| e.id().to_string()),
@@ -71,13 +79,24 @@ impl Context {
         }
     }
 
-    #[cfg(test)]
-    pub fn empty() -> Context {
+    /// The context of an audit's estate findings.
+    pub fn estate(source: String) -> Context {
+        Context {
+            estate: true,
+            source,
+            ..Context::blank()
+        }
+    }
+
+    fn blank() -> Context {
         Context {
             region: String::new(),
             account: None,
             client_region: None,
             client_account: None,
+            client_subnet: None,
+            client_vpc: None,
+            estate: false,
             api_id: String::new(),
             instance_id: String::new(),
             endpoint_id: None,
@@ -85,6 +104,11 @@ impl Context {
             request: None,
             source: String::new(),
         }
+    }
+
+    #[cfg(test)]
+    pub fn empty() -> Context {
+        Context::blank()
     }
 }
 

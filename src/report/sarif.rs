@@ -9,7 +9,7 @@
 //! alert stays the same alert from run to run while the finding does.
 
 use crate::gate::{Outcome, Run, SuppressionState, TargetRun};
-use privpath_checks::{find_check, Severity, Status, REGISTRY};
+use privpath_checks::{CheckMeta, Severity, Status, REGISTRY};
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -46,11 +46,23 @@ fn default_level(severity: Severity) -> &'static str {
     }
 }
 
-fn rules() -> Vec<Value> {
-    REGISTRY
+/// The rules of the run: every path check, and the estate checks when an audit
+/// reported them.
+fn rule_metas(run: &Run) -> Vec<&'static CheckMeta> {
+    let estate = run
+        .outcomes()
+        .any(|(_, o)| REGISTRY.iter().all(|c| c.meta.id != o.finding.check));
+    if estate {
+        privpath_checks::all_metas().collect()
+    } else {
+        REGISTRY.iter().map(|c| c.meta).collect()
+    }
+}
+
+fn rules(metas: &[&'static CheckMeta]) -> Vec<Value> {
+    metas
         .iter()
-        .map(|c| {
-            let m = c.meta;
+        .map(|m| {
             let links: String = m.links.iter().map(|l| format!("\n- {l}")).collect();
             json!({
                 "id": m.id,
@@ -120,9 +132,9 @@ fn location(run: &Run, t: &TargetRun) -> Value {
     json!({ "physicalLocation": physical(file, line) })
 }
 
-fn result(run: &Run, t: &TargetRun, o: &Outcome) -> Value {
+fn result(run: &Run, metas: &[&CheckMeta], t: &TargetRun, o: &Outcome) -> Value {
     let f = &o.finding;
-    let rule_index = REGISTRY.iter().position(|c| c.meta.id == f.check);
+    let rule_index = metas.iter().position(|m| m.id == f.check);
     let mut text = format!("[{}] {}", t.name, f.message);
     if let Some(fix) = &f.remediation {
         text.push_str(&format!("\nFix: {fix}"));
@@ -149,7 +161,7 @@ fn result(run: &Run, t: &TargetRun, o: &Outcome) -> Value {
             "status": f.status.as_str(),
             "severity": o.severity.as_str(),
             "gates": run.gates(o),
-            "title": find_check(f.check).map_or("", |c| c.meta.title),
+            "title": privpath_checks::find_meta(f.check).map_or("", |m| m.title),
         },
     });
     if let Some(i) = rule_index {
@@ -166,10 +178,11 @@ fn result(run: &Run, t: &TargetRun, o: &Outcome) -> Value {
 }
 
 pub fn render(run: &Run) -> String {
+    let metas = rule_metas(run);
     let results: Vec<Value> = run
         .outcomes()
         .filter(|(_, o)| !matches!(o.finding.status, Status::Pass | Status::Skip))
-        .map(|(t, o)| result(run, t, o))
+        .map(|(t, o)| result(run, &metas, t, o))
         .collect();
     let execution: Vec<Value> = run
         .targets
@@ -207,7 +220,7 @@ pub fn render(run: &Run) -> String {
                     "name": "privpath",
                     "version": env!("CARGO_PKG_VERSION"),
                     "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "rules": rules(),
+                    "rules": rules(&metas),
                 }
             },
             "invocations": [{

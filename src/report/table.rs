@@ -4,7 +4,7 @@
 use super::status_label;
 use crate::gate::{Evaluated, Outcome, Run, SuppressionState};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, Color, ContentArrangement, Table};
-use privpath_checks::{find_check, Finding, Status, Summary};
+use privpath_checks::{find_meta, Finding, Status, Summary};
 
 /// Width used when stdout is not a terminal, so piped and tested output is stable.
 const PIPE_WIDTH: u16 = 160;
@@ -114,7 +114,7 @@ fn render_target(e: &Evaluated, style: &Style) -> String {
     let mut last_hop = None;
     for o in outcomes {
         let f = &o.finding;
-        let hop = find_check(f.check).map(|c| c.meta.hop);
+        let hop = find_meta(f.check).map(|m| m.hop);
         let hop_title = if hop != last_hop {
             hop.map_or("", |h| h.title())
         } else {

@@ -59,13 +59,6 @@ fn classic_mistakes(
     super::dedup(out)
 }
 
-fn restricts_by_vpc(doc: &Value) -> bool {
-    statements(doc).iter().any(|st| {
-        !condition_values(st, "aws:SourceVpce").is_empty()
-            || !condition_values(st, "aws:SourceVpc").is_empty()
-    })
-}
-
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
     let api = p.api.id.as_str();
@@ -174,7 +167,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     );
     match eval.verdict {
         Verdict::Allowed { by } => {
-            if !restricts_by_vpc(doc) {
+            if !crate::policy::restricts_by_vpc(doc) {
                 return vec![Finding::warn(id, format!("{by} allows {the_call}, but no statement conditions on aws:SourceVpce or aws:SourceVpc: any VPC endpoint, in any account, can call API {api}"))
                     .resources(resources)
                     .fix(fix)];

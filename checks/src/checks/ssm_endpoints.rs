@@ -4,7 +4,6 @@ use crate::check::{client, CheckMeta, Hop, Severity};
 use crate::finding::{Finding, Status};
 use crate::net::{fmt_ipv4, Cidr};
 use crate::path::ResolvedPath;
-use crate::routes::{lookup, route_target, RouteTarget};
 use crate::sg;
 use crate::snapshot::{Source, VpcEndpoint};
 
@@ -30,16 +29,7 @@ pub static META: CheckMeta = CheckMeta {
 /// The NAT or internet gateway the client's default route uses, if any.
 fn internet_route(p: &ResolvedPath<'_>) -> Option<String> {
     let (table, _) = p.client.route_table?;
-    let (route, _) = lookup(table, Cidr::new(0, 0)).covering?;
-    if crate::routes::is_blackhole(route) {
-        return None;
-    }
-    match route_target(route) {
-        RouteTarget::Other { kind, id } if kind == "NAT gateway" || kind == "internet gateway" => {
-            Some(id.to_string())
-        }
-        _ => None,
-    }
+    crate::routes::internet_route(table)
 }
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {

@@ -483,6 +483,22 @@ impl Scope {
             .map(|u| u.error.as_str())
     }
 
+    /// Why nothing of the scope could be read (its credentials failed: a role not
+    /// assumable, a region not enabled), when that is so: no array collected and the
+    /// failures recorded.
+    pub fn unreadable(&self) -> Option<String> {
+        if self.unavailable.is_empty() || Source::ALL.iter().any(|s| s.is_present(self)) {
+            return None;
+        }
+        Some(
+            self.unavailable
+                .iter()
+                .map(|u| format!("{}: {}", u.action, u.error))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    }
+
     /// How people and reports name the scope: `ACCOUNT/REGION`, or the region alone when
     /// the account is not known (a hand-made format-1 file).
     pub fn label(&self) -> String {

@@ -1,0 +1,394 @@
+//! `privpath audit`: no ids to start from. Decide the account-regions (the session's,
+//! `--accounts`, or the Organization's with `--org`; its region, a list, or every
+//! enabled region), discover each in its own waves — at most `--concurrency` at once,
+//! each with a bounded fan-out, the SDK backing off on throttling — into one snapshot
+//! of many scopes; then enumerate every (API, client instance, stage × method) path over
+//! one index of that snapshot, run the same checks `check` runs on each, add the estate
+//! checks, and report through the same gate and formats.
+//!
+//! An account-region that cannot be read (a role not assumable, a region not enabled,
+//! credentials refused) is reported like a target that could not be checked (exit 2
+//! wins over 1); every other one is still audited.
+
+use crate::cli::AuditArgs;
+use crate::collect::calls::CallLog;
+use crate::collect::discover::{self, SharedIam};
+use crate::collect::{self, Ctx};
+use crate::config::{Audit, Config};
+use crate::date::Date;
+use crate::gate::{self, Evaluated, FailOn, Run, Stats, TargetRun};
+use crate::report::Context;
+use crate::run::{destinations, write_reports};
+use crate::session::AwsArgs;
+use crate::{progress, read_snapshot, verbose, write_snapshot};
+use anyhow::{anyhow, bail, Context as _, Result};
+use privpath_checks::estate::{self, CheckedPath, Estate, ESTATE_REGISTRY};
+use privpath_checks::snapshot::{Scope, Snapshot, Unavailable};
+use privpath_checks::{evaluate, Finding, ResolvedPath, Selection, Severity, SnapshotIndex};
+use std::collections::{BTreeMap, HashMap};
+use std::io::IsTerminal;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Requests in flight at once within one account-region.
+const PER_SCOPE_REQUESTS: usize = 16;
+
+pub fn audit(args: &AuditArgs) -> Result<u8> {
+    let config = Config::discover(args.config.as_deref())?;
+    let selection = Selection {
+        only: if args.only.is_empty() {
+            config.checks.only.clone()
+        } else {
+            args.only.clone()
+        },
+        skip: if args.skip.is_empty() {
+            config.checks.skip.clone()
+        } else {
+            args.skip.clone()
+        },
+    };
+    selection.validate()?;
+    let destinations = destinations(&args.format, &args.output)?;
+    let start = Instant::now();
+    let (snapshot, source, calls) = match &args.snapshot {
+        Some(file) => (
+            read_snapshot(file)?,
+            format!("snapshot {}", file.display()),
+            0,
+        ),
+        None => {
+            let progress = !args.quiet && !args.verbose && std::io::stderr().is_terminal();
+            let (snapshot, calls) = collect_estate(args, &config.audit, progress)?;
+            let source = match &args.endpoint_url {
+                Some(url) => format!("live, {url}"),
+                None => "live".to_string(),
+            };
+            (snapshot, source, calls)
+        }
+    };
+    if let Some(out) = &args.save_snapshot {
+        write_snapshot(out, &snapshot)?;
+    }
+    let mut targets = audit_snapshot(&snapshot, &selection, &config.checks.severity, &source);
+    let stats = Stats {
+        calls,
+        elapsed: start.elapsed(),
+    };
+    // Path names are made by the audit; a suppression names a check and/or a resource.
+    let rules: Vec<_> = config
+        .suppressions
+        .iter()
+        .filter(|r| r.target.is_none())
+        .cloned()
+        .collect();
+    let suppressions = gate::suppress(&mut targets, &rules, Date::today());
+    let run = Run {
+        targets,
+        suppressions,
+        fail_on: args.fail_on.or(config.fail_on).unwrap_or(FailOn::Fail),
+        config_path: config.path.clone(),
+        stats,
+        audit: true,
+    };
+    write_reports(&run, &destinations)?;
+    if !args.quiet {
+        eprintln!("{}", run.summary_line());
+    }
+    Ok(run.exit_status())
+}
+
+/// How reports name a path.
+fn path_name(p: &estate::EstatePath) -> String {
+    match (&p.http_method, &p.resource_path, &p.stage) {
+        (Some(m), Some(r), Some(s)) => format!("{} {m} {r} on {s} ← {}", p.api_id, p.instance_id),
+        _ => format!("{} ← {}", p.api_id, p.instance_id),
+    }
+}
+
+/// Every path of the snapshot checked, then the estate checks over them; a scope that
+/// could not be read is a target that could not be checked. One index serves every path.
+pub fn audit_snapshot(
+    snapshot: &Snapshot,
+    selection: &Selection,
+    severities: &BTreeMap<String, Severity>,
+    source: &str,
+) -> Vec<TargetRun> {
+    let ix = SnapshotIndex::build(snapshot);
+    let mut targets = Vec::new();
+    for scope in &snapshot.scopes {
+        if let Some(why) = scope.unreadable() {
+            targets.push(TargetRun {
+                name: format!("scope {}", scope.label()),
+                file: None,
+                line: None,
+                result: Err(format!("could not read {}: {why}", scope.label())),
+            });
+        }
+    }
+    let mut checked: Vec<CheckedPath> = Vec::new();
+    let mut contexts: Vec<Context> = Vec::new();
+    for p in estate::paths(&ix) {
+        let target = p.target(&ix);
+        match ResolvedPath::resolve(&ix, &target) {
+            Ok(resolved) => {
+                let findings = evaluate(&resolved, selection);
+                contexts.push(Context::new(&resolved, source.to_string()));
+                checked.push(CheckedPath { path: p, findings });
+            }
+            // The paths come from the index, so this is a snapshot the resolver reads
+            // differently; report it rather than drop it.
+            Err(e) => targets.push(TargetRun {
+                name: path_name(&p),
+                file: None,
+                line: None,
+                result: Err(e.to_string()),
+            }),
+        }
+    }
+    let estate_findings: Vec<Finding> = {
+        let estate = Estate::new(&ix, &checked);
+        ESTATE_REGISTRY
+            .iter()
+            .filter(|c| selection.includes(c.meta.id))
+            .flat_map(|c| (c.run)(&estate))
+            .collect()
+    };
+    for (c, context) in checked.into_iter().zip(contexts) {
+        targets.push(TargetRun {
+            name: path_name(&c.path),
+            file: None,
+            line: None,
+            result: Ok(Evaluated {
+                context,
+                outcomes: gate::judge(c.findings, severities),
+            }),
+        });
+    }
+    targets.push(TargetRun {
+        name: "estate".to_string(),
+        file: None,
+        line: None,
+        result: Ok(Evaluated {
+            context: Context::estate(source.to_string()),
+            outcomes: gate::judge(estate_findings, severities),
+        }),
+    });
+    targets
+}
+
+/// What the options (or the config's [audit] table) say to audit.
+struct Plan {
+    accounts: Accounts,
+    regions: Vec<String>,
+    role_name: Option<String>,
+    external_id: Option<String>,
+    exclude: Vec<String>,
+}
+
+enum Accounts {
+    /// The session's own account, with the session's credentials.
+    Own,
+    List(Vec<String>),
+    Organization,
+}
+
+fn plan(args: &AuditArgs, cfg: &Audit) -> Result<Plan> {
+    let accounts = if args.org || (args.accounts.is_empty() && cfg.org) {
+        Accounts::Organization
+    } else if !args.accounts.is_empty() {
+        Accounts::List(args.accounts.clone())
+    } else if !cfg.accounts.is_empty() {
+        Accounts::List(cfg.accounts.clone())
+    } else {
+        Accounts::Own
+    };
+    let role_name = args.role_name.clone().or_else(|| cfg.role_name.clone());
+    if !matches!(accounts, Accounts::Own) && role_name.is_none() {
+        bail!("auditing other accounts needs --role-name NAME (the read-only role deployed to each; docs/audit.md)");
+    }
+    for a in match &accounts {
+        Accounts::List(a) => a.as_slice(),
+        _ => &[],
+    } {
+        if a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()) {
+            bail!("--accounts: `{a}` is not a 12-digit AWS account id");
+        }
+    }
+    Ok(Plan {
+        accounts,
+        regions: if args.regions.is_empty() {
+            cfg.regions.clone()
+        } else {
+            args.regions.clone()
+        },
+        role_name,
+        external_id: args.external_id.clone().or_else(|| cfg.external_id.clone()),
+        exclude: cfg.exclude.clone(),
+    })
+}
+
+fn excluded(exclude: &[String], account: &str, region: &str) -> bool {
+    exclude
+        .iter()
+        .any(|e| e == account || e == region || *e == format!("{account}/{region}"))
+}
+
+fn partition(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}
+
+/// The scope a failure leaves: no array, the reason in `unavailable`.
+fn failed_scope(account: &str, region: &str, action: &str, error: String) -> Scope {
+    Scope {
+        account: Some(account.to_string()),
+        region: region.to_string(),
+        unavailable: vec![Unavailable {
+            action: action.to_string(),
+            error,
+        }],
+        ..Scope::default()
+    }
+}
+
+/// Discovers every planned account-region into one snapshot; returns it with the
+/// number of AWS requests made.
+fn collect_estate(args: &AuditArgs, cfg: &Audit, progress: bool) -> Result<(Snapshot, usize)> {
+    let plan = plan(args, cfg)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let session = AwsArgs {
+            profile: args.profile.clone(),
+            region: args.region.clone(),
+            role_arn: None,
+            external_id: None,
+            endpoint_url: args.endpoint_url.clone(),
+            attempt_timeout: args.attempt_timeout,
+        };
+        let base = session.load().await?;
+        let base_region = base.region().map(|r| r.to_string()).unwrap_or_default();
+        let mut base_ctx = Ctx::new(&base);
+        let base_log = Arc::new(CallLog::default());
+        base_ctx.log = base_log.clone();
+        let (accounts, regions) = tokio::join!(
+            async {
+                match &plan.accounts {
+                    Accounts::Own => collect::sts::account(&base_ctx)
+                        .await
+                        .map_err(|e| anyhow!("cannot tell the session's account (sts:GetCallerIdentity): {e}"))?
+                        .map(|a| vec![a])
+                        .ok_or_else(|| anyhow!("sts:GetCallerIdentity named no account")),
+                    Accounts::List(a) => Ok(a.clone()),
+                    Accounts::Organization => {
+                        let client = aws_sdk_organizations::Client::new(&base);
+                        collect::organizations::active_accounts(&client, &base_ctx)
+                            .await
+                            .map_err(|e| anyhow!("cannot list the Organization's accounts (organizations:ListAccounts, from the management account or a delegated administrator): {e}"))
+                    }
+                }
+            },
+            async {
+                match plan.regions.as_slice() {
+                    [] => Ok(vec![base_region.clone()]),
+                    [all] if all == "all" => collect::ec2::enabled_regions(&base_ctx)
+                        .await
+                        .map_err(|e| anyhow!("cannot list the enabled regions (ec2:DescribeRegions): {e}")),
+                    list => Ok(list.to_vec()),
+                }
+            },
+        );
+        let (accounts, regions) = (accounts?, regions?);
+        let mut scopes: Vec<(String, String)> = Vec::new();
+        for a in &accounts {
+            for r in &regions {
+                if !excluded(&plan.exclude, a, r) {
+                    scopes.push((a.clone(), r.clone()));
+                }
+            }
+        }
+        if scopes.is_empty() {
+            bail!("nothing to audit: every account-region is excluded");
+        }
+        let iam: HashMap<String, SharedIam> = accounts
+            .iter()
+            .map(|a| (a.clone(), SharedIam::default()))
+            .collect();
+        let limit = Arc::new(tokio::sync::Semaphore::new(args.concurrency.max(1)));
+        let logs: Vec<Arc<CallLog>> = scopes.iter().map(|_| Arc::default()).collect();
+        let labels: Vec<String> = scopes.iter().map(|(a, r)| format!("{a}/{r}")).collect();
+        let mut set = tokio::task::JoinSet::new();
+        for (i, (account, region)) in scopes.iter().cloned().enumerate() {
+            let role_arn = match (&plan.accounts, &plan.role_name) {
+                (Accounts::Own, _) | (_, None) => None,
+                (_, Some(name)) => Some(format!("arn:{}:iam::{account}:role/{name}", partition(&region))),
+            };
+            let aws = AwsArgs {
+                region: Some(region.clone()),
+                role_arn: role_arn.clone(),
+                external_id: role_arn.as_ref().and(plan.external_id.clone()),
+                ..session.clone()
+            };
+            let (log, limit, shared) = (logs[i].clone(), limit.clone(), iam[&account].clone());
+            set.spawn(async move {
+                let _permit = limit.acquire_owned().await.ok();
+                let config = match aws.load().await {
+                    Ok(c) => c,
+                    Err(e) => return (i, failed_scope(&account, &region, "config", e.to_string())),
+                };
+                let mut ctx = Ctx::new(&config);
+                ctx.log = log;
+                ctx.limit = Some(Arc::new(tokio::sync::Semaphore::new(PER_SCOPE_REQUESTS)));
+                let scope = match discover::discover(&ctx, Some(account.clone()), shared).await {
+                    Ok(scope) => scope,
+                    Err(e) => {
+                        let action = if role_arn.is_some() { "sts:AssumeRole" } else { "credentials" };
+                        failed_scope(&account, &region, action, e.to_string())
+                    }
+                };
+                (i, scope)
+            });
+        }
+        let mut found: Vec<Option<Scope>> = scopes.iter().map(|_| None).collect();
+        let drain = async {
+            while let Some(joined) = set.join_next().await {
+                match joined {
+                    Ok((i, scope)) => found[i] = Some(scope),
+                    Err(e) => eprintln!("privpath: error: a discovery task failed: {e}"),
+                }
+            }
+        };
+        if progress {
+            progress::while_collecting(&labels, &logs, drain).await;
+        } else {
+            drain.await;
+        }
+        if args.verbose {
+            for (label, log) in labels.iter().zip(&logs) {
+                eprint!("privpath: {label}:\n{}", verbose::render(log, std::time::Duration::ZERO));
+            }
+        }
+        let calls = base_log.progress().0 + logs.iter().map(|l| l.progress().0).sum::<usize>();
+        let scopes: Vec<Scope> = found
+            .into_iter()
+            .zip(&scopes)
+            .map(|(s, (a, r))| s.unwrap_or_else(|| failed_scope(a, r, "discovery", "the task stopped".to_string())))
+            .collect();
+        Ok((
+            Snapshot {
+                captured_at: Some(collect::now_rfc3339()),
+                tool_version: Some(format!("privpath {}", env!("CARGO_PKG_VERSION"))),
+                scopes,
+                ..Snapshot::default()
+            },
+            calls,
+        ))
+    })
+}

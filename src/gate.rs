@@ -366,6 +366,7 @@ mod tests {
             fail_on,
             config_path: None,
             stats: Stats::default(),
+            audit: false,
         }
     }
 

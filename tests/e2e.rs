@@ -914,3 +914,252 @@ fn a_cross_account_snapshot_holds_two_scopes_and_checks_the_same_offline() {
     assert_eq!(statuses(&live), statuses(&offline));
     assert_eq!(statuses(&live)["route-endpoint-to-client"], "fail");
 }
+
+/// `privpath audit` against the emulator, with the session's test credentials.
+fn audit(moto: &Moto, extra: &[&str]) -> (Output, Value) {
+    let mut args = vec![
+        "audit",
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        &moto.url,
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let out = isolated(&args, &TEST_KEYS);
+    let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out, report)
+}
+
+/// The audit's path targets by client instance: (API, statuses of the checks that did
+/// not pass).
+fn audited_paths(report: &Value) -> BTreeMap<String, (String, BTreeMap<String, String>)> {
+    report["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| !t["path"].is_null())
+        .map(|t| {
+            let findings = t["findings"].as_array().unwrap();
+            assert_eq!(findings.len(), privpath_checks::REGISTRY.len(), "{t}");
+            let not_passing = findings
+                .iter()
+                .filter(|f| f["status"] != "pass")
+                .map(|f| {
+                    (
+                        f["check"].as_str().unwrap().to_string(),
+                        f["status"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect();
+            (
+                t["path"]["instance_id"].as_str().unwrap().to_string(),
+                (
+                    t["path"]["api_id"].as_str().unwrap().to_string(),
+                    not_passing,
+                ),
+            )
+        })
+        .collect()
+}
+
+fn estate_statuses(report: &Value) -> Vec<(String, String, String)> {
+    let estate = report["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "estate")
+        .expect("an estate target");
+    assert!(estate["path"].is_null());
+    estate["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["check"].as_str().unwrap().to_string(),
+                f["status"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn statuses_of(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(c, s)| (c.to_string(), s.to_string()))
+        .collect()
+}
+
+#[test]
+fn audit_finds_every_path_in_two_regions_with_its_verdict() {
+    let moto = Moto::start();
+    let ids = moto.scenario_in("two-regions", "healthy");
+    let (out, report) = audit(&moto, &["--regions", "us-east-1,us-west-2"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let paths = audited_paths(&report);
+    let (east, west) = (&ids["east"], &ids["west"]);
+    let unrouted = ids["unrouted_instance"].as_str().unwrap();
+    assert_eq!(paths.len(), 3, "{paths:?}");
+    assert_eq!(
+        paths[east["instance_id"].as_str().unwrap()],
+        (
+            east["api_id"].as_str().unwrap().to_string(),
+            BTreeMap::new()
+        )
+    );
+    assert_eq!(
+        paths[west["instance_id"].as_str().unwrap()],
+        (
+            west["api_id"].as_str().unwrap().to_string(),
+            statuses_of(&[("route-endpoint-to-client", "fail")])
+        )
+    );
+    // A subnet without a route: no way out, no way back, and the endpoint's group
+    // admits only the first subnet; no instance profile either.
+    assert_eq!(
+        paths[unrouted].1,
+        statuses_of(&[
+            ("route-client-to-endpoint", "fail"),
+            ("route-endpoint-to-client", "fail"),
+            ("sg-endpoint-ingress", "fail"),
+            ("ssm-instance-role", "warn"),
+        ])
+    );
+    let estate = estate_statuses(&report);
+    let unreachable = estate
+        .iter()
+        .find(|(c, _, _)| c == "estate-api-unreachable")
+        .unwrap();
+    assert_eq!(unreachable.1, "fail");
+    assert!(
+        unreachable.2.contains(west["api_id"].as_str().unwrap()),
+        "{unreachable:?}"
+    );
+    assert!(
+        estate
+            .iter()
+            .filter(|(c, _, _)| c != "estate-api-unreachable")
+            .all(|(_, s, _)| s == "pass"),
+        "{estate:?}"
+    );
+    // In an estate, every fix says where it runs.
+    let fixes: Vec<&str> = report["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["findings"].as_array().unwrap())
+        .filter_map(|f| f["remediation"].as_str())
+        .flat_map(str::lines)
+        .filter(|l| l.starts_with("aws "))
+        .collect();
+    assert!(!fixes.is_empty());
+    for line in fixes {
+        assert!(
+            line.contains("--region us-west-2") && line.contains("# in account 123456789012"),
+            "{line}"
+        );
+    }
+    // The table groups by subnet and leads with the verdict.
+    let table = isolated(
+        &[
+            "audit",
+            "--region",
+            "us-east-1",
+            "--regions",
+            "us-east-1,us-west-2",
+            "--endpoint-url",
+            &moto.url,
+        ],
+        &TEST_KEYS,
+    );
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        text.starts_with("privpath audit: ✗ 2 of 3 client group(s) cannot call their API"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{}  route-client-to-endpoint", unrouted)),
+        "{text}"
+    );
+}
+
+#[test]
+fn audit_of_an_organization_finds_the_path_between_member_accounts() {
+    let moto = Moto::start();
+    let ids = moto.scenario_in("org", "healthy");
+    let (out, report) = audit(&moto, &["--org", "--role-name", "privpath-audit"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{report}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let paths = audited_paths(&report);
+    assert_eq!(paths.len(), 1, "{paths:?}");
+    let (api, failing) = &paths[ids["instance_id"].as_str().unwrap()];
+    assert_eq!(api, ids["api_id"].as_str().unwrap());
+    assert!(failing.is_empty(), "{failing:?}");
+    let path = report["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| !t["path"].is_null())
+        .unwrap()["path"]
+        .clone();
+    assert_eq!(path["account"], ids["api_account"]);
+    assert_eq!(path["client_account"], ids["client_account"]);
+    assert!(estate_statuses(&report).iter().all(|(_, s, _)| s == "pass"));
+}
+
+#[test]
+fn audit_reports_an_account_region_it_cannot_read_and_audits_the_rest() {
+    let moto = Moto::start();
+    let out = Command::new(python())
+        .arg(Path::new(ROOT).join("tests/e2e/scenario.py"))
+        .args(["--endpoint", &moto.url, "--disable-regions", "ap-south-2"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ids: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (out, report) = audit(&moto, &["--regions", "us-east-1,ap-south-2"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "exit 2 wins: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let failed: Vec<&Value> = report["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| !t["error"].is_null())
+        .collect();
+    assert_eq!(failed.len(), 1, "{report}");
+    assert_eq!(failed[0]["name"], "scope 123456789012/ap-south-2");
+    // What AWS answers for a region the account has not enabled.
+    let why = failed[0]["error"].as_str().unwrap();
+    assert!(why.contains("AWS rejected the credentials"), "{why}");
+    let paths = audited_paths(&report);
+    assert!(
+        paths[ids["instance_id"].as_str().unwrap()].1.is_empty(),
+        "{paths:?}"
+    );
+}

@@ -95,8 +95,9 @@ impl Selection {
 /// Runs the selected checks over a resolved path, in registry (path) order. A check
 /// whose data is missing from the snapshot is not run: it is reported `unknown`,
 /// naming the IAM actions that would have collected the data (and, on a path across
-/// accounts or regions, in which scope). On such a path every AWS CLI line of a fix is
-/// told where to run: `--region` and the account that owns the resource it names.
+/// accounts or regions, in which scope). On such a path, or in a snapshot of several
+/// scopes, every AWS CLI line of a fix is told where to run: `--region` and the account
+/// that owns the resource it names.
 pub fn evaluate(path: &ResolvedPath<'_>, selection: &Selection) -> Vec<Finding> {
     let mut findings = Vec::new();
     for check in REGISTRY.iter().filter(|c| selection.includes(c.meta.id)) {
@@ -120,7 +121,8 @@ pub fn evaluate(path: &ResolvedPath<'_>, selection: &Selection) -> Vec<Finding> 
             findings.push(missing_data(check.meta.id, path, &missing));
         }
     }
-    if path.crosses_scopes() {
+    // In a snapshot of several scopes a bare `aws …` line does not say where it runs.
+    if path.crosses_scopes() || path.many_scopes {
         for f in &mut findings {
             if let Some(fix) = &f.remediation {
                 f.remediation = Some(remediation::place_commands(path, fix));

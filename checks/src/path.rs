@@ -578,6 +578,8 @@ pub struct ResolvedPath<'a> {
     pub method: MethodTarget<'a>,
     /// The Lambda function behind the method and its databases.
     pub backend: Backend<'a>,
+    /// The snapshot holds several scopes (an audit, or a path across accounts).
+    pub many_scopes: bool,
 }
 
 impl<'a> ResolvedPath<'a> {
@@ -634,6 +636,7 @@ impl<'a> ResolvedPath<'a> {
             endpoint,
             method,
             backend,
+            many_scopes: ix.scopes.len() > 1,
         })
     }
 

@@ -39,8 +39,9 @@ use tokio::sync::OnceCell;
 const FILTER_VALUES: usize = 200;
 
 /// One account's IAM records, fetched by the first of its regions to ask and shared
-/// with the others.
-pub type SharedIam = Arc<OnceCell<Result<Arc<AccountIam>, CallError>>>;
+/// with the others. Only a success is kept: a region whose credentials fail does not
+/// leave its failure to the account's other regions, which then ask again.
+pub type SharedIam = Arc<OnceCell<Arc<AccountIam>>>;
 
 /// Runs an EC2 call filtered by VPC ids in chunks the API accepts, all at once.
 async fn by_vpc_chunks<T, F, Fut>(
@@ -103,9 +104,9 @@ pub async fn discover(
         rds::db_instances(&w, None),
         ssm::all_instance_information(&w),
         async {
-            iam.get_or_init(|| async { super::iam::account_iam(&w).await.map(Arc::new) })
+            iam.get_or_try_init(|| async { super::iam::account_iam(&w).await.map(Arc::new) })
                 .await
-                .clone()
+                .cloned()
         },
     );
     log.wave_done(start.elapsed());

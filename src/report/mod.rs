@@ -2,6 +2,7 @@
 //! and for tools (JSON, JUnit XML, SARIF). Every format is made from the same outcomes;
 //! none collects or decides anything of its own.
 
+pub mod audit;
 pub mod json;
 pub mod junit;
 pub mod markdown;
@@ -129,6 +130,8 @@ pub enum Format {
 impl Format {
     pub fn render(self, run: &Run, style: &table::Style) -> String {
         match self {
+            Format::Table if run.audit => audit::table(run),
+            Format::Markdown if run.audit => audit::markdown(run),
             Format::Table => table::render(run, style),
             Format::Json => json::render(run),
             Format::Junit => junit::render(run),

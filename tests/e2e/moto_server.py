@@ -18,6 +18,9 @@ additions moto 5.x lacks:
   those operations always answer AWS's throttling error for their protocol (so the
   SDK's retries run out); `POST /__privpath/truncate {"actions": [...]}` cuts their
   responses in half.
+* Regions that are not enabled: `POST /__privpath/disable-region {"regions": [...]}`
+  makes every request signed for those regions answer as AWS does for an opt-in region
+  the account has not enabled (AuthFailure / UnrecognizedClientException).
   `POST /__privpath/reset` clears all of these.
 
 Prints `PORT <n>` once listening (port 0 picks a free port) and serves until killed or
@@ -109,7 +112,7 @@ def teach_moto_api_summaries():
 teach_moto_endpoint_filters()
 teach_moto_lambda_vpc_ids()
 teach_moto_api_summaries()
-STATE = {"deny": set(), "throttle": set(), "truncate": set(), "agents": {}}
+STATE = {"deny": set(), "throttle": set(), "truncate": set(), "disabled": set(), "agents": {}}
 LOCK = threading.Lock()
 
 
@@ -171,6 +174,26 @@ def denied(environ, start_response, action):
     start_response("400 Bad Request" if service == "ssm" else "403 Forbidden",
                    [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", "AccessDeniedException")])
     return [body.encode()]
+
+
+def region_not_enabled(start_response, action):
+    service = action.split(":", 1)[0]
+    if service == "ec2":
+        body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>AuthFailure</Code>"
+                "<Message>AWS was not able to validate the provided access credentials</Message></Error></Errors>"
+                "<RequestID>privpath-region</RequestID></Response>")
+        start_response("401 Unauthorized", [("Content-Type", "text/xml")])
+        return [body.encode()]
+    if service in ("iam", "sts"):
+        body = ("<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code>"
+                "<Message>The security token included in the request is invalid.</Message></Error>"
+                "<RequestId>privpath-region</RequestId></ErrorResponse>")
+        start_response("403 Forbidden", [("Content-Type", "text/xml")])
+        return [body.encode()]
+    message = "The security token included in the request is invalid."
+    start_response("403 Forbidden", [("Content-Type", "application/x-amz-json-1.1"),
+                                     ("x-amzn-ErrorType", "UnrecognizedClientException")])
+    return [json.dumps({"__type": "UnrecognizedClientException", "message": message}).encode()]
 
 
 def throttled(start_response, action):
@@ -255,10 +278,12 @@ class Extension:
         with LOCK:
             if path in ("/__privpath/deny", "/__privpath/throttle", "/__privpath/truncate"):
                 STATE[path.rsplit("/", 1)[1]] = set(request.get("actions", []))
+            elif path == "/__privpath/disable-region":
+                STATE["disabled"] = set(request.get("regions", []))
             elif path == "/__privpath/ssm-agent":
                 STATE["agents"][request["instance_id"]] = request
             elif path == "/__privpath/reset":
-                for key in ("deny", "throttle", "truncate"):
+                for key in ("deny", "throttle", "truncate", "disabled"):
                     STATE[key] = set()
                 STATE["agents"] = {}
             else:
@@ -272,6 +297,10 @@ class Extension:
             return self.control(environ, start_response)
         body = read_body(environ)
         action = action_of(environ, body)
+        with LOCK:
+            disabled = service_of(environ)[1] in STATE.get("disabled", set())
+        if disabled:
+            return region_not_enabled(start_response, action)
         with LOCK:
             is_denied = action in STATE["deny"]
             is_throttled = action in STATE["throttle"]

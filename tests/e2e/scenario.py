@@ -9,7 +9,9 @@ endpoints) where the seed's first step may put it: `same` (the API's account and
 region), `cross-account` (account CLIENT_ACCOUNT, reached by assuming a role there, as
 privpath's --client-role-arn does), `cross-region` (CLIENT_REGION) or `cross-both`. The
 peering is then requested with PeerOwnerId/PeerRegion and accepted with the accepter's
-credentials in its region.
+credentials in its region. For `privpath audit`: `two-regions` (the path in two regions
+of one account, one of them broken twice) and `org` (an Organization whose member
+accounts hold the API and the client).
 
 Names and tags are deliberately unlike the fixtures': privpath must find the path from
 the two ids alone.
@@ -39,7 +41,8 @@ def clients(endpoint, region=REGION, account=API_ACCOUNT):
     kw = dict(endpoint_url=endpoint, region_name=region, aws_access_key_id="testing", aws_secret_access_key="testing")
     if account != API_ACCOUNT:
         # moto's assumed-role credentials act in the role's account.
-        creds = boto3.client("sts", **kw).assume_role(RoleArn=CLIENT_ROLE, RoleSessionName="scenario-seed")["Credentials"]
+        role = f"arn:aws:iam::{account}:role/estate-reader"
+        creds = boto3.client("sts", **kw).assume_role(RoleArn=role, RoleSessionName="scenario-seed")["Credentials"]
         kw.update(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
                   aws_session_token=creds["SessionToken"])
     c = {name: boto3.client(name, **kw) for name in ("ec2", "iam", "apigateway", "lambda", "rds")}
@@ -55,9 +58,10 @@ def lambda_zip():
 
 
 def put_post_method(apigw, api, resource, function_arn):
+    region = apigw.meta.region_name
     apigw.put_method(restApiId=api, resourceId=resource, httpMethod="POST", authorizationType="NONE", apiKeyRequired=True)
     apigw.put_integration(restApiId=api, resourceId=resource, httpMethod="POST", type="AWS_PROXY", integrationHttpMethod="POST",
-                          uri=f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/{function_arn}/invocations")
+                          uri=f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{function_arn}/invocations")
 
 
 def control(endpoint, path, body):
@@ -82,7 +86,8 @@ def seed(c, a):
     vpc_a = ec2a.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
     vpc_b = ec2.create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"]
     client_subnet = ec2a.create_subnet(VpcId=vpc_a, CidrBlock="10.20.1.0/24", AvailabilityZone=f"{a['region']}a")["Subnet"]["SubnetId"]
-    ep_subnets = [ec2.create_subnet(VpcId=vpc_b, CidrBlock=f"10.30.{i}.0/24", AvailabilityZone=f"us-east-1{az}")["Subnet"]["SubnetId"]
+    region = c["region"]
+    ep_subnets = [ec2.create_subnet(VpcId=vpc_b, CidrBlock=f"10.30.{i}.0/24", AvailabilityZone=f"{region}{az}")["Subnet"]["SubnetId"]
                   for i, az in ((1, "a"), (2, "b"))]
 
     pcx = request_peering(a, c, vpc_a, vpc_b)
@@ -104,7 +109,7 @@ def seed(c, a):
     ec2.authorize_security_group_ingress(GroupId=sg_api, IpPermissions=[
         {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.20.1.0/24"}]}])
 
-    vpce_api = ec2.create_vpc_endpoint(VpcId=vpc_b, VpcEndpointType="Interface", ServiceName=f"com.amazonaws.{REGION}.execute-api",
+    vpce_api = ec2.create_vpc_endpoint(VpcId=vpc_b, VpcEndpointType="Interface", ServiceName=f"com.amazonaws.{region}.execute-api",
                                        SubnetIds=ep_subnets, SecurityGroupIds=[sg_api], PrivateDnsEnabled=False)["VpcEndpoint"]["VpcEndpointId"]
     ssm_endpoints = {}
     for svc in ("ssm", "ssmmessages", "ec2messages"):
@@ -112,29 +117,36 @@ def seed(c, a):
                                                      SubnetIds=[client_subnet], SecurityGroupIds=[sg_ssm], PrivateDnsEnabled=True)["VpcEndpoint"]["VpcEndpointId"]
 
     trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
-    iama.create_role(RoleName="ops-box", AssumeRolePolicyDocument=json.dumps(trust))
-    iama.attach_role_policy(RoleName="ops-box", PolicyArn="arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore")
-    iama.put_role_policy(RoleName="ops-box", PolicyName="logs", PolicyDocument=json.dumps(
-        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}]}))
-    profile = iama.create_instance_profile(InstanceProfileName="ops-box-profile", Path="/team/")["InstanceProfile"]
-    iama.add_role_to_instance_profile(InstanceProfileName="ops-box-profile", RoleName="ops-box")
+    # IAM is global: a second region of the same account reuses what the first made.
+    try:
+        profile = iama.get_instance_profile(InstanceProfileName="ops-box-profile")["InstanceProfile"]
+    except iama.exceptions.NoSuchEntityException:
+        iama.create_role(RoleName="ops-box", AssumeRolePolicyDocument=json.dumps(trust))
+        iama.attach_role_policy(RoleName="ops-box", PolicyArn="arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore")
+        iama.put_role_policy(RoleName="ops-box", PolicyName="logs", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}]}))
+        profile = iama.create_instance_profile(InstanceProfileName="ops-box-profile", Path="/team/")["InstanceProfile"]
+        iama.add_role_to_instance_profile(InstanceProfileName="ops-box-profile", RoleName="ops-box")
 
     image = ec2a.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
     instance = ec2a.run_instances(ImageId=image, MinCount=1, MaxCount=1, SubnetId=client_subnet, SecurityGroupIds=[sg_client],
                                  IamInstanceProfile={"Arn": profile["Arn"]})["Instances"][0]["InstanceId"]
 
     # The backend in VPC B: a function in two subnets writing to PostgreSQL in two others.
-    fn_subnets = [ec2.create_subnet(VpcId=vpc_b, CidrBlock=f"10.30.{i}.0/24", AvailabilityZone=f"us-east-1{az}")["Subnet"]["SubnetId"]
+    fn_subnets = [ec2.create_subnet(VpcId=vpc_b, CidrBlock=f"10.30.{i}.0/24", AvailabilityZone=f"{region}{az}")["Subnet"]["SubnetId"]
                   for i, az in ((10, "a"), (11, "b"))]
-    db_subnets = [ec2.create_subnet(VpcId=vpc_b, CidrBlock=f"10.30.{i}.0/24", AvailabilityZone=f"us-east-1{az}")["Subnet"]["SubnetId"]
+    db_subnets = [ec2.create_subnet(VpcId=vpc_b, CidrBlock=f"10.30.{i}.0/24", AvailabilityZone=f"{region}{az}")["Subnet"]["SubnetId"]
                   for i, az in ((20, "a"), (21, "b"))]
     sg_fn = ec2.create_security_group(GroupName="writer-fn", Description="order writer", VpcId=vpc_b)["GroupId"]
     sg_db = ec2.create_security_group(GroupName="orders-pg", Description="orders database", VpcId=vpc_b)["GroupId"]
     ec2.authorize_security_group_ingress(GroupId=sg_db, IpPermissions=[
         {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "UserIdGroupPairs": [{"GroupId": sg_fn}]}])
     lambda_trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
-    fn_role = iam.create_role(RoleName="order-writer", AssumeRolePolicyDocument=json.dumps(lambda_trust))["Role"]["Arn"]
-    iam.attach_role_policy(RoleName="order-writer", PolicyArn="arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole")
+    try:
+        fn_role = iam.get_role(RoleName="order-writer")["Role"]["Arn"]
+    except iam.exceptions.NoSuchEntityException:
+        fn_role = iam.create_role(RoleName="order-writer", AssumeRolePolicyDocument=json.dumps(lambda_trust))["Role"]["Arn"]
+        iam.attach_role_policy(RoleName="order-writer", PolicyArn="arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole")
     fn = c["lambda"].create_function(FunctionName="order-writer", Runtime="python3.12", Role=fn_role, Handler="handler.handler",
                                      Code={"ZipFile": lambda_zip()}, Environment={"Variables": {"DB_PASSWORD": "not-for-snapshots"}},
                                      VpcConfig={"SubnetIds": fn_subnets, "SecurityGroupIds": [sg_fn]})
@@ -154,7 +166,7 @@ def seed(c, a):
     apigw.create_deployment(restApiId=api, stageName="live")
     c["lambda"].add_permission(FunctionName="order-writer", StatementId="orders-api", Action="lambda:InvokeFunction",
                                Principal="apigateway.amazonaws.com",
-                               SourceArn=f"arn:aws:execute-api:{REGION}:123456789012:{api}/*/POST/orders")
+                               SourceArn=f"arn:aws:execute-api:{region}:{c['account']}:{api}/*/POST/orders")
     plan = apigw.create_usage_plan(name="order-clients", apiStages=[{"apiId": api, "stage": "live"}])["id"]
     created_key = apigw.create_api_key(name="ops-box-key", enabled=True)
     key = created_key["id"]
@@ -253,18 +265,61 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--endpoint", required=True)
     parser.add_argument("--break", dest="breakage", default="healthy")
-    parser.add_argument("--layout", choices=sorted(LAYOUTS), default="same")
+    parser.add_argument("--layout", choices=sorted(LAYOUTS) + ["two-regions", "org"], default="same")
+    parser.add_argument("--disable-regions", default="", help="regions that then answer as not enabled")
     args = parser.parse_args()
     # A clean emulator for every scenario.
     urllib.request.urlopen(urllib.request.Request(args.endpoint + "/moto-api/reset", method="POST")).read()
     control(args.endpoint, "/__privpath/reset", {})
+    if args.disable_regions:
+        control(args.endpoint, "/__privpath/disable-region", {"regions": args.disable_regions.split(",")})
     c = clients(args.endpoint)
+    if args.layout == "two-regions":
+        print(json.dumps(two_regions(args.endpoint, c)))
+        return
+    if args.layout == "org":
+        print(json.dumps(organization(args.endpoint, c)))
+        return
     account, region = LAYOUTS[args.layout]
     a = c if args.layout == "same" else clients(args.endpoint, region, account)
     ids = seed(c, a)
     break_it(args.breakage, ids, c, a, args.endpoint)
     ids.update(client_account=account, client_region=region, client_role=CLIENT_ROLE)
     print(json.dumps(ids))
+
+
+def two_regions(endpoint, c):
+    """For `privpath audit`: one account, the path in two regions. In us-east-1 it is
+    healthy; in us-west-2 the endpoint subnets lost their return route, and a second
+    client subnet of VPC A has no route to VPC B at all."""
+    east = seed(c, c)
+    w = clients(endpoint, "us-west-2")
+    west = seed(w, w)
+    break_it("endpoint-route-missing", west, w, w, endpoint)
+    ec2 = w["ec2"]
+    lonely = ec2.create_subnet(VpcId=west["vpc_a"], CidrBlock="10.20.9.0/24", AvailabilityZone="us-west-2c")["Subnet"]["SubnetId"]
+    rtb = ec2.create_route_table(VpcId=west["vpc_a"])["RouteTable"]["RouteTableId"]
+    ec2.associate_route_table(RouteTableId=rtb, SubnetId=lonely)
+    sg = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [west["vpc_a"]]},
+                                               {"Name": "group-name", "Values": ["caller"]}])["SecurityGroups"][0]["GroupId"]
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    unrouted = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, SubnetId=lonely, SecurityGroupIds=[sg])["Instances"][0]["InstanceId"]
+    return {"east": east, "west": west, "unrouted_instance": unrouted, "unrouted_subnet": lonely, "account": API_ACCOUNT}
+
+
+def organization(endpoint, c):
+    """For `privpath audit --org`: an Organization (the default account manages it) with
+    two member accounts, the API in one, the client in the other, peered."""
+    org = boto3.client("organizations", endpoint_url=endpoint, region_name=REGION,
+                       aws_access_key_id="testing", aws_secret_access_key="testing")
+    org.create_organization(FeatureSet="ALL")
+    members = [org.create_account(Email=f"{name}@example.com", AccountName=name)["CreateAccountStatus"]["AccountId"]
+               for name in ("orders-service", "analytics-clients")]
+    api_side = clients(endpoint, REGION, members[0])
+    client_side = clients(endpoint, REGION, members[1])
+    ids = seed(api_side, client_side)
+    ids.update(api_account=members[0], client_account=members[1])
+    return ids
 
 
 if __name__ == "__main__":

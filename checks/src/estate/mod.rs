@@ -217,6 +217,9 @@ pub fn client_vpcs<'a>(
     out
 }
 
+/// A stage and a (resource path, HTTP method) of an API; `None` lets the checks pick.
+type MethodCombo = (Option<String>, Option<(String, String)>);
+
 /// The (resource path, HTTP method) pairs of the API's methods, and its stages.
 fn methods_and_stages(scope: &Scope, api: &RestApi) -> (Vec<(String, String)>, Vec<String>) {
     let mine = |id: &Option<String>| id.as_deref().is_none_or(|i| i == api.id);
@@ -283,19 +286,18 @@ pub fn paths(ix: &SnapshotIndex<'_>) -> Vec<EstatePath> {
             }
         }
         let (methods, stages) = methods_and_stages(api_ix.scope, api);
-        let combos: Vec<(Option<String>, Option<(String, String)>)> =
-            if stages.is_empty() || methods.is_empty() {
-                vec![(None, None)]
-            } else {
-                stages
-                    .iter()
-                    .flat_map(|s| {
-                        methods
-                            .iter()
-                            .map(move |m| (Some(s.clone()), Some(m.clone())))
-                    })
-                    .collect()
-            };
+        let combos: Vec<MethodCombo> = if stages.is_empty() || methods.is_empty() {
+            vec![(None, None)]
+        } else {
+            stages
+                .iter()
+                .flat_map(|s| {
+                    methods
+                        .iter()
+                        .map(move |m| (Some(s.clone()), Some(m.clone())))
+                })
+                .collect()
+        };
         for (scope, instance) in clients {
             for (stage, method) in &combos {
                 out.push(EstatePath {

@@ -1,0 +1,282 @@
+//! An audit for people: per API, which client subnets reach it and which do not and
+//! why — identical verdicts grouped, so 2,000 instances of one subnet are one line with
+//! a count — then the estate findings, one example fix per broken group, and the
+//! account-regions that could not be read. Lines are built from ids and counts, never
+//! wrapped, so ids stay whole.
+
+use crate::gate::{Evaluated, Outcome, Run};
+use privpath_checks::{Finding, Status};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+fn mark(status: Status) -> &'static str {
+    match status {
+        Status::Pass => "✓ pass",
+        Status::Fail => "✗ fail",
+        Status::Warn => "! warn",
+        Status::Unknown => "? unknown",
+        Status::Skip => "- skip",
+    }
+}
+
+/// The verdict of one path: its worst unsuppressed status and the first check with it.
+fn verdict(e: &Evaluated) -> (Status, Option<&Finding>) {
+    let live: Vec<&Outcome> = e
+        .outcomes
+        .iter()
+        .filter(|o| o.suppressed.is_none())
+        .collect();
+    let worst = live
+        .iter()
+        .map(|o| o.finding.status)
+        .filter(|s| *s != Status::Skip)
+        .max()
+        .unwrap_or(Status::Pass);
+    let first = live
+        .iter()
+        .find(|o| o.finding.status == worst && worst != Status::Pass)
+        .map(|o| &o.finding);
+    (worst, first)
+}
+
+/// One line of the matrix: the clients of one subnet that share a verdict on one API
+/// method.
+struct Group<'a> {
+    status: Status,
+    check: Option<&'static str>,
+    subnet: String,
+    vpc: String,
+    scope: String,
+    instances: Vec<&'a str>,
+    example: Option<&'a Finding>,
+}
+
+/// API heading → groups, in the order the paths came.
+type Matrix<'a> = Vec<(String, Vec<Group<'a>>)>;
+
+fn matrix(run: &Run) -> Matrix<'_> {
+    let mut apis: Matrix = Vec::new();
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    for t in &run.targets {
+        let Ok(e) = &t.result else { continue };
+        let c = &e.context;
+        if c.estate {
+            continue;
+        }
+        let api_scope = match &c.account {
+            Some(a) => format!("{a}/{}", c.region),
+            None => c.region.clone(),
+        };
+        let heading = format!(
+            "API {}{} · {api_scope}",
+            c.api_id,
+            c.method
+                .as_deref()
+                .map(|m| format!(" · {m}"))
+                .unwrap_or_default()
+        );
+        let at = *index.entry(heading.clone()).or_insert_with(|| {
+            apis.push((heading, Vec::new()));
+            apis.len() - 1
+        });
+        let client_scope = format!(
+            "{}/{}",
+            c.client_account
+                .as_deref()
+                .or(c.account.as_deref())
+                .unwrap_or("?"),
+            c.client_region.as_deref().unwrap_or(&c.region)
+        );
+        let (status, first) = verdict(e);
+        let subnet = c.client_subnet.clone().unwrap_or_else(|| "subnet ?".into());
+        let vpc = c.client_vpc.clone().unwrap_or_else(|| "vpc ?".into());
+        let groups = &mut apis[at].1;
+        let check = first.map(|f| f.check);
+        match groups.iter_mut().find(|g| {
+            g.status == status && g.check == check && g.subnet == subnet && g.scope == client_scope
+        }) {
+            Some(g) => g.instances.push(&c.instance_id),
+            None => groups.push(Group {
+                status,
+                check,
+                subnet,
+                vpc,
+                scope: client_scope,
+                instances: vec![&c.instance_id],
+                example: first,
+            }),
+        }
+    }
+    for (_, groups) in &mut apis {
+        // Broken first: that is what the reader came for.
+        groups.sort_by(|a, b| b.status.cmp(&a.status).then(a.subnet.cmp(&b.subnet)));
+    }
+    apis
+}
+
+fn estate_outcomes(run: &Run) -> Vec<&Outcome> {
+    run.targets
+        .iter()
+        .filter_map(|t| t.result.as_ref().ok())
+        .filter(|e| e.context.estate)
+        .flat_map(|e| e.outcomes.iter())
+        .collect()
+}
+
+fn instances(g: &Group<'_>) -> String {
+    match g.instances.as_slice() {
+        [one] => one.to_string(),
+        many => format!("{} instances", many.len()),
+    }
+}
+
+/// The headline: how many client groups reach their API, over how much estate.
+fn headline(run: &Run, apis: &Matrix<'_>) -> String {
+    let groups: Vec<&Group> = apis.iter().flat_map(|(_, g)| g).collect();
+    let broken = groups.iter().filter(|g| g.status == Status::Fail).count();
+    let paths: usize = groups.iter().map(|g| g.instances.len()).sum();
+    let unread = run.errors();
+    let mark = if broken > 0 || unread > 0 {
+        "✗"
+    } else {
+        "✓"
+    };
+    let mut line = format!(
+        "privpath audit: {mark} {broken} of {} client group(s) cannot call their API ({paths} path(s), {} API method(s))",
+        groups.len(),
+        apis.len()
+    );
+    if unread > 0 {
+        let _ = write!(line, "; {unread} target(s) could not be checked");
+    }
+    line
+}
+
+pub fn table(run: &Run) -> String {
+    let apis = matrix(run);
+    let mut out = headline(run, &apis);
+    out.push_str("\n\n");
+    for (heading, groups) in &apis {
+        let _ = writeln!(out, "{heading}");
+        for g in groups {
+            let _ = writeln!(
+                out,
+                "  {:<9} {} ({}) {}  {}{}",
+                mark(g.status),
+                g.subnet,
+                g.vpc,
+                g.scope,
+                instances(g),
+                g.check.map(|c| format!("  {c}")).unwrap_or_default()
+            );
+        }
+        out.push('\n');
+    }
+    let estate = estate_outcomes(run);
+    if !estate.is_empty() {
+        out.push_str("Estate\n");
+        for o in &estate {
+            let f = &o.finding;
+            if f.status == Status::Pass {
+                let _ = writeln!(out, "  {:<9} {}", mark(f.status), f.check);
+            } else {
+                let _ = writeln!(out, "  {:<9} {}  {}", mark(f.status), f.check, f.message);
+            }
+        }
+        out.push('\n');
+    }
+    let broken: Vec<&Group> = apis
+        .iter()
+        .flat_map(|(_, g)| g)
+        .filter(|g| matches!(g.status, Status::Fail | Status::Warn | Status::Unknown))
+        .collect();
+    if !broken.is_empty() {
+        out.push_str("What to fix (one example per group):\n");
+        for g in broken {
+            let Some(f) = g.example else { continue };
+            let more = g.instances.len() - 1;
+            let _ = writeln!(
+                out,
+                "  {} {} — {}{}",
+                mark(f.status),
+                f.check,
+                g.instances[0],
+                if more > 0 {
+                    format!(" (and {more} more in {})", g.subnet)
+                } else {
+                    String::new()
+                }
+            );
+            let _ = writeln!(out, "    {}", f.message);
+            for line in f.remediation.iter().flat_map(|r| r.lines()) {
+                let _ = writeln!(out, "    {line}");
+            }
+        }
+        out.push('\n');
+    }
+    let unread: Vec<_> = run
+        .targets
+        .iter()
+        .filter_map(|t| t.result.as_ref().err().map(|why| (&t.name, why)))
+        .collect();
+    if !unread.is_empty() {
+        out.push_str("Could not be checked:\n");
+        for (name, why) in unread {
+            let _ = writeln!(out, "  ✗ {name}: {why}");
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+pub fn markdown(run: &Run) -> String {
+    let apis = matrix(run);
+    let mut out = format!("## {}\n\n", headline(run, &apis));
+    for (heading, groups) in &apis {
+        let _ = writeln!(out, "### {}\n", cell(heading));
+        out.push_str("| Status | Client subnet | VPC | Account/region | Clients | First broken hop |\n|---|---|---|---|---|---|\n");
+        for g in groups {
+            let _ = writeln!(
+                out,
+                "| {} | `{}` | `{}` | {} | {} | {} |",
+                mark(g.status),
+                g.subnet,
+                g.vpc,
+                g.scope,
+                instances(g),
+                g.check.map(|c| format!("`{c}`")).unwrap_or_default()
+            );
+        }
+        out.push('\n');
+    }
+    let estate = estate_outcomes(run);
+    if !estate.is_empty() {
+        out.push_str("### Estate\n\n| Status | Check | Finding |\n|---|---|---|\n");
+        for o in estate {
+            let f = &o.finding;
+            let _ = writeln!(
+                out,
+                "| {} | `{}` | {} |",
+                mark(f.status),
+                f.check,
+                cell(&f.message)
+            );
+        }
+        out.push('\n');
+    }
+    for t in &run.targets {
+        if let Err(why) = &t.result {
+            let _ = writeln!(
+                out,
+                "- 🛑 **{}** could not be checked: {}",
+                cell(&t.name),
+                cell(why)
+            );
+        }
+    }
+    out
+}

@@ -273,6 +273,7 @@ fn collect_estate(args: &AuditArgs, cfg: &Audit, progress: bool) -> Result<(Snap
             endpoint_url: args.endpoint_url.clone(),
             attempt_timeout: args.attempt_timeout,
         };
+        let started = Instant::now();
         let base = session.load().await?;
         let base_region = base.region().map(|r| r.to_string()).unwrap_or_default();
         let mut base_ctx = Ctx::new(&base);
@@ -306,6 +307,7 @@ fn collect_estate(args: &AuditArgs, cfg: &Audit, progress: bool) -> Result<(Snap
             },
         );
         let (accounts, regions) = (accounts?, regions?);
+        let listed = started.elapsed();
         let mut scopes: Vec<(String, String)> = Vec::new();
         for a in &accounts {
             for r in &regions {
@@ -339,9 +341,13 @@ fn collect_estate(args: &AuditArgs, cfg: &Audit, progress: bool) -> Result<(Snap
             let (log, limit, shared) = (logs[i].clone(), limit.clone(), iam[&account].clone());
             set.spawn(async move {
                 let _permit = limit.acquire_owned().await.ok();
+                let started = Instant::now();
                 let config = match aws.load().await {
                     Ok(c) => c,
-                    Err(e) => return (i, failed_scope(&account, &region, "config", e.to_string())),
+                    Err(e) => {
+                        let scope = failed_scope(&account, &region, "config", e.to_string());
+                        return (i, scope, started.elapsed());
+                    }
                 };
                 let mut ctx = Ctx::new(&config);
                 ctx.log = log;
@@ -353,26 +359,31 @@ fn collect_estate(args: &AuditArgs, cfg: &Audit, progress: bool) -> Result<(Snap
                         failed_scope(&account, &region, action, e.to_string())
                     }
                 };
-                (i, scope)
+                (i, scope, started.elapsed())
             });
         }
         let mut found: Vec<Option<Scope>> = scopes.iter().map(|_| None).collect();
+        let mut took = vec![std::time::Duration::ZERO; scopes.len()];
         let drain = async {
             while let Some(joined) = set.join_next().await {
                 match joined {
-                    Ok((i, scope)) => found[i] = Some(scope),
+                    Ok((i, scope, elapsed)) => {
+                        found[i] = Some(scope);
+                        took[i] = elapsed;
+                    }
                     Err(e) => eprintln!("privpath: error: a discovery task failed: {e}"),
                 }
             }
         };
         if progress {
-            progress::while_collecting(&labels, &logs, drain).await;
+            progress::while_collecting_named(&labels, &logs, "account-regions", drain).await;
         } else {
             drain.await;
         }
         if args.verbose {
-            for (label, log) in labels.iter().zip(&logs) {
-                eprint!("privpath: {label}:\n{}", verbose::render(log, std::time::Duration::ZERO));
+            eprint!("privpath: session:\n{}", verbose::render(&base_log, listed));
+            for ((label, log), elapsed) in labels.iter().zip(&logs).zip(&took) {
+                eprint!("privpath: {label}:\n{}", verbose::render(log, *elapsed));
             }
         }
         let calls = base_log.progress().0 + logs.iter().map(|l| l.progress().0).sum::<usize>();

@@ -1,11 +1,11 @@
 //! `privpath iam-policy`: the read-only policy for exactly the calls the collectors
-//! make (`collect::ACTIONS`). EC2 Describe*, SSM DescribeInstanceInformation and the
+//! make (`collect::ACTIONS`, and `collect::AUDIT_ACTIONS` for `privpath audit`). EC2 Describe*, SSM DescribeInstanceInformation and the
 //! unfiltered RDS DescribeDBInstances take `*` (no resource to scope to); the rest are
 //! scoped to the resource types they read. `sts:GetCallerIdentity` (asked when the
 //! client side has credentials of its own, to know the API side's account) needs no
 //! permission and is listed for completeness.
 
-use crate::collect::ACTIONS;
+use crate::collect::{ACTIONS, AUDIT_ACTIONS};
 use serde_json::json;
 
 pub fn document() -> serde_json::Value {
@@ -62,6 +62,14 @@ pub fn document() -> serde_json::Value {
                 "Effect": "Allow",
                 "Action": on("sts:"),
                 "Resource": "*"
+            },
+            {
+                // `privpath audit` only: regions, an account's IAM in one call, and the
+                // Organization's accounts (granted where the audit starts).
+                "Sid": "PrivpathAuditDiscovery",
+                "Effect": "Allow",
+                "Action": AUDIT_ACTIONS,
+                "Resource": "*"
             }
         ]
     })
@@ -95,10 +103,14 @@ mod tests {
     fn grants_exactly_the_collectors_actions_and_only_reads() {
         let mut got = granted();
         got.sort();
-        let mut want: Vec<String> = ACTIONS.iter().map(|a| a.to_string()).collect();
+        let mut want: Vec<String> = ACTIONS
+            .iter()
+            .chain(AUDIT_ACTIONS)
+            .map(|a| a.to_string())
+            .collect();
         want.sort();
         assert_eq!(got, want);
-        for action in ACTIONS {
+        for action in ACTIONS.iter().chain(AUDIT_ACTIONS) {
             let (_, operation) = action.split_once(':').unwrap();
             assert!(
                 ["Describe", "Get", "List"]

@@ -24,6 +24,17 @@ pub async fn while_collecting<F: Future>(
     logs: &[Arc<CallLog>],
     work: F,
 ) -> F::Output {
+    while_collecting_named(labels, logs, "targets", work).await
+}
+
+/// [`while_collecting`] naming what is collected (`targets`, `account-regions`); with
+/// several, the line says which wave the slowest have reached and how many there are.
+pub async fn while_collecting_named<F: Future>(
+    labels: &[String],
+    logs: &[Arc<CallLog>],
+    noun: &str,
+    work: F,
+) -> F::Output {
     let start = Instant::now();
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     tokio::pin!(work);
@@ -36,7 +47,11 @@ pub async fn while_collecting<F: Future>(
                 let calls: usize = counts.iter().map(|c| c.0).sum();
                 let what = match (labels, counts.as_slice()) {
                     ([label], [(_, waves)]) => format!("{label}: wave {}", waves + 1),
-                    _ => format!("{} targets", labels.len()),
+                    _ => {
+                        let slowest = counts.iter().map(|c| c.1).min().unwrap_or(0);
+                        let behind = counts.iter().filter(|c| c.1 == slowest).count();
+                        format!("{} {noun} ({behind} at wave {})", labels.len(), slowest + 1)
+                    }
                 };
                 draw(&format!(
                     "{} privpath: collecting {what}, {calls} AWS call(s) answered, {:.1} s",

@@ -372,6 +372,8 @@ fn verbose_reports_calls_waves_and_stays_within_the_iam_policy() {
         .as_array()
         .unwrap()
         .iter()
+        // `check` makes none of the audit's discovery calls.
+        .filter(|s| s["Sid"] != "PrivpathAuditDiscovery")
         .flat_map(|s| {
             s["Action"]
                 .as_array()
@@ -1088,7 +1090,7 @@ fn audit_finds_every_path_in_two_regions_with_its_verdict() {
     );
     let text = String::from_utf8_lossy(&table.stdout);
     assert!(
-        text.starts_with("privpath audit: ✗ 2 of 3 client group(s) cannot call their API"),
+        text.starts_with("privpath audit: ✗ gate failed (fail-on fail) — 2 of 3 client group(s) cannot call their API (3 path(s), 2 API method(s)); 1 estate finding(s)"),
         "{text}"
     );
     assert!(
@@ -1123,6 +1125,30 @@ fn audit_of_an_organization_finds_the_path_between_member_accounts() {
     assert_eq!(path["account"], ids["api_account"]);
     assert_eq!(path["client_account"], ids["client_account"]);
     assert!(estate_statuses(&report).iter().all(|(_, s, _)| s == "pass"));
+    // Every request the audit makes is a read `privpath iam-policy` grants.
+    let (out, _) = audit(
+        &moto,
+        &["--org", "--role-name", "privpath-audit", "--verbose"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let policy = Command::new(env!("CARGO_BIN_EXE_privpath"))
+        .arg("iam-policy")
+        .output()
+        .unwrap();
+    let policy = String::from_utf8_lossy(&policy.stdout).to_string();
+    let calls: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("privpath:   "))
+        .map(|l| l.split_whitespace().nth(1).unwrap())
+        .collect();
+    // Three accounts (the management account and two members), one region.
+    assert!(calls.len() >= 3 * 8, "{stderr}");
+    for action in calls {
+        assert!(
+            policy.contains(&format!("\"{action}\"")),
+            "{action} is not in `privpath iam-policy`"
+        );
+    }
 }
 
 #[test]

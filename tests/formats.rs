@@ -117,6 +117,22 @@ fn runs(out: &Path) -> Vec<[PathBuf; 3]> {
                 "unknown",
             ],
         ),
+        // An audit: many paths across regions, and the estate findings (their rules
+        // are in the SARIF run too).
+        produce(
+            out,
+            "audit",
+            &["audit", "--snapshot", "fixtures/estate/two-regions.json"],
+        ),
+        produce(
+            out,
+            "audit-cross-account",
+            &[
+                "check",
+                "--snapshot",
+                "fixtures/cross/peering-pending-acceptance.json",
+            ],
+        ),
     ]
 }
 

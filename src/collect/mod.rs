@@ -78,6 +78,15 @@ pub const ACTIONS: &[&str] = &[
     "sts:GetCallerIdentity",
 ];
 
+/// What `privpath audit` calls beyond [`ACTIONS`]: the enabled regions, an account's IAM
+/// in one paginated call, and (from the management account or a delegated
+/// administrator) the Organization's accounts.
+pub const AUDIT_ACTIONS: &[&str] = &[
+    "ec2:DescribeRegions",
+    "iam:GetAccountAuthorizationDetails",
+    "organizations:ListAccounts",
+];
+
 /// The SDK clients and the call log, with the wave the next requests belong to.
 #[derive(Clone)]
 pub struct Ctx {

@@ -5,7 +5,7 @@
 //! wrapped, so ids stay whole.
 
 use crate::gate::{Evaluated, Outcome, Run};
-use privpath_checks::{Finding, Status};
+use privpath_checks::{estate, Finding, Status};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -32,9 +32,14 @@ fn verdict(e: &Evaluated) -> (Status, Option<&Finding>) {
         .filter(|s| *s != Status::Skip)
         .max()
         .unwrap_or(Status::Pass);
-    let first = live
-        .iter()
-        .find(|o| o.finding.status == worst && worst != Status::Pass)
+    // The request's broken hop first; Session Manager's only when nothing else is.
+    let at_worst = || {
+        live.iter()
+            .filter(|o| o.finding.status == worst && worst != Status::Pass)
+    };
+    let first = at_worst()
+        .find(|o| estate::blocks_requests(o.finding.check))
+        .or_else(|| at_worst().next())
         .map(|o| &o.finding);
     (worst, first)
 }
@@ -133,19 +138,33 @@ fn instances(g: &Group<'_>) -> String {
 /// The headline: how many client groups reach their API, over how much estate.
 fn headline(run: &Run, apis: &Matrix<'_>) -> String {
     let groups: Vec<&Group> = apis.iter().flat_map(|(_, g)| g).collect();
-    let broken = groups.iter().filter(|g| g.status == Status::Fail).count();
+    // Session Manager's failures leave the requests alone: they are not "cannot call".
+    let broken = groups
+        .iter()
+        .filter(|g| {
+            g.example
+                .is_some_and(|f| f.status == Status::Fail && estate::blocks_requests(f.check))
+        })
+        .count();
     let paths: usize = groups.iter().map(|g| g.instances.len()).sum();
-    let unread = run.errors();
-    let mark = if broken > 0 || unread > 0 {
-        "✗"
-    } else {
-        "✓"
+    let verdict = match run.exit_status() {
+        crate::gate::EXIT_OK => "✓ gate passed".to_string(),
+        crate::gate::EXIT_TRIPPED => format!("✗ gate failed (fail-on {})", run.fail_on.as_str()),
+        _ => "✗ could not check everything".to_string(),
     };
     let mut line = format!(
-        "privpath audit: {mark} {broken} of {} client group(s) cannot call their API ({paths} path(s), {} API method(s))",
+        "privpath audit: {verdict} — {broken} of {} client group(s) cannot call their API ({paths} path(s), {} API method(s))",
         groups.len(),
         apis.len()
     );
+    let estate_problems = estate_outcomes(run)
+        .iter()
+        .filter(|o| matches!(o.finding.status, Status::Fail | Status::Warn))
+        .count();
+    if estate_problems > 0 {
+        let _ = write!(line, "; {estate_problems} estate finding(s)");
+    }
+    let unread = run.errors();
     if unread > 0 {
         let _ = write!(line, "; {unread} target(s) could not be checked");
     }

@@ -92,10 +92,19 @@ pub struct CheckedPath {
 }
 
 impl CheckedPath {
-    /// The first check that fails (in path order), if any.
+    /// The first check that fails on the request's way (in path order), if any. Session
+    /// Manager's checks are the operator's branch: they do not stop a request.
     pub fn first_failure(&self) -> Option<&Finding> {
-        self.findings.iter().find(|f| f.status == Status::Fail)
+        self.findings
+            .iter()
+            .find(|f| f.status == Status::Fail && blocks_requests(f.check))
     }
+}
+
+/// Whether a failure of this check stops the client's requests (not only the
+/// operator's sessions).
+pub fn blocks_requests(check: &str) -> bool {
+    crate::find_meta(check).is_some_and(|m| m.hop != crate::check::Hop::OperatorAccess)
 }
 
 /// What an estate check sees: the snapshot's index, the APIs the audit covers and every

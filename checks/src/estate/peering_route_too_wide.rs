@@ -60,6 +60,8 @@ pub fn run(e: &Estate<'_, '_>) -> Vec<Finding> {
                     .filter_map(|c| Cidr::parse(&c.cidr_block))
                     .collect();
                 blocks.extend(peer.cidr_block.as_deref().and_then(Cidr::parse));
+                blocks.sort();
+                blocks.dedup();
                 if blocks.is_empty() || blocks.iter().any(|b| b.contains(dest)) {
                     continue;
                 }

@@ -403,3 +403,82 @@ fn collect_estate(args: &AuditArgs, cfg: &Audit, progress: bool) -> Result<(Snap
         ))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exclusions_name_an_account_a_region_or_both() {
+        let exclude = [
+            "999988887777".to_string(),
+            "ap-east-1".to_string(),
+            "111122223333/me-south-1".to_string(),
+        ];
+        assert!(excluded(&exclude, "999988887777", "us-east-1"));
+        assert!(excluded(&exclude, "111122223333", "ap-east-1"));
+        assert!(excluded(&exclude, "111122223333", "me-south-1"));
+        assert!(!excluded(&exclude, "444455556666", "me-south-1"));
+        assert!(!excluded(&exclude, "111122223333", "us-east-1"));
+    }
+
+    #[test]
+    fn other_accounts_need_a_role_and_real_account_ids() {
+        let base = || AuditArgs {
+            config: None,
+            snapshot: None,
+            regions: vec![],
+            org: false,
+            accounts: vec![],
+            role_name: None,
+            external_id: None,
+            profile: None,
+            region: None,
+            endpoint_url: None,
+            attempt_timeout: 10,
+            concurrency: 8,
+            save_snapshot: None,
+            format: vec![],
+            output: vec![],
+            fail_on: None,
+            verbose: false,
+            quiet: false,
+            only: vec![],
+            skip: vec![],
+        };
+        let cfg = Audit::default();
+        assert!(matches!(
+            plan(&base(), &cfg).unwrap().accounts,
+            Accounts::Own
+        ));
+        let args = AuditArgs {
+            accounts: vec!["111122223333".into()],
+            ..base()
+        };
+        assert!(plan(&args, &cfg)
+            .err()
+            .unwrap()
+            .to_string()
+            .contains("--role-name"));
+        let args = AuditArgs {
+            accounts: vec!["1111".into()],
+            role_name: Some("r".into()),
+            ..base()
+        };
+        assert!(plan(&args, &cfg)
+            .err()
+            .unwrap()
+            .to_string()
+            .contains("12-digit"));
+        let from_config = Audit {
+            org: true,
+            role_name: Some("r".into()),
+            regions: vec!["all".into()],
+            ..Audit::default()
+        };
+        let p = plan(&base(), &from_config).unwrap();
+        assert!(matches!(p.accounts, Accounts::Organization));
+        assert_eq!(p.regions, ["all"]);
+        assert_eq!(p.role_name.as_deref(), Some("r"));
+    }
+}

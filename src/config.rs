@@ -509,4 +509,20 @@ mod tests {
                 .contains("unknown field `client-regoin`")
         );
     }
+
+    #[test]
+    fn audit_table_parses_and_rejects_unknown_keys() {
+        let c = parse(
+            "[audit]\norg = true\nrole-name = \"privpath-readonly\"\nregions = [\"all\"]\nexclude = [\"999988887777\", \"111122223333/me-south-1\"]\n",
+        )
+        .unwrap();
+        assert!(c.audit.org);
+        assert_eq!(c.audit.role_name.as_deref(), Some("privpath-readonly"));
+        assert_eq!(c.audit.regions, ["all"]);
+        assert_eq!(c.audit.exclude.len(), 2);
+        assert!(parse("[audit]\nroles = \"x\"\n")
+            .unwrap_err()
+            .to_string()
+            .contains("unknown field `roles`"));
+    }
 }

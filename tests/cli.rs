@@ -406,3 +406,56 @@ fn snapshot_format_doc_two_scope_example_loads() {
         "{message}"
     );
 }
+
+/// `privpath audit` over a saved estate: the verdict first, clients grouped by subnet
+/// and verdict per API method, the estate findings, one fix per broken group.
+#[test]
+fn audit_table_of_a_saved_estate() {
+    let o = privpath(&[
+        "audit",
+        "--snapshot",
+        "fixtures/estate/two-regions.json",
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    insta::assert_snapshot!("audit_two_regions_table", stdout(&o));
+}
+
+/// Audit JSON is `check`'s schema: a target per path, one for the estate findings.
+#[test]
+fn audit_json_has_a_target_per_path_and_one_for_the_estate() {
+    let o = privpath(&[
+        "audit",
+        "--snapshot",
+        "fixtures/estate/two-regions.json",
+        "--format",
+        "json",
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let doc = json(&o);
+    let targets = doc["targets"].as_array().unwrap();
+    assert_eq!(targets.len(), 4);
+    let regions: Vec<&str> = targets
+        .iter()
+        .filter(|t| !t["path"].is_null())
+        .map(|t| t["path"]["region"].as_str().unwrap())
+        .collect();
+    assert_eq!(regions, ["us-east-1", "us-west-2", "us-west-2"]);
+    let estate = targets.iter().find(|t| t["name"] == "estate").unwrap();
+    assert!(estate["path"].is_null());
+    assert_eq!(estate["findings"][0]["check"], "estate-api-unreachable");
+    assert_eq!(estate["findings"][0]["status"], "fail");
+    // --skip reaches the estate checks too.
+    let o = privpath(&[
+        "audit",
+        "--snapshot",
+        "fixtures/estate/two-regions.json",
+        "--format",
+        "json",
+        "-q",
+        "--skip",
+        "estate-api-unreachable,route-endpoint-to-client,route-client-to-endpoint,sg-endpoint-ingress",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

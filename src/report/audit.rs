@@ -9,6 +9,9 @@ use privpath_checks::{estate, Finding, Status};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+/// Lines of one estate check shown in the table.
+const ESTATE_LINES: usize = 5;
+
 fn mark(status: Status) -> &'static str {
     match status {
         Status::Pass => "✓ pass",
@@ -194,12 +197,24 @@ pub fn table(run: &Run) -> String {
     let estate = estate_outcomes(run);
     if !estate.is_empty() {
         out.push_str("Estate\n");
+        // At most a few lines per check: the rest are in the JSON report.
+        let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
+        let total = |check: &str| estate.iter().filter(|o| o.finding.check == check).count();
         for o in &estate {
             let f = &o.finding;
+            let n = shown.entry(f.check).or_default();
+            *n += 1;
             if f.status == Status::Pass {
                 let _ = writeln!(out, "  {:<9} {}", mark(f.status), f.check);
-            } else {
+            } else if *n <= ESTATE_LINES {
                 let _ = writeln!(out, "  {:<9} {}  {}", mark(f.status), f.check, f.message);
+            } else if *n == ESTATE_LINES + 1 {
+                let more = total(f.check) - ESTATE_LINES;
+                let _ = writeln!(
+                    out,
+                    "  {:<9} {}  … and {more} more (--format json lists them)",
+                    "", f.check
+                );
             }
         }
         out.push('\n');

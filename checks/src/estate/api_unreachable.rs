@@ -2,10 +2,10 @@
 //! call — none sits where it could reach an endpoint, or every one that does is cut
 //! off by a broken hop.
 
-use super::Estate;
+use super::{CheckedPath, Estate};
 use crate::check::{CheckMeta, Hop, Severity};
 use crate::finding::Finding;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 pub static META: CheckMeta = CheckMeta {
     id: "estate-api-unreachable",
@@ -25,12 +25,18 @@ pub static META: CheckMeta = CheckMeta {
 pub fn run(e: &Estate<'_, '_>) -> Vec<Finding> {
     let id = META.id;
     let mut out = Vec::new();
+    // The paths of each API, gathered in one pass: linear in the estate.
+    let mut by_api: HashMap<(usize, &str), Vec<&CheckedPath>> = HashMap::new();
+    for p in e.paths {
+        by_api
+            .entry((p.path.api_scope, p.path.api_id.as_str()))
+            .or_default()
+            .push(p);
+    }
     for (pos, api) in &e.apis {
-        let mine: Vec<_> = e
-            .paths
-            .iter()
-            .filter(|p| p.path.api_scope == *pos && p.path.api_id == api.id)
-            .collect();
+        let mine: &[&CheckedPath] = by_api
+            .get(&(*pos, api.id.as_str()))
+            .map_or(&[], Vec::as_slice);
         let place = e.scope(*pos).label();
         if mine.is_empty() {
             out.push(

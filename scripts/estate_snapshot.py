@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Writes a synthetic estate snapshot (format 2) for the audit benchmark: SCALE × (10
+account-regions, 1,000 VPCs, 10,000 instances, 100 private APIs).
+
+    python3 scripts/estate_snapshot.py --scale 1 -o /tmp/estate-1.json
+
+Each account-region holds 10 private REST APIs, each behind its own execute-api
+endpoint in its own VPC (with one client instance there), and 90 client VPCs peered
+with those endpoint VPCs (9 each), with 11 instances per client VPC; every piece the checks read is there (subnets, route
+tables both ways, security groups, network ACLs, Session Manager endpoints, stages,
+deployments, usage plans, functions, databases). One client VPC in ten lacks its return
+route, so the audit finds broken paths too. The ids repeat across account-regions, as
+AWS allows: only the scope tells them apart.
+"""
+import argparse
+import json
+import sys
+
+APIS_PER_SCOPE = 10
+CLIENT_VPCS_PER_API = 9
+INSTANCES_PER_CLIENT_VPC = 11
+
+ALLOW_ALL = [
+    {"RuleNumber": 100, "Protocol": "-1", "RuleAction": "allow", "Egress": False, "CidrBlock": "0.0.0.0/0"},
+    {"RuleNumber": 100, "Protocol": "-1", "RuleAction": "allow", "Egress": True, "CidrBlock": "0.0.0.0/0"},
+]
+ALL_OUT = {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+
+
+def hexid(prefix, *parts):
+    return prefix + "".join(f"{p:04x}" for p in parts).rjust(17, "0")[-17:]
+
+
+def scope(account, region):
+    s = {k: [] for k in ("Vpcs", "Subnets", "RouteTables", "SecurityGroups", "NetworkAcls", "VpcPeeringConnections",
+                         "VpcEndpoints", "Instances", "InstanceInformationList", "RestApis", "VpcAttributes", "Stages",
+                         "Resources", "Deployments", "UsagePlans", "UsagePlanKeys", "ApiKeys", "Functions",
+                         "FunctionPolicies", "DBInstances")}
+    s["account"], s["region"] = account, region
+    s["Policies"] = []
+    s["InstanceProfiles"] = [{"InstanceProfileName": "client", "Arn": f"arn:aws:iam::{account}:instance-profile/client",
+                              "Roles": [{"RoleName": "client", "Arn": f"arn:aws:iam::{account}:role/client"}]}]
+    s["RoleDetailList"] = [
+        {"RoleName": "client", "Arn": f"arn:aws:iam::{account}:role/client",
+         "AttachedManagedPolicies": [{"PolicyName": "AmazonSSMManagedInstanceCore",
+                                      "PolicyArn": "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"}]},
+        {"RoleName": "writer", "Arn": f"arn:aws:iam::{account}:role/writer",
+         "AttachedManagedPolicies": [{"PolicyName": "AWSLambdaVPCAccessExecutionRole",
+                                      "PolicyArn": "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"}]},
+    ]
+    for a in range(APIS_PER_SCOPE):
+        ep_vpc, ep_cidr = hexid("vpc-", 1, a), f"10.{a}.0.0/16"
+        ep_subnet, ep_sg, vpce = hexid("subnet-", 1, a), hexid("sg-", 1, a), hexid("vpce-", 1, a)
+        ep_rtb = hexid("rtb-", 1, a)
+        api_id = f"api{a:07d}"
+        s["Vpcs"].append({"VpcId": ep_vpc, "CidrBlock": ep_cidr, "OwnerId": account})
+        s["VpcAttributes"].append({"VpcId": ep_vpc, "EnableDnsSupport": {"Value": True}, "EnableDnsHostnames": {"Value": True}})
+        s["Subnets"].append({"SubnetId": ep_subnet, "VpcId": ep_vpc, "CidrBlock": f"10.{a}.1.0/24"})
+        s["SecurityGroups"].append({"GroupId": ep_sg, "VpcId": ep_vpc, "IpPermissionsEgress": [ALL_OUT],
+                                    "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                                                       "IpRanges": [{"CidrIp": "172.16.0.0/12"}, {"CidrIp": ep_cidr}]},
+                                                      {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432,
+                                                       "IpRanges": [{"CidrIp": ep_cidr}]}]})
+        s["NetworkAcls"].append({"NetworkAclId": hexid("acl-", 1, a), "VpcId": ep_vpc, "IsDefault": True,
+                                 "Associations": [{"SubnetId": ep_subnet}], "Entries": ALLOW_ALL})
+        ep_routes = [{"DestinationCidrBlock": ep_cidr, "GatewayId": "local", "State": "active"}]
+        s["RouteTables"].append({"RouteTableId": ep_rtb, "VpcId": ep_vpc,
+                                 "Associations": [{"Main": True}, {"Main": False, "SubnetId": ep_subnet}], "Routes": ep_routes})
+        s["VpcEndpoints"].append({"VpcEndpointId": vpce, "VpcEndpointType": "Interface", "VpcId": ep_vpc,
+                                  "ServiceName": f"com.amazonaws.{region}.execute-api", "State": "available",
+                                  "SubnetIds": [ep_subnet], "Groups": [{"GroupId": ep_sg}], "PrivateDnsEnabled": False})
+        policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke",
+                  "Resource": "execute-api:/*", "Condition": {"StringEquals": {"aws:SourceVpce": vpce}}}]}
+        fn_name = f"writer-{a}"
+        fn_arn = f"arn:aws:lambda:{region}:{account}:function:{fn_name}"
+        s["RestApis"].append({"id": api_id, "endpointConfiguration": {"types": ["PRIVATE"], "vpcEndpointIds": [vpce]},
+                              "policy": json.dumps(policy)})
+        s["Stages"].append({"stageName": "prod", "deploymentId": f"dep{a:04d}", "restApiId": api_id})
+        s["Resources"].append({"id": f"r{a:05d}", "path": "/orders", "restApiId": api_id, "resourceMethods": {"POST": {
+            "httpMethod": "POST", "authorizationType": "NONE", "apiKeyRequired": True,
+            "methodIntegration": {"type": "AWS_PROXY", "uri": f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{fn_arn}/invocations"}}}})
+        s["Deployments"].append({"id": f"dep{a:04d}", "restApiId": api_id,
+                                 "apiSummary": {"/orders": {"POST": {"authorizationType": "NONE", "apiKeyRequired": True}}}})
+        s["UsagePlans"].append({"id": f"plan{a:03d}", "apiStages": [{"apiId": api_id, "stage": "prod"}]})
+        s["UsagePlanKeys"].append({"id": f"key{a:04d}", "usagePlanId": f"plan{a:03d}", "type": "API_KEY"})
+        s["ApiKeys"].append({"id": f"key{a:04d}", "enabled": True})
+        s["Functions"].append({"FunctionName": fn_name, "FunctionArn": fn_arn, "Role": f"arn:aws:iam::{account}:role/writer",
+                               "VpcConfig": {"SubnetIds": [ep_subnet], "SecurityGroupIds": [ep_sg], "VpcId": ep_vpc}})
+        s["FunctionPolicies"].append({"FunctionName": fn_name, "Policy": json.dumps({"Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"}, "Action": "lambda:InvokeFunction",
+            "Resource": fn_arn, "Condition": {"ArnLike": {"AWS:SourceArn": f"arn:aws:execute-api:{region}:{account}:{api_id}/*"}}}]})})
+        s["DBInstances"].append({"DBInstanceIdentifier": f"db-{a}", "DBInstanceStatus": "available", "Engine": "postgres",
+                                 "Endpoint": {"Port": 5432}, "DBSubnetGroup": {"VpcId": ep_vpc, "Subnets": [{"SubnetIdentifier": ep_subnet}]},
+                                 "VpcSecurityGroups": [{"VpcSecurityGroupId": ep_sg}]})
+        # One client in the endpoint's own VPC (no peering on its path); it has no
+        # Session Manager endpoints there, so operators cannot reach it.
+        iid = hexid("i-", 1, a)
+        s["Instances"].append({"InstanceId": iid, "SubnetId": ep_subnet, "VpcId": ep_vpc, "PrivateIpAddress": f"10.{a}.1.10",
+                               "SecurityGroups": [{"GroupId": ep_sg}], "State": {"Name": "running"},
+                               "IamInstanceProfile": {"Arn": f"arn:aws:iam::{account}:instance-profile/client"}})
+        s["InstanceInformationList"].append({"InstanceId": iid, "PingStatus": "Online", "AgentVersion": "3.3.1142.0"})
+        for c in range(CLIENT_VPCS_PER_API):
+            n = a * CLIENT_VPCS_PER_API + c
+            vpc, cidr = hexid("vpc-", 2, n), f"172.{16 + n // 256}.{n % 256}.0/24"
+            subnet, sg, rtb, pcx = hexid("subnet-", 2, n), hexid("sg-", 2, n), hexid("rtb-", 2, n), hexid("pcx-", 2, n)
+            s["Vpcs"].append({"VpcId": vpc, "CidrBlock": cidr, "OwnerId": account})
+            s["VpcAttributes"].append({"VpcId": vpc, "EnableDnsSupport": {"Value": True}, "EnableDnsHostnames": {"Value": True}})
+            s["Subnets"].append({"SubnetId": subnet, "VpcId": vpc, "CidrBlock": cidr})
+            s["SecurityGroups"].append({"GroupId": sg, "VpcId": vpc, "IpPermissionsEgress": [ALL_OUT],
+                                        "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                                                           "IpRanges": [{"CidrIp": cidr}]}]})
+            s["NetworkAcls"].append({"NetworkAclId": hexid("acl-", 2, n), "VpcId": vpc, "IsDefault": True,
+                                     "Associations": [{"SubnetId": subnet}], "Entries": ALLOW_ALL})
+            s["RouteTables"].append({"RouteTableId": rtb, "VpcId": vpc, "Associations": [{"Main": True}],
+                                     "Routes": [{"DestinationCidrBlock": cidr, "GatewayId": "local", "State": "active"},
+                                                {"DestinationCidrBlock": ep_cidr, "VpcPeeringConnectionId": pcx, "State": "active"}]})
+            if c != 0 or a % 10 != 9:
+                # One client VPC in ten has no return route.
+                ep_routes.append({"DestinationCidrBlock": cidr, "VpcPeeringConnectionId": pcx, "State": "active"})
+            s["VpcPeeringConnections"].append({"VpcPeeringConnectionId": pcx, "Status": {"Code": "active"},
+                                               "RequesterVpcInfo": {"VpcId": vpc, "OwnerId": account, "Region": region, "CidrBlock": cidr},
+                                               "AccepterVpcInfo": {"VpcId": ep_vpc, "OwnerId": account, "Region": region, "CidrBlock": ep_cidr}})
+            for svc in ("ssm", "ssmmessages", "ec2messages"):
+                s["VpcEndpoints"].append({"VpcEndpointId": hexid("vpce-", 3, n * 4 + len(svc)), "VpcEndpointType": "Interface",
+                                          "VpcId": vpc, "ServiceName": f"com.amazonaws.{region}.{svc}", "State": "available",
+                                          "SubnetIds": [subnet], "Groups": [{"GroupId": sg}], "PrivateDnsEnabled": True})
+            for i in range(INSTANCES_PER_CLIENT_VPC):
+                iid = hexid("i-", 2, n, i)
+                s["Instances"].append({"InstanceId": iid, "SubnetId": subnet, "VpcId": vpc,
+                                       "PrivateIpAddress": f"172.{16 + n // 256}.{n % 256}.{10 + i}",
+                                       "SecurityGroups": [{"GroupId": sg}], "State": {"Name": "running"},
+                                       "IamInstanceProfile": {"Arn": f"arn:aws:iam::{account}:instance-profile/client"}})
+                s["InstanceInformationList"].append({"InstanceId": iid, "PingStatus": "Online", "AgentVersion": "3.3.1142.0"})
+    return s
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=int, default=1, help="multiplies the account-regions (10 each)")
+    parser.add_argument("-o", "--output", required=True)
+    args = parser.parse_args()
+    regions = ["us-east-1", "eu-west-1"]
+    scopes = []
+    for k in range(args.scale * 10):
+        account = f"{100000000000 + k // 2:012d}"
+        scopes.append(scope(account, regions[k % 2]))
+    doc = {"format": 2, "tool_version": "estate_snapshot.py", "scopes": scopes}
+    with open(args.output, "w") as f:
+        json.dump(doc, f, separators=(",", ":"))
+    counts = {key: sum(len(s[key]) for s in scopes) for key in ("Vpcs", "Instances", "RestApis")}
+    print(f"{args.output}: {len(scopes)} account-regions, {counts['Vpcs']} VPCs, {counts['Instances']} instances, "
+          f"{counts['RestApis']} private APIs", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -140,8 +140,9 @@ pub struct AuditArgs {
     /// Seconds one request attempt may take before it is retried.
     #[arg(long, value_name = "SECONDS", default_value_t = 10)]
     pub attempt_timeout: u64,
-    /// At most this many account-regions are read at once.
-    #[arg(long, value_name = "N", default_value_t = 8)]
+    /// At most this many account-regions are read at once (each with at most 16
+    /// requests in flight; AWS's rate limits are per account and region).
+    #[arg(long, value_name = "N", default_value_t = 16)]
     pub concurrency: usize,
     /// Also write what was discovered to this snapshot file.
     #[arg(long, value_name = "FILE")]

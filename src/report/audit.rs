@@ -290,17 +290,55 @@ pub fn markdown(run: &Run) -> String {
     let estate = estate_outcomes(run);
     if !estate.is_empty() {
         out.push_str("### Estate\n\n| Status | Check | Finding |\n|---|---|---|\n");
-        for o in estate {
+        let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
+        for o in &estate {
             let f = &o.finding;
-            let _ = writeln!(
-                out,
-                "| {} | `{}` | {} |",
-                mark(f.status),
-                f.check,
-                cell(&f.message)
-            );
+            let n = shown.entry(f.check).or_default();
+            *n += 1;
+            if *n <= ESTATE_LINES {
+                let _ = writeln!(
+                    out,
+                    "| {} | `{}` | {} |",
+                    mark(f.status),
+                    f.check,
+                    cell(&f.message)
+                );
+            } else if *n == ESTATE_LINES + 1 {
+                let more =
+                    estate.iter().filter(|o| o.finding.check == f.check).count() - ESTATE_LINES;
+                let _ = writeln!(
+                    out,
+                    "| | `{}` | … and {more} more (the JSON report lists them) |",
+                    f.check
+                );
+            }
         }
         out.push('\n');
+    }
+    let broken: Vec<&Group> = apis
+        .iter()
+        .flat_map(|(_, g)| g)
+        .filter(|g| matches!(g.status, Status::Fail | Status::Warn | Status::Unknown))
+        .collect();
+    if !broken.is_empty() {
+        out.push_str("<details><summary>What to fix (one example per group)</summary>\n\n");
+        for g in broken {
+            let Some(f) = g.example else { continue };
+            let _ = writeln!(
+                out,
+                "**{} `{}`** — `{}` in `{}` ({} client(s)): {}\n",
+                mark(f.status),
+                f.check,
+                g.instances[0],
+                g.subnet,
+                g.instances.len(),
+                cell(&f.message)
+            );
+            if let Some(fix) = &f.remediation {
+                let _ = writeln!(out, "```\n{fix}\n```\n");
+            }
+        }
+        out.push_str("</details>\n\n");
     }
     for t in &run.targets {
         if let Err(why) = &t.result {

@@ -35,20 +35,8 @@ const PER_SCOPE_REQUESTS: usize = 16;
 
 pub fn audit(args: &AuditArgs) -> Result<u8> {
     let config = Config::discover(args.config.as_deref())?;
-    let selection = Selection {
-        only: if args.only.is_empty() {
-            config.checks.only.clone()
-        } else {
-            args.only.clone()
-        },
-        skip: if args.skip.is_empty() {
-            config.checks.skip.clone()
-        } else {
-            args.skip.clone()
-        },
-    };
-    selection.validate()?;
-    let destinations = destinations(&args.format, &args.output)?;
+    let selection = config.selection(&args.report.only, &args.report.skip)?;
+    let destinations = destinations(&args.report.format, &args.report.output)?;
     let start = Instant::now();
     let (snapshot, source, calls) = match &args.snapshot {
         Some(file) => (
@@ -57,7 +45,7 @@ pub fn audit(args: &AuditArgs) -> Result<u8> {
             0,
         ),
         None => {
-            let progress = !args.quiet && !args.verbose && std::io::stderr().is_terminal();
+            let progress = !args.report.quiet && !args.verbose && std::io::stderr().is_terminal();
             let (snapshot, calls) = collect_estate(args, &config.audit, progress)?;
             let source = match &args.endpoint_url {
                 Some(url) => format!("live, {url}"),
@@ -85,13 +73,17 @@ pub fn audit(args: &AuditArgs) -> Result<u8> {
     let run = Run {
         targets,
         suppressions,
-        fail_on: args.fail_on.or(config.fail_on).unwrap_or(FailOn::Fail),
+        fail_on: args
+            .report
+            .fail_on
+            .or(config.fail_on)
+            .unwrap_or(FailOn::Fail),
         config_path: config.path.clone(),
         stats,
         audit: true,
     };
     write_reports(&run, &destinations)?;
-    if !args.quiet {
+    if !args.report.quiet {
         eprintln!("{}", run.summary_line());
     }
     Ok(run.exit_status())
@@ -438,13 +430,8 @@ mod tests {
             attempt_timeout: 10,
             concurrency: 8,
             save_snapshot: None,
-            format: vec![],
-            output: vec![],
-            fail_on: None,
             verbose: false,
-            quiet: false,
-            only: vec![],
-            skip: vec![],
+            report: crate::cli::ReportArgs::default(),
         };
         let cfg = Audit::default();
         assert!(matches!(

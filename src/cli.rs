@@ -74,6 +74,13 @@ pub struct CheckArgs {
     pub aws: AwsArgs,
     #[command(flatten)]
     pub client: ClientAwsArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// What to report and when to fail: shared by `check` and `audit`.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ReportArgs {
     /// Output format (repeatable: the n-th --output is where the n-th --format goes; a
     /// format without one goes to stdout) [default: table].
     #[arg(long, value_enum, value_name = "FORMAT")]
@@ -88,7 +95,7 @@ pub struct CheckArgs {
     /// No progress indicator and no closing summary on stderr.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Run only these checks (comma-separated ids).
+    /// Run only these checks (comma-separated ids; path or estate checks).
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     pub only: Vec<String>,
     /// Skip these checks (comma-separated ids).
@@ -147,27 +154,11 @@ pub struct AuditArgs {
     /// Also write what was discovered to this snapshot file.
     #[arg(long, value_name = "FILE")]
     pub save_snapshot: Option<PathBuf>,
-    /// Output format (repeatable, as for `check`) [default: table].
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub format: Vec<Format>,
-    /// Write the matching --format to this file instead of stdout (repeatable).
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Vec<PathBuf>,
-    /// What makes the exit status 1 (as for `check`).
-    #[arg(long, value_enum, value_name = "STATUS")]
-    pub fail_on: Option<FailOn>,
     /// Report every AWS call per account-region on stderr.
     #[arg(long, short)]
     pub verbose: bool,
-    /// No progress indicator and no closing summary on stderr.
-    #[arg(long, short)]
-    pub quiet: bool,
-    /// Run only these checks (comma-separated ids, path or estate checks).
-    #[arg(long, value_name = "IDS", value_delimiter = ',')]
-    pub only: Vec<String>,
-    /// Skip these checks (comma-separated ids).
-    #[arg(long, value_name = "IDS", value_delimiter = ',')]
-    pub skip: Vec<String>,
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 #[derive(clap::Args, Debug)]

@@ -6,7 +6,7 @@
 
 use crate::date::Date;
 use crate::gate::FailOn;
-use privpath_checks::{require_check, Severity};
+use privpath_checks::{require_check, Selection, Severity, UnknownCheck};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -172,6 +172,24 @@ pub struct Config {
 }
 
 impl Config {
+    /// The checks to run: the command line's `--only` / `--skip` when given, else the
+    /// file's; an unknown id is an error.
+    pub fn selection(&self, only: &[String], skip: &[String]) -> Result<Selection, UnknownCheck> {
+        let pick = |cli: &[String], file: &[String]| {
+            if cli.is_empty() {
+                file.to_vec()
+            } else {
+                cli.to_vec()
+            }
+        };
+        let selection = Selection {
+            only: pick(only, &self.checks.only),
+            skip: pick(skip, &self.checks.skip),
+        };
+        selection.validate()?;
+        Ok(selection)
+    }
+
     /// Reads `explicit`, else `privpath.toml` in the working directory when present,
     /// else an empty config.
     pub fn discover(explicit: Option<&Path>) -> Result<Config, ConfigError> {

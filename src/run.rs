@@ -186,27 +186,15 @@ pub(crate) fn write_reports(run: &Run, destinations: &[(Format, Option<PathBuf>)
 
 pub fn check(args: &CheckArgs) -> Result<u8> {
     let config = Config::discover(args.config.as_deref())?;
-    let selection = Selection {
-        only: if args.only.is_empty() {
-            config.checks.only.clone()
-        } else {
-            args.only.clone()
-        },
-        skip: if args.skip.is_empty() {
-            config.checks.skip.clone()
-        } else {
-            args.skip.clone()
-        },
-    };
-    selection.validate()?;
-    let destinations = destinations(&args.format, &args.output)?;
+    let selection = config.selection(&args.report.only, &args.report.skip)?;
+    let destinations = destinations(&args.report.format, &args.report.output)?;
     let plans = plans(args, &config)?;
     let ad_hoc = plans.len() == 1 && plans[0].line.is_none();
     let live = plans.iter().filter(|p| p.snapshot.is_none()).count();
     if args.save_snapshot.is_some() && live != 1 {
         bail!("--save-snapshot needs exactly one live target");
     }
-    let progress = !args.quiet && !args.verbose && std::io::stderr().is_terminal();
+    let progress = !args.report.quiet && !args.verbose && std::io::stderr().is_terminal();
 
     let start = Instant::now();
     let mut stats = Stats::default();
@@ -252,14 +240,18 @@ pub fn check(args: &CheckArgs) -> Result<u8> {
     let run = Run {
         targets,
         suppressions,
-        fail_on: args.fail_on.or(config.fail_on).unwrap_or(FailOn::Fail),
+        fail_on: args
+            .report
+            .fail_on
+            .or(config.fail_on)
+            .unwrap_or(FailOn::Fail),
         config_path: config.path.clone(),
         stats,
         audit: false,
     };
 
     write_reports(&run, &destinations)?;
-    if !args.quiet {
+    if !args.report.quiet {
         eprintln!("{}", run.summary_line());
     }
     Ok(run.exit_status())

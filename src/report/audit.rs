@@ -122,6 +122,14 @@ fn matrix(run: &Run) -> Matrix<'_> {
     apis
 }
 
+/// The groups whose verdict is not a pass: each gets one example fix.
+fn needing_attention<'m, 'a>(apis: &'m Matrix<'a>) -> Vec<&'m Group<'a>> {
+    apis.iter()
+        .flat_map(|(_, g)| g)
+        .filter(|g| matches!(g.status, Status::Fail | Status::Warn | Status::Unknown))
+        .collect()
+}
+
 fn estate_outcomes(run: &Run) -> Vec<&Outcome> {
     run.targets
         .iter()
@@ -219,11 +227,7 @@ pub fn table(run: &Run) -> String {
         }
         out.push('\n');
     }
-    let broken: Vec<&Group> = apis
-        .iter()
-        .flat_map(|(_, g)| g)
-        .filter(|g| matches!(g.status, Status::Fail | Status::Warn | Status::Unknown))
-        .collect();
+    let broken = needing_attention(&apis);
     if !broken.is_empty() {
         out.push_str("What to fix (one example per group):\n");
         for g in broken {
@@ -315,11 +319,7 @@ pub fn markdown(run: &Run) -> String {
         }
         out.push('\n');
     }
-    let broken: Vec<&Group> = apis
-        .iter()
-        .flat_map(|(_, g)| g)
-        .filter(|g| matches!(g.status, Status::Fail | Status::Warn | Status::Unknown))
-        .collect();
+    let broken = needing_attention(&apis);
     if !broken.is_empty() {
         out.push_str("<details><summary>What to fix (one example per group)</summary>\n\n");
         for g in broken {

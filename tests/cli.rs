@@ -269,9 +269,15 @@ fn checks_command_documents_every_check() {
     );
     let o = privpath(&["checks", "--format", "json"]);
     let doc = json(&o);
+    // The path checks, then the audit's estate checks.
     assert_eq!(
         doc["checks"].as_array().unwrap().len(),
-        privpath_checks::REGISTRY.len()
+        privpath_checks::REGISTRY.len() + privpath_checks::estate::ESTATE_REGISTRY.len()
+    );
+    assert_eq!(doc["checks"][0]["id"], privpath_checks::REGISTRY[0].meta.id);
+    assert_eq!(
+        doc["checks"][privpath_checks::REGISTRY.len()]["hop"],
+        "estate"
     );
 }
 

@@ -33,7 +33,7 @@ ENV = dict(os.environ, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testi
 ENV.pop("AWS_PROFILE", None)
 ENV.pop("AWS_ENDPOINT_URL", None)
 REGIONS = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2", "eu-central-1",
-           "ap-southeast-1", "ap-southeast-2", "ap-northeast-1"]
+           "ap-southeast-1", "ap-southeast-2", "eu-west-3"]
 
 
 def load(name, path):

@@ -82,7 +82,7 @@ pub fn audit(args: &AuditArgs) -> Result<u8> {
         stats,
         audit: true,
     };
-    write_reports(&run, &destinations)?;
+    write_reports(&run, &destinations, args.report.details)?;
     if !args.report.quiet {
         eprintln!("{}", run.summary_line());
     }

@@ -95,6 +95,9 @@ pub struct ReportArgs {
     /// No progress indicator and no closing summary on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+    /// In the table, every check's full message (not only what is wrong).
+    #[arg(long)]
+    pub details: bool,
     /// Run only these checks (comma-separated ids; path or estate checks).
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     pub only: Vec<String>,

@@ -163,13 +163,18 @@ pub(crate) fn destinations(
 
 /// Writes every requested format: to its file, or (one of them) to stdout, styled for a
 /// terminal when stdout is one.
-pub(crate) fn write_reports(run: &Run, destinations: &[(Format, Option<PathBuf>)]) -> Result<()> {
+pub(crate) fn write_reports(
+    run: &Run,
+    destinations: &[(Format, Option<PathBuf>)],
+    details: bool,
+) -> Result<()> {
     for (format, file) in destinations {
         match file {
             Some(path) => {
                 let style = table::Style {
-                    terminal: false,
+                    width: crate::report::text::PIPED_WIDTH,
                     colour: false,
+                    details,
                 };
                 std::fs::write(path, format.render(run, &style))
                     .with_context(|| format!("cannot write {}", path.display()))?;
@@ -177,7 +182,15 @@ pub(crate) fn write_reports(run: &Run, destinations: &[(Format, Option<PathBuf>)
             None => {
                 let terminal = std::io::stdout().is_terminal();
                 let colour = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-                crate::emit(&format.render(run, &table::Style { terminal, colour }))?;
+                let width = crate::report::text::output_width(terminal);
+                crate::emit(&format.render(
+                    run,
+                    &table::Style {
+                        width,
+                        colour,
+                        details,
+                    },
+                ))?;
             }
         }
     }
@@ -250,7 +263,7 @@ pub fn check(args: &CheckArgs) -> Result<u8> {
         audit: false,
     };
 
-    write_reports(&run, &destinations)?;
+    write_reports(&run, &destinations, args.report.details)?;
     if !args.report.quiet {
         eprintln!("{}", run.summary_line());
     }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{json, privpath, stderr, stdout, ROOT};
+use common::{json, privpath, privpath_at_width, stderr, stdout, ROOT};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -300,6 +300,142 @@ fn table_output_is_pinned() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     insta::assert_snapshot!("shadowed_route_table", stdout(&o));
+}
+
+/// The table as terminals 80 and 120 columns wide show it, for the healthy seed, a
+/// broken route and data that could not be read.
+#[test]
+fn table_is_pinned_at_80_and_120_columns() {
+    for (name, file) in [
+        ("healthy", HEALTHY),
+        (
+            "shadowed_route",
+            "fixtures/broken/route-client-shadowed-by-igw.json",
+        ),
+        ("ssm_denied", "fixtures/broken/ssm-agent-access-denied.json"),
+    ] {
+        for cols in [80, 120] {
+            let o = privpath_at_width(cols, &["check", "--snapshot", file, "-q"]);
+            insta::assert_snapshot!(format!("{name}_table_{cols}"), stdout(&o));
+        }
+    }
+}
+
+/// Whether a line may be wider than the terminal: a command meant to be copied, or one
+/// token (a URL, an ARN) longer than the width alone on its line — kept whole.
+fn may_overflow(line: &str) -> bool {
+    let t = line.trim_start().trim_start_matches("fix: ");
+    ["aws ", "curl ", "privpath "]
+        .iter()
+        .any(|c| t.starts_with(c))
+        || t.split_whitespace().count() == 1
+}
+
+/// At 80 and 120 columns no line of any fixture's table is wider than the terminal
+/// (commands to copy aside), no resource id is split across lines, and every id a
+/// failing, warning or unknown finding names is there whole.
+#[test]
+fn table_fits_the_terminal_and_never_splits_an_id() {
+    let mut files: Vec<String> = Vec::new();
+    for group in ["seed", "broken", "variants", "cross"] {
+        for e in std::fs::read_dir(Path::new(ROOT).join("fixtures").join(group)).unwrap() {
+            files.push(format!(
+                "fixtures/{group}/{}",
+                e.unwrap().file_name().to_string_lossy()
+            ));
+        }
+    }
+    files.sort();
+    for file in &files {
+        let report = json(&privpath(&[
+            "check",
+            "--snapshot",
+            file,
+            "--format",
+            "json",
+            "-q",
+        ]));
+        let findings = report["targets"][0]["findings"].as_array().unwrap().clone();
+        for cols in [80usize, 120] {
+            let text = stdout(&privpath_at_width(
+                cols,
+                &["check", "--snapshot", file, "-q"],
+            ));
+            let lines: Vec<&str> = text.lines().collect();
+            for line in &lines {
+                assert!(
+                    line.chars().count() <= cols || may_overflow(line),
+                    "{file} at {cols}: {} columns: {line}",
+                    line.chars().count()
+                );
+            }
+            for f in &findings {
+                for id in f["resources"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.as_str().unwrap())
+                {
+                    for pair in lines.windows(2) {
+                        let (end, start) = (
+                            pair[0].split_whitespace().last().unwrap_or(""),
+                            pair[1].trim_start(),
+                        );
+                        let split = end.len() > 2
+                            && id.len() > end.len()
+                            && id.starts_with(end)
+                            && start.starts_with(&id[end.len()..]);
+                        assert!(
+                            !split,
+                            "{file} at {cols}: {id} split across\n{}\n{}",
+                            pair[0], pair[1]
+                        );
+                    }
+                    if f["status"] != "pass"
+                        && f["status"] != "skip"
+                        && f["message"].as_str().unwrap().contains(id)
+                    {
+                        assert!(
+                            text.contains(id),
+                            "{file} at {cols}: {id} of {} missing",
+                            f["check"]
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The Done-when of the readable table: at 80 columns the shadowed route fits one
+/// screen, with the failing check, its fix and the working curl line.
+#[test]
+fn a_broken_path_fits_one_screen_at_80_columns() {
+    let o = privpath_at_width(
+        80,
+        &[
+            "check",
+            "--snapshot",
+            "fixtures/broken/route-client-shadowed-by-igw.json",
+            "-q",
+        ],
+    );
+    let text = stdout(&o);
+    assert!(
+        text.lines().count() <= 45,
+        "{} lines:\n{text}",
+        text.lines().count()
+    );
+    assert!(text.starts_with("privpath: ✗ FAIL — first broken hop: route-client-to-endpoint"));
+    assert!(text.contains("fix: aws ec2 replace-route --route-table-id rtb-0a00000000000001a --destination-cidr-block 10.1.2.0/24 --vpc-peering-connection-id pcx-0fee0000000000001\n"));
+    assert!(text.contains("  curl -sS -X POST 'https://a1b2c3d4e5-vpce-0e9a0000000000001.execute-api.us-east-1.amazonaws.com/prod/items'"));
+    // --details adds every check's message, and still fits.
+    let details = stdout(&privpath_at_width(
+        80,
+        &["check", "--snapshot", HEALTHY, "-q", "--details"],
+    ));
+    assert!(details.contains("Every check:"));
+    assert!(details.contains("runs SSM Agent 3.3.1142.0"));
 }
 
 #[test]

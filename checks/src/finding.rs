@@ -112,6 +112,18 @@ impl Finding {
         self
     }
 
+    /// The message's first clause: what a one-line report shows (the message says the
+    /// rest).
+    pub fn headline(&self) -> String {
+        let m = self.message.trim();
+        let cut = ["; ", ". ", ": every", " — "]
+            .iter()
+            .filter_map(|sep| m.find(sep))
+            .min()
+            .unwrap_or(m.len());
+        m[..cut].trim_end_matches('.').to_string()
+    }
+
     pub fn fix(mut self, remediation: impl Into<String>) -> Finding {
         self.remediation = Some(remediation.into());
         self
@@ -120,5 +132,23 @@ impl Finding {
     pub fn needs(mut self, action: impl Into<String>) -> Finding {
         self.needs.push(action.into());
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_headline_is_the_first_clause_of_the_message() {
+        let f = Finding::fail(
+            "x",
+            "rtb-1 has no route for 10.1.1.0/24; rtb-1 has no route for 10.1.2.0/24",
+        );
+        assert_eq!(f.headline(), "rtb-1 has no route for 10.1.1.0/24");
+        let f = Finding::pass("x", "API a is PRIVATE and associated with vpce-1");
+        assert_eq!(f.headline(), f.message);
+        let f = Finding::warn("x", "works. But fragile");
+        assert_eq!(f.headline(), "works");
     }
 }

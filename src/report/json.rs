@@ -8,7 +8,8 @@ use crate::gate::{Outcome, Run, TargetRun};
 use privpath_checks::{find_meta, Finding, Summary};
 use serde::Serialize;
 
-pub const SCHEMA_VERSION: u32 = 2;
+/// 3: findings carry a one-line `headline` beside their `message`.
+pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -81,6 +82,8 @@ struct JsonFinding<'a> {
     title: &'a str,
     hop: &'a str,
     severity: &'a str,
+    /// The message's first clause, for one-line reports.
+    headline: String,
     #[serde(flatten)]
     finding: &'a Finding,
     suppressed: Option<Suppressed<'a>>,
@@ -134,6 +137,7 @@ fn finding<'a>(run: &'a Run, o: &'a Outcome) -> JsonFinding<'a> {
         title: meta.map_or("", |m| m.title),
         hop: meta.map_or("", |m| m.hop.as_str()),
         severity: o.severity.as_str(),
+        headline: f.headline(),
         finding: f,
         suppressed: o.suppressed.map(|i| {
             let rule = &run.suppressions[i].rule;

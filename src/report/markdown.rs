@@ -105,6 +105,9 @@ pub fn render(run: &Run) -> String {
     for t in &run.targets {
         let Ok(e) = &t.result else { continue };
         let _ = writeln!(out, "\n### {}\n", cell(&t.name));
+        // The path as a picture: GitHub renders Mermaid in step summaries and comments.
+        let hops = super::picture::hops(&e.context.ids, &e.outcomes);
+        let _ = writeln!(out, "```mermaid\n{}```\n", super::picture::mermaid(&hops));
         let attention: Vec<&Outcome> = e
             .outcomes
             .iter()

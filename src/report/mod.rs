@@ -6,8 +6,10 @@ pub mod audit;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod picture;
 pub mod sarif;
 pub mod table;
+pub mod text;
 
 use crate::gate::Run;
 
@@ -27,6 +29,8 @@ pub struct Context {
     pub client_vpc: Option<String>,
     /// The estate findings of an audit: no path, no request.
     pub estate: bool,
+    /// The ids the path picture names.
+    pub ids: picture::PathIds,
     pub api_id: String,
     pub instance_id: String,
     pub endpoint_id: Option<String>,
@@ -52,6 +56,7 @@ impl Context {
             client_subnet: path.client.instance.subnet_id.clone(),
             client_vpc: path.client.vpc_id.map(str::to_string),
             estate: false,
+            ids: picture::PathIds::of(path),
             api_id: path.api.id.clone(),
             instance_id: path.client.id().to_string(),
             endpoint_id: path.endpoint.as_ref().map(|e| e.id().to_string()),
@@ -98,6 +103,7 @@ impl Context {
             client_subnet: None,
             client_vpc: None,
             estate: false,
+            ids: picture::PathIds::default(),
             api_id: String::new(),
             instance_id: String::new(),
             endpoint_id: None,

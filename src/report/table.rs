@@ -1,36 +1,20 @@
-//! The table for people: per target, findings grouped by hop in path order, then how
-//! to fix each failure and warning, then one summary line; then the suppressions.
+//! The report for people at a terminal or in a CI log: per target the verdict and the
+//! first broken hop first, one line per check (status mark and word, id, a headline
+//! cut to the width at a space — ids are never split), the path as a picture, then the
+//! full message and fix of what is wrong only (everything with `--details`), the
+//! request that works, and the counts last; then the suppressions.
 
-use super::status_label;
+use super::{picture, text};
 use crate::gate::{Evaluated, Outcome, Run, SuppressionState};
-use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, Color, ContentArrangement, Table};
 use privpath_checks::{find_meta, Finding, Status, Summary};
 
-/// Width used when stdout is not a terminal, so piped and tested output is stable.
-const PIPE_WIDTH: u16 = 160;
-
 pub struct Style {
-    /// stdout is a terminal: comfy-table measures its width.
-    pub terminal: bool,
-    /// Colour the status column (a terminal, and `NO_COLOR` unset or empty).
+    /// Columns to fit: `COLUMNS`, the terminal's, or a fixed width when piped.
+    pub width: usize,
+    /// Colour the status marks (a terminal, and `NO_COLOR` unset or empty).
     pub colour: bool,
-}
-
-fn status_cell(o: &Outcome, colour: bool) -> Cell {
-    let cell = Cell::new(status_label(o));
-    if !colour {
-        return cell;
-    }
-    if o.suppressed.is_some() {
-        return cell.fg(Color::DarkGrey);
-    }
-    cell.fg(match o.finding.status {
-        Status::Pass => Color::Green,
-        Status::Fail => Color::Red,
-        Status::Warn => Color::Yellow,
-        Status::Unknown => Color::Magenta,
-        Status::Skip => Color::DarkGrey,
-    })
+    /// Every check's full message, not only what is wrong (`--details`).
+    pub details: bool,
 }
 
 pub fn render(run: &Run, style: &Style) -> String {
@@ -79,10 +63,89 @@ fn counts(s: &Summary) -> String {
     )
 }
 
+/// The verdict of one target, as its first line says it.
+fn verdict(e: &Evaluated) -> String {
+    let live: Vec<&Finding> = e
+        .outcomes
+        .iter()
+        .filter(|o| o.suppressed.is_none())
+        .map(|o| &o.finding)
+        .collect();
+    let first = |s: Status| live.iter().find(|f| f.status == s);
+    let hop = |f: &Finding| find_meta(f.check).map_or("", |m| m.hop.title());
+    if let Some(f) = first(Status::Fail) {
+        let more = live.iter().filter(|f| f.status == Status::Fail).count() - 1;
+        let more = if more > 0 {
+            format!(" (+{more} more)")
+        } else {
+            String::new()
+        };
+        format!("✗ FAIL — first broken hop: {}{more} · {}", f.check, hop(f))
+    } else if let Some(f) = first(Status::Unknown) {
+        format!(
+            "? UNKNOWN — {} could not be checked · no hop fails",
+            f.check
+        )
+    } else if let Some(f) = first(Status::Warn) {
+        let n = live.iter().filter(|f| f.status == Status::Warn).count();
+        format!(
+            "! WARN — the path works · {n} warning(s), first: {}",
+            f.check
+        )
+    } else {
+        "✓ PASS — every hop of the path checks out".to_string()
+    }
+}
+
+fn status_word(o: &Outcome) -> String {
+    let f = &o.finding;
+    let word = format!("{} {}", picture::mark(f.status), f.status);
+    if o.suppressed.is_some() {
+        format!("{word}*")
+    } else {
+        word
+    }
+}
+
+fn paint(text: &str, status: Status, style: &Style) -> String {
+    if !style.colour {
+        return text.to_string();
+    }
+    let code = match status {
+        Status::Pass => "32",
+        Status::Fail => "31",
+        Status::Warn => "33",
+        Status::Unknown => "35",
+        Status::Skip => "90",
+    };
+    format!("\x1b[{code}m{text}\x1b[0m")
+}
+
+/// Width of the check-id column: the longest path check's id.
+fn id_column() -> usize {
+    privpath_checks::REGISTRY
+        .iter()
+        .map(|c| c.meta.id.len())
+        .max()
+        .unwrap_or(26)
+}
+
 fn render_target(e: &Evaluated, style: &Style) -> String {
     let (c, outcomes) = (&e.context, &e.outcomes);
-    let mut out = format!(
-        "privpath: {}{} → API {}{} via {} ({}{}; {})\n",
+    let width = style.width;
+    // The verdict whole when it fits; else without the hop's name.
+    let mut first = format!("privpath: {}", verdict(e));
+    if text::width_of(&first) > width {
+        if let Some(cut) = first.rfind(" · ") {
+            first.truncate(cut);
+        }
+    }
+    if text::width_of(&first) > width {
+        first = text::shorten(&first, width);
+    }
+    let mut out = format!("{first}\n");
+    let about = format!(
+        "{}{} → API {}{} via {} · {}{} · {}",
         c.instance_id,
         c.client_place(),
         c.api_id,
@@ -96,89 +159,107 @@ fn render_target(e: &Evaluated, style: &Style) -> String {
         c.region,
         c.account
             .as_deref()
-            .map(|a| format!(", account {a}"))
+            .map(|a| format!(" · account {a}"))
             .unwrap_or_default(),
         c.source,
     );
-    let mut table = Table::new();
-    table
-        .load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(["Hop", "Check", "Status", "Resources", "Finding"]);
-    if !style.terminal {
-        table.force_no_tty().set_width(PIPE_WIDTH);
+    for line in text::wrap(&about, width, "  ") {
+        out.push_str(&line);
+        out.push('\n');
     }
-    if style.colour {
-        table.enforce_styling();
-    }
-    let mut last_hop = None;
+    out.push('\n');
+    // One line per check: mark and status, id, a headline cut to fit.
+    let ids = id_column();
+    let lead = 2 + 10 + ids + 2;
     for o in outcomes {
         let f = &o.finding;
-        let hop = find_meta(f.check).map(|m| m.hop);
-        let hop_title = if hop != last_hop {
-            hop.map_or("", |h| h.title())
-        } else {
-            ""
-        };
-        last_hop = hop;
-        let resources: Vec<&str> = f.resources.iter().take(3).map(String::as_str).collect();
-        let more = f.resources.len().saturating_sub(3);
-        let mut resources = resources.join("\n");
-        if more > 0 {
-            resources.push_str(&format!("\n(+{more} more)"));
-        }
-        table.add_row(vec![
-            Cell::new(hop_title),
-            Cell::new(f.check),
-            status_cell(o, style.colour),
-            Cell::new(resources),
-            Cell::new(&f.message),
-        ]);
+        let headline = text::shorten(&f.headline(), width.saturating_sub(lead).max(10));
+        let status = format!("{:<10}", status_word(o));
+        out.push_str(&format!(
+            "  {}{:<ids$}  {headline}\n",
+            paint(&status, f.status, style),
+            f.check,
+        ));
     }
-    out.push_str(&table.to_string());
     out.push('\n');
+    out.push_str(&picture::text(&picture::hops(&c.ids, outcomes), width));
 
-    let to_fix: Vec<&Finding> = outcomes
+    // What is wrong, in full, with the fix; every finding with --details.
+    let shown: Vec<&Outcome> = outcomes
         .iter()
-        .filter(|o| o.suppressed.is_none())
-        .map(|o| &o.finding)
-        .filter(|f| matches!(f.status, Status::Fail | Status::Warn) && f.remediation.is_some())
+        .filter(|o| {
+            style.details
+                || matches!(
+                    o.finding.status,
+                    Status::Fail | Status::Warn | Status::Unknown
+                )
+        })
         .collect();
-    if !to_fix.is_empty() {
-        out.push_str("\nHow to fix:\n");
-        for f in to_fix {
-            out.push_str(&format!("\n  {} ({}):\n", f.check, f.status));
-            for line in f.remediation.as_deref().unwrap_or_default().lines() {
-                out.push_str(&format!("    {line}\n"));
+    if !shown.is_empty() {
+        out.push('\n');
+        out.push_str(if style.details {
+            "Every check:\n"
+        } else {
+            "Needs attention:\n"
+        });
+        for o in shown {
+            let f = &o.finding;
+            out.push_str(&format!(
+                "  {} {}",
+                paint(&status_word(o), f.status, style),
+                f.check
+            ));
+            out.push('\n');
+            for line in text::wrap(&f.message, width, "    ") {
+                out.push_str(&line);
+                out.push('\n');
+            }
+            if let Some(idx) = o.suppressed {
+                let _ = idx;
+                out.push_str("    (suppressed: accepted in the config, see Suppressions)\n");
+            }
+            if let Some(fix) = f
+                .remediation
+                .as_deref()
+                .filter(|_| f.status != Status::Pass)
+            {
+                // Commands stay whole on one line, to be copied; prose wraps.
+                for (n, line) in fix.lines().enumerate() {
+                    let lead = if n == 0 { "    fix: " } else { "         " };
+                    let command = ["aws ", "privpath ", "curl "]
+                        .iter()
+                        .any(|c| line.trim_start().starts_with(c));
+                    if command {
+                        out.push_str(&format!("{lead}{line}\n"));
+                    } else {
+                        let wrapped = text::wrap(line, width, "         ");
+                        for (k, l) in wrapped.iter().enumerate() {
+                            let l = if k == 0 {
+                                format!("{lead}{}", l.trim_start())
+                            } else {
+                                l.clone()
+                            };
+                            out.push_str(&l);
+                            out.push('\n');
+                        }
+                    }
+                }
+            }
+            if !f.needs.is_empty() {
+                out.push_str(&format!("    needs: {}\n", f.needs.join(", ")));
             }
         }
     }
     if let Some(r) = &c.request {
+        // How the name reaches the endpoint is in dns-resolution's message.
         out.push_str(&format!(
-            "\nCall it from {} through {}:\n    {}\n",
-            c.instance_id, r.how, r.curl
-        ));
-    }
-    let unknown: Vec<&Finding> = outcomes
-        .iter()
-        .map(|o| &o.finding)
-        .filter(|f| !f.needs.is_empty())
-        .collect();
-    if !unknown.is_empty() {
-        let mut actions: Vec<&str> = unknown
-            .iter()
-            .flat_map(|f| f.needs.iter().map(String::as_str))
-            .collect();
-        actions.sort_unstable();
-        actions.dedup();
-        out.push_str(&format!(
-            "\nSome data could not be collected; grant {} to check those hops.\n",
-            actions.join(", ")
+            "\nCall it from {}:\n  {}\n",
+            c.instance_id, r.curl
         ));
     }
     let suppressed = match e.suppressed() {
         0 => String::new(),
-        n => format!(", {n} suppressed"),
+        n => format!(", {n} suppressed (*)"),
     };
     out.push_str(&format!("\n{}{suppressed}\n", counts(&e.summary())));
     out

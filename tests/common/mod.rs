@@ -8,13 +8,26 @@ use std::process::{Command, Output, Stdio};
 
 pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-/// Runs privpath in `dir`, with no stdin and `NO_COLOR` unset (colour must follow the
-/// terminal, not the test runner's environment).
+/// Runs privpath in `dir`, with no stdin and `NO_COLOR` and `COLUMNS` unset (colour and
+/// width must follow the terminal, not the test runner's environment).
 pub fn privpath_in(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_privpath"))
         .args(args)
         .current_dir(dir)
         .env_remove("NO_COLOR")
+        .env_remove("COLUMNS")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run privpath")
+}
+
+/// Runs privpath at the repository root as a terminal `columns` wide would (`COLUMNS`).
+pub fn privpath_at_width(columns: usize, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_privpath"))
+        .args(args)
+        .current_dir(ROOT)
+        .env_remove("NO_COLOR")
+        .env("COLUMNS", columns.to_string())
         .stdin(Stdio::null())
         .output()
         .expect("run privpath")

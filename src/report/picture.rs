@@ -1,0 +1,264 @@
+//! The path as a picture: the request's hops in order — client instance, its route out,
+//! the peering, the endpoint, the API, Lambda, RDS — and the Session Manager branch,
+//! each with its status mark and ids, so the broken hop is seen before it is read.
+//! Drawn as text for a terminal and as a Mermaid flowchart for Markdown and HTML.
+
+use crate::gate::Outcome;
+use privpath_checks::{ResolvedPath, Status};
+
+/// The ids a picture names, taken from the resolved path.
+#[derive(Clone, Debug, Default)]
+pub struct PathIds {
+    pub instance: String,
+    pub client_ip: Option<String>,
+    pub client_subnet: Option<String>,
+    pub route_table: Option<String>,
+    pub peering: Option<String>,
+    pub endpoint: Option<String>,
+    pub api: String,
+    pub method: Option<String>,
+    pub function: Option<String>,
+    pub databases: Vec<String>,
+}
+
+impl PathIds {
+    pub fn of(p: &ResolvedPath<'_>) -> PathIds {
+        PathIds {
+            instance: p.client.id().to_string(),
+            client_ip: p.client.instance.private_ip_address.clone(),
+            client_subnet: p.client.instance.subnet_id.clone(),
+            route_table: p.client.route_table.map(|(t, _)| t.route_table_id.clone()),
+            peering: p
+                .peerings()
+                .first()
+                .map(|x| x.vpc_peering_connection_id.clone()),
+            endpoint: p.endpoint.as_ref().map(|e| e.id().to_string()),
+            api: p.api.id.clone(),
+            method: match (p.method.stage_name(), p.method.path()) {
+                (Some(s), Some(r)) => Some(format!("{} {r} on {s}", p.method.http_method)),
+                _ => None,
+            },
+            function: p.backend.function_name.clone(),
+            databases: p
+                .backend
+                .databases
+                .iter()
+                .map(|d| d.db_instance_identifier.clone())
+                .collect(),
+        }
+    }
+}
+
+/// One hop of the picture: what it is, the ids that make it, the checks that judge it.
+pub struct Hop {
+    /// A stable key (Mermaid node id, HTML class).
+    pub key: &'static str,
+    pub label: &'static str,
+    pub ids: String,
+    pub status: Status,
+    /// The checks of this hop that did not pass (unsuppressed), in path order.
+    pub broken: Vec<&'static str>,
+    /// The operator's branch, not the request's.
+    pub side_branch: bool,
+}
+
+/// Which hop each check judges.
+const HOPS: [(&str, &str, &[&str]); 8] = [
+    ("client", "client", &["sg-client-egress"]),
+    ("routes", "route out", &["route-client-to-endpoint"]),
+    ("peering", "peering", &["peering-active"]),
+    (
+        "endpoint",
+        "endpoint",
+        &[
+            "dns-resolution",
+            "execute-api-endpoint",
+            "sg-endpoint-ingress",
+            "route-endpoint-to-client",
+            "nacl-path",
+        ],
+    ),
+    (
+        "api",
+        "API",
+        &[
+            "api-private-endpoint",
+            "api-resource-policy",
+            "api-policy-allows-endpoint",
+            "api-deployed",
+            "api-key-usage-plan",
+        ],
+    ),
+    (
+        "lambda",
+        "Lambda",
+        &["lambda-invoke-permission", "lambda-vpc-role"],
+    ),
+    ("rds", "RDS", &["lambda-vpc-to-rds"]),
+    (
+        "ssm",
+        "operator",
+        &["ssm-agent-version", "ssm-instance-role", "ssm-endpoints"],
+    ),
+];
+
+/// The hops, each with the worst status of its checks (skipped checks do not count; a
+/// hop whose checks were all skipped or not run is a skip).
+pub fn hops(ids: &PathIds, outcomes: &[Outcome]) -> Vec<Hop> {
+    HOPS.iter()
+        .map(|(key, label, checks)| {
+            let mine: Vec<&Outcome> = outcomes
+                .iter()
+                .filter(|o| checks.contains(&o.finding.check))
+                .collect();
+            let judged: Vec<&Outcome> = mine
+                .iter()
+                .copied()
+                .filter(|o| o.finding.status != Status::Skip)
+                .collect();
+            let status = if judged.is_empty() {
+                Status::Skip
+            } else {
+                judged
+                    .iter()
+                    .filter(|o| o.suppressed.is_none())
+                    .map(|o| o.finding.status)
+                    .max()
+                    .unwrap_or(Status::Pass)
+            };
+            let broken = judged
+                .iter()
+                .filter(|o| o.suppressed.is_none() && o.finding.status != Status::Pass)
+                .map(|o| o.finding.check)
+                .collect();
+            Hop {
+                key,
+                label,
+                ids: hop_ids(key, ids),
+                status,
+                broken,
+                side_branch: *key == "ssm",
+            }
+        })
+        .collect()
+}
+
+fn hop_ids(key: &str, ids: &PathIds) -> String {
+    let or = |v: &Option<String>, none: &str| v.clone().unwrap_or_else(|| none.to_string());
+    match key {
+        "client" => {
+            let mut s = ids.instance.clone();
+            if let Some(ip) = &ids.client_ip {
+                s.push_str(&format!(" {ip}"));
+            }
+            if let Some(subnet) = &ids.client_subnet {
+                s.push_str(&format!(" {subnet}"));
+            }
+            s
+        }
+        "routes" => or(&ids.route_table, "no route table"),
+        "peering" => or(&ids.peering, "none (same VPC, or see peering-active)"),
+        "endpoint" => or(&ids.endpoint, "no execute-api endpoint"),
+        "api" => match &ids.method {
+            Some(m) => format!("{} {m}", ids.api),
+            None => ids.api.clone(),
+        },
+        "lambda" => or(&ids.function, "no function"),
+        "rds" => {
+            if ids.databases.is_empty() {
+                "no database".to_string()
+            } else {
+                ids.databases.join(" ")
+            }
+        }
+        _ => format!("Session Manager to {}", ids.instance),
+    }
+}
+
+pub fn mark(status: Status) -> &'static str {
+    match status {
+        Status::Pass => "✓",
+        Status::Fail => "✗",
+        Status::Warn => "!",
+        Status::Unknown => "?",
+        Status::Skip => "-",
+    }
+}
+
+/// The picture as text: one line per hop, the request's hops joined by a vertical
+/// line, the operator's branch last. No line is wider than `width` unless an id alone
+/// is; the broken checks go on a line of their own when they do not fit beside.
+pub fn text(hops: &[Hop], width: usize) -> String {
+    let mut out = String::new();
+    for (i, h) in hops.iter().enumerate() {
+        let joint = if h.side_branch {
+            "  ┄ "
+        } else if i == 0 {
+            "  ┌ "
+        } else if hops.get(i + 1).is_none_or(|n| n.side_branch) {
+            "  └ "
+        } else {
+            "  │ "
+        };
+        let line = format!("{joint}{} {:<9} {}", mark(h.status), h.label, h.ids);
+        let tail = if h.broken.is_empty() {
+            String::new()
+        } else {
+            format!("  ← {}", h.broken.join(", "))
+        };
+        if tail.is_empty() {
+            out.push_str(&line);
+        } else if super::text::width_of(&line) + super::text::width_of(&tail) <= width {
+            out.push_str(&line);
+            out.push_str(&tail);
+        } else {
+            out.push_str(&line);
+            out.push('\n');
+            out.push_str(&format!(
+                "  {}            {}",
+                if h.side_branch { " " } else { "│" },
+                tail.trim_start()
+            ));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The picture as a Mermaid flowchart: the request's hops left to right, the operator's
+/// branch dashed into the client; failed hops red, warned amber, unknown grey.
+pub fn mermaid(hops: &[Hop]) -> String {
+    let mut out = String::from("flowchart LR\n");
+    let node = |h: &Hop| {
+        // Mermaid labels are quoted: quotes inside become #quot;.
+        let text = format!("{} {}<br/>{}", mark(h.status), h.label, h.ids).replace('"', "#quot;");
+        format!("  {}[\"{text}\"]\n", h.key)
+    };
+    let request: Vec<&Hop> = hops.iter().filter(|h| !h.side_branch).collect();
+    for h in hops {
+        out.push_str(&node(h));
+    }
+    let chain: Vec<&str> = request.iter().map(|h| h.key).collect();
+    out.push_str(&format!("  {}\n", chain.join(" --> ")));
+    for h in hops.iter().filter(|h| h.side_branch) {
+        out.push_str(&format!("  {} -.-> client\n", h.key));
+    }
+    out.push_str("  classDef fail fill:#fde2e1,stroke:#c62828,color:#7f0000\n");
+    out.push_str("  classDef warn fill:#fff4d6,stroke:#b26a00,color:#5a3600\n");
+    out.push_str("  classDef unknown fill:#eeeeee,stroke:#757575,color:#333333\n");
+    for (class, status) in [
+        ("fail", Status::Fail),
+        ("warn", Status::Warn),
+        ("unknown", Status::Unknown),
+    ] {
+        let keys: Vec<&str> = hops
+            .iter()
+            .filter(|h| h.status == status)
+            .map(|h| h.key)
+            .collect();
+        if !keys.is_empty() {
+            out.push_str(&format!("  class {} {class}\n", keys.join(",")));
+        }
+    }
+    out
+}

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 /// Lines of one estate check shown in the table.
 const ESTATE_LINES: usize = 5;
 
-fn mark(status: Status) -> &'static str {
+pub(crate) fn mark(status: Status) -> &'static str {
     match status {
         Status::Pass => "✓ pass",
         Status::Fail => "✗ fail",
@@ -49,20 +49,24 @@ fn verdict(e: &Evaluated) -> (Status, Option<&Finding>) {
 
 /// One line of the matrix: the clients of one subnet that share a verdict on one API
 /// method.
-struct Group<'a> {
-    status: Status,
-    check: Option<&'static str>,
-    subnet: String,
-    vpc: String,
-    scope: String,
-    instances: Vec<&'a str>,
-    example: Option<&'a Finding>,
+pub(crate) struct Group<'a> {
+    pub status: Status,
+    pub check: Option<&'static str>,
+    pub subnet: String,
+    pub vpc: String,
+    /// The clients' `ACCOUNT/REGION`.
+    pub scope: String,
+    pub instances: Vec<&'a str>,
+    /// The first broken finding of the first path.
+    pub example: Option<&'a Finding>,
+    /// The first path of the group, whole (for its picture).
+    pub path: &'a Evaluated,
 }
 
 /// API heading → groups, in the order the paths came.
-type Matrix<'a> = Vec<(String, Vec<Group<'a>>)>;
+pub(crate) type Matrix<'a> = Vec<(String, Vec<Group<'a>>)>;
 
-fn matrix(run: &Run) -> Matrix<'_> {
+pub(crate) fn matrix(run: &Run) -> Matrix<'_> {
     let mut apis: Matrix = Vec::new();
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     for t in &run.targets {
@@ -112,6 +116,7 @@ fn matrix(run: &Run) -> Matrix<'_> {
                 scope: client_scope,
                 instances: vec![&c.instance_id],
                 example: first,
+                path: e,
             }),
         }
     }
@@ -130,7 +135,7 @@ fn needing_attention<'m, 'a>(apis: &'m Matrix<'a>) -> Vec<&'m Group<'a>> {
         .collect()
 }
 
-fn estate_outcomes(run: &Run) -> Vec<&Outcome> {
+pub(crate) fn estate_outcomes(run: &Run) -> Vec<&Outcome> {
     run.targets
         .iter()
         .filter_map(|t| t.result.as_ref().ok())
@@ -147,7 +152,7 @@ fn instances(g: &Group<'_>) -> String {
 }
 
 /// The headline: how many client groups reach their API, over how much estate.
-fn headline(run: &Run, apis: &Matrix<'_>) -> String {
+pub(crate) fn headline(run: &Run, apis: &Matrix<'_>) -> String {
     let groups: Vec<&Group> = apis.iter().flat_map(|(_, g)| g).collect();
     // Session Manager's failures leave the requests alone: they are not "cannot call".
     let broken = groups

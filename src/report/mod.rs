@@ -3,6 +3,7 @@
 //! none collects or decides anything of its own.
 
 pub mod audit;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
@@ -131,6 +132,8 @@ pub enum Format {
     Sarif,
     /// GitHub-flavoured Markdown, for $GITHUB_STEP_SUMMARY or a merge-request note.
     Markdown,
+    /// One self-contained HTML page: the matrix, the path pictures, filters.
+    Html,
 }
 
 impl Format {
@@ -143,6 +146,7 @@ impl Format {
             Format::Junit => junit::render(run),
             Format::Sarif => sarif::render(run),
             Format::Markdown => markdown::render(run),
+            Format::Html => html::render(run),
         }
     }
 }

@@ -407,6 +407,30 @@ fn table_fits_the_terminal_and_never_splits_an_id() {
     }
 }
 
+/// The audit's table fits 80 and 120 columns too, for every estate fixture.
+#[test]
+fn audit_table_fits_the_terminal() {
+    for e in std::fs::read_dir(Path::new(ROOT).join("fixtures/estate")).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().to_string();
+        if name == "expected.json" {
+            continue;
+        }
+        let file = format!("fixtures/estate/{name}");
+        for cols in [80usize, 120] {
+            let text = stdout(&privpath_at_width(
+                cols,
+                &["audit", "--snapshot", &file, "-q"],
+            ));
+            for line in text.lines() {
+                assert!(
+                    line.chars().count() <= cols || may_overflow(line),
+                    "{file} at {cols}: {line}"
+                );
+            }
+        }
+    }
+}
+
 /// The Done-when of the readable table: at 80 columns the shadowed route fits one
 /// screen, with the failing check, its fix and the working curl line.
 #[test]

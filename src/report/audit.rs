@@ -187,23 +187,35 @@ pub(crate) fn headline(run: &Run, apis: &Matrix<'_>) -> String {
     line
 }
 
-pub fn table(run: &Run) -> String {
+/// Prose wrapped to the width at spaces (ids whole), each line after `indent`.
+fn wrapped(out: &mut String, text: &str, width: usize, indent: &str) {
+    for line in super::text::wrap(text, width, indent) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+}
+
+pub fn table(run: &Run, width: usize) -> String {
     let apis = matrix(run);
-    let mut out = headline(run, &apis);
-    out.push_str("\n\n");
+    let mut out = String::new();
+    wrapped(&mut out, &headline(run, &apis), width, "");
+    out.push('\n');
     for (heading, groups) in &apis {
-        let _ = writeln!(out, "{heading}");
+        wrapped(&mut out, heading, width, "");
         for g in groups {
-            let _ = writeln!(
-                out,
-                "  {:<9} {} ({}) {}  {}{}",
-                mark(g.status),
-                g.subnet,
-                g.vpc,
+            let place = format!("  {:<9} {} {}", mark(g.status), g.subnet, g.vpc);
+            let rest = format!(
+                "{}  {}{}",
                 g.scope,
                 instances(g),
                 g.check.map(|c| format!("  {c}")).unwrap_or_default()
             );
+            // One line when it fits; else the clients and the broken hop below.
+            if super::text::width_of(&place) + 2 + super::text::width_of(&rest) <= width {
+                let _ = writeln!(out, "{place}  {rest}");
+            } else {
+                let _ = writeln!(out, "{place}\n{:6}{rest}", "");
+            }
         }
         out.push('\n');
     }
@@ -220,7 +232,8 @@ pub fn table(run: &Run) -> String {
             if f.status == Status::Pass {
                 let _ = writeln!(out, "  {:<9} {}", mark(f.status), f.check);
             } else if *n <= ESTATE_LINES {
-                let _ = writeln!(out, "  {:<9} {}  {}", mark(f.status), f.check, f.message);
+                let _ = writeln!(out, "  {:<9} {}", mark(f.status), f.check);
+                wrapped(&mut out, &f.message, width, "            ");
             } else if *n == ESTATE_LINES + 1 {
                 let more = total(f.check) - ESTATE_LINES;
                 let _ = writeln!(
@@ -250,9 +263,11 @@ pub fn table(run: &Run) -> String {
                     String::new()
                 }
             );
-            let _ = writeln!(out, "    {}", f.message);
-            for line in f.remediation.iter().flat_map(|r| r.lines()) {
-                let _ = writeln!(out, "    {line}");
+            wrapped(&mut out, &f.message, width, "    ");
+            if let Some(fix) = &f.remediation {
+                for line in super::text::fix_lines(fix, width, "    ", "    ") {
+                    let _ = writeln!(out, "{line}");
+                }
             }
         }
         out.push('\n');

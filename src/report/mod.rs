@@ -139,7 +139,7 @@ pub enum Format {
 impl Format {
     pub fn render(self, run: &Run, style: &table::Style) -> String {
         match self {
-            Format::Table if run.audit => audit::table(run),
+            Format::Table if run.audit => audit::table(run, style.width),
             Format::Markdown if run.audit => audit::markdown(run),
             Format::Table => table::render(run, style),
             Format::Json => json::render(run),

@@ -214,8 +214,7 @@ fn render_target(e: &Evaluated, style: &Style) -> String {
                 out.push_str(&line);
                 out.push('\n');
             }
-            if let Some(idx) = o.suppressed {
-                let _ = idx;
+            if o.suppressed.is_some() {
                 out.push_str("    (suppressed: accepted in the config, see Suppressions)\n");
             }
             if let Some(fix) = f
@@ -223,26 +222,9 @@ fn render_target(e: &Evaluated, style: &Style) -> String {
                 .as_deref()
                 .filter(|_| f.status != Status::Pass)
             {
-                // Commands stay whole on one line, to be copied; prose wraps.
-                for (n, line) in fix.lines().enumerate() {
-                    let lead = if n == 0 { "    fix: " } else { "         " };
-                    let command = ["aws ", "privpath ", "curl "]
-                        .iter()
-                        .any(|c| line.trim_start().starts_with(c));
-                    if command {
-                        out.push_str(&format!("{lead}{line}\n"));
-                    } else {
-                        let wrapped = text::wrap(line, width, "         ");
-                        for (k, l) in wrapped.iter().enumerate() {
-                            let l = if k == 0 {
-                                format!("{lead}{}", l.trim_start())
-                            } else {
-                                l.clone()
-                            };
-                            out.push_str(&l);
-                            out.push('\n');
-                        }
-                    }
+                for line in text::fix_lines(fix, width, "    fix: ", "         ") {
+                    out.push_str(&line);
+                    out.push('\n');
                 }
             }
             if !f.needs.is_empty() {

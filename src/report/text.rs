@@ -55,6 +55,31 @@ pub fn shorten(text: &str, room: usize) -> String {
     format!("{trimmed}…")
 }
 
+/// A fix's lines: commands (`aws …`, `privpath …`, `curl …`) whole on one line each, to
+/// be copied, however wide; prose wrapped at spaces. The first line after `first`, the
+/// rest after `rest` (same width).
+pub fn fix_lines(fix: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in fix.lines() {
+        let lead = if out.is_empty() { first } else { rest };
+        let command = ["aws ", "privpath ", "curl "]
+            .iter()
+            .any(|c| line.trim_start().starts_with(c));
+        if command {
+            out.push(format!("{lead}{line}"));
+        } else {
+            for (k, l) in wrap(line, width, rest).into_iter().enumerate() {
+                out.push(if k == 0 {
+                    format!("{lead}{}", l.trim_start())
+                } else {
+                    l
+                });
+            }
+        }
+    }
+    out
+}
+
 /// The width to draw for: `COLUMNS` when set, else the terminal's when stdout is one,
 /// else a fixed width so piped and logged output is stable.
 pub fn output_width(terminal: bool) -> usize {

@@ -15,10 +15,9 @@ use crate::collect::calls::CallLog;
 use crate::collect::discover::{self, SharedIam};
 use crate::collect::{self, Ctx};
 use crate::config::{Audit, Config};
-use crate::date::Date;
-use crate::gate::{self, Evaluated, FailOn, Run, Stats, TargetRun};
+use crate::gate::{self, Evaluated, Stats, TargetRun};
 use crate::report::Context;
-use crate::run::{destinations, write_reports};
+use crate::run::{destinations, finish};
 use crate::session::AwsArgs;
 use crate::{progress, read_snapshot, verbose, write_snapshot};
 use anyhow::{anyhow, bail, Context as _, Result};
@@ -57,7 +56,7 @@ pub fn audit(args: &AuditArgs) -> Result<u8> {
     if let Some(out) = &args.save_snapshot {
         write_snapshot(out, &snapshot)?;
     }
-    let mut targets = audit_snapshot(&snapshot, &selection, &config.checks.severity, &source);
+    let targets = audit_snapshot(&snapshot, &selection, &config.checks.severity, &source);
     let stats = Stats {
         calls,
         elapsed: start.elapsed(),
@@ -69,24 +68,15 @@ pub fn audit(args: &AuditArgs) -> Result<u8> {
         .filter(|r| r.target.is_none())
         .cloned()
         .collect();
-    let suppressions = gate::suppress(&mut targets, &rules, Date::today());
-    let run = Run {
+    finish(
         targets,
-        suppressions,
-        fail_on: args
-            .report
-            .fail_on
-            .or(config.fail_on)
-            .unwrap_or(FailOn::Fail),
-        config_path: config.path.clone(),
+        &rules,
+        &config,
+        &args.report,
         stats,
-        audit: true,
-    };
-    write_reports(&run, &destinations, args.report.details)?;
-    if !args.report.quiet {
-        eprintln!("{}", run.summary_line());
-    }
-    Ok(run.exit_status())
+        true,
+        &destinations,
+    )
 }
 
 /// How reports name a path.

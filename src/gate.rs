@@ -265,6 +265,19 @@ impl Run {
                 .count()
     }
 
+    /// The targets that could not be checked, with why.
+    pub fn not_checked(&self) -> Vec<(&str, &str)> {
+        self.targets
+            .iter()
+            .filter_map(|t| {
+                t.result
+                    .as_ref()
+                    .err()
+                    .map(|why| (t.name.as_str(), why.as_str()))
+            })
+            .collect()
+    }
+
     pub fn errors(&self) -> usize {
         self.targets.iter().filter(|t| t.result.is_err()).count()
     }

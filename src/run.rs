@@ -133,6 +133,33 @@ fn plans(args: &CheckArgs, config: &Config) -> Result<Vec<Plan>> {
         .collect())
 }
 
+/// The end of a `check` or an `audit`: apply the suppressions, write every format, say
+/// the closing line, and return the gate's exit status.
+pub(crate) fn finish(
+    mut targets: Vec<TargetRun>,
+    rules: &[crate::config::SuppressionRule],
+    config: &Config,
+    report: &crate::cli::ReportArgs,
+    stats: Stats,
+    audit: bool,
+    destinations: &[(Format, Option<PathBuf>)],
+) -> Result<u8> {
+    let suppressions = gate::suppress(&mut targets, rules, Date::today());
+    let run = Run {
+        targets,
+        suppressions,
+        fail_on: report.fail_on.or(config.fail_on).unwrap_or(FailOn::Fail),
+        config_path: config.path.clone(),
+        stats,
+        audit,
+    };
+    write_reports(&run, destinations, report.details)?;
+    if !report.quiet {
+        eprintln!("{}", run.summary_line());
+    }
+    Ok(run.exit_status())
+}
+
 /// Where each format goes: the n-th --output is the n-th --format's file.
 pub(crate) fn destinations(
     format: &[Format],
@@ -249,25 +276,15 @@ pub fn check(args: &CheckArgs) -> Result<u8> {
         .filter(|r| r.target.as_deref().is_none_or(|t| names.contains(&t)))
         .cloned()
         .collect();
-    let suppressions = gate::suppress(&mut targets, &rules, Date::today());
-    let run = Run {
+    finish(
         targets,
-        suppressions,
-        fail_on: args
-            .report
-            .fail_on
-            .or(config.fail_on)
-            .unwrap_or(FailOn::Fail),
-        config_path: config.path.clone(),
+        &rules,
+        &config,
+        &args.report,
         stats,
-        audit: false,
-    };
-
-    write_reports(&run, &destinations, args.report.details)?;
-    if !args.report.quiet {
-        eprintln!("{}", run.summary_line());
-    }
-    Ok(run.exit_status())
+        false,
+        &destinations,
+    )
 }
 
 /// Collects every live target at once; `None` for snapshot targets.

@@ -128,7 +128,7 @@ pub(crate) fn matrix(run: &Run) -> Matrix<'_> {
 }
 
 /// The groups whose verdict is not a pass: each gets one example fix.
-fn needing_attention<'m, 'a>(apis: &'m Matrix<'a>) -> Vec<&'m Group<'a>> {
+pub(crate) fn needing_attention<'m, 'a>(apis: &'m Matrix<'a>) -> Vec<&'m Group<'a>> {
     apis.iter()
         .flat_map(|(_, g)| g)
         .filter(|g| matches!(g.status, Status::Fail | Status::Warn | Status::Unknown))
@@ -272,11 +272,7 @@ pub fn table(run: &Run, width: usize) -> String {
         }
         out.push('\n');
     }
-    let unread: Vec<_> = run
-        .targets
-        .iter()
-        .filter_map(|t| t.result.as_ref().err().map(|why| (&t.name, why)))
-        .collect();
+    let unread = run.not_checked();
     if !unread.is_empty() {
         out.push_str("Could not be checked:\n");
         for (name, why) in unread {

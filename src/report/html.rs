@@ -4,7 +4,7 @@
 //! method's path as a picture, the estate findings, one fix per broken group, and what
 //! could not be read. Built for `audit`; a `check` run is the same page with fewer rows.
 
-use super::audit::{estate_outcomes, headline, matrix, Group};
+use super::audit::{estate_outcomes, headline, matrix, needing_attention, Group};
 use super::picture;
 use crate::gate::Run;
 use privpath_checks::Status;
@@ -237,11 +237,7 @@ pub fn render(run: &Run) -> String {
         out.push_str("</tbody></table>\n");
     }
 
-    let broken: Vec<&Group> = apis
-        .iter()
-        .flat_map(|(_, g)| g)
-        .filter(|g| matches!(g.status, Status::Fail | Status::Warn | Status::Unknown))
-        .collect();
+    let broken = needing_attention(&apis);
     if !broken.is_empty() {
         out.push_str("<h2>What to fix</h2>\n");
         for g in broken {
@@ -263,11 +259,7 @@ pub fn render(run: &Run) -> String {
             );
         }
     }
-    let unread: Vec<_> = run
-        .targets
-        .iter()
-        .filter_map(|t| t.result.as_ref().err().map(|why| (&t.name, why)))
-        .collect();
+    let unread = run.not_checked();
     if !unread.is_empty() {
         out.push_str("<h2>Could not be checked</h2>\n<ul id=\"unread\">");
         for (name, why) in unread {

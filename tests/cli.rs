@@ -407,6 +407,32 @@ fn table_fits_the_terminal_and_never_splits_an_id() {
     }
 }
 
+/// The Markdown report (a CI step summary), with its Mermaid path, pinned.
+#[test]
+fn markdown_output_is_pinned() {
+    let o = privpath(&[
+        "check",
+        "--snapshot",
+        "fixtures/broken/route-client-shadowed-by-igw.json",
+        "--format",
+        "markdown",
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    assert!(text.contains("```mermaid\nflowchart LR\n") && text.contains("  class routes fail\n"));
+    insta::assert_snapshot!("shadowed_route_markdown", text);
+    let o = privpath(&[
+        "audit",
+        "--snapshot",
+        "fixtures/estate/two-regions.json",
+        "--format",
+        "markdown",
+        "-q",
+    ]);
+    insta::assert_snapshot!("audit_two_regions_markdown", stdout(&o));
+}
+
 /// The audit's table fits 80 and 120 columns too, for every estate fixture.
 #[test]
 fn audit_table_fits_the_terminal() {

@@ -301,6 +301,20 @@ impl<'a> Index<'a> {
                     .flatten()
                     .map(|d| d.db_instance_identifier.as_str()),
             )
+            // IAM names: the instance role is the client account's, the function's
+            // role the API account's, and a fix must say which.
+            .chain(
+                s.role_detail_list
+                    .iter()
+                    .flatten()
+                    .map(|r| r.role_name.as_str()),
+            )
+            .chain(
+                s.instance_profiles
+                    .iter()
+                    .flatten()
+                    .map(|p| p.instance_profile_name.as_str()),
+            )
             .collect();
         ix
     }

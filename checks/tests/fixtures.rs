@@ -157,6 +157,7 @@ fn findings_name_the_broken_resources() {
         ("cross/client-route-tables-denied.json", "route-client-to-endpoint", &["RouteTables in 444455556666/us-east-1", "UnauthorizedOperation", "--client-profile"]),
         ("cross/healthy-cross-account-and-region.json", "peering-active", &["in 444455556666/eu-west-1", "in 111122223333/us-east-1"]),
         ("cross/healthy-cross-region.json", "ssm-endpoints", &["vpce-055a0000000000001"]),
+        ("cross/ssm-role-without-core-policy-in-client-account.json", "ssm-instance-role", &["attach-role-policy --role-name privpath-client-role", "--region eu-west-1  # in account 444455556666"]),
     ];
     for (rel, check, needles) in cases {
         let bytes = std::fs::read(fixtures_dir().join(rel)).unwrap();

@@ -18,6 +18,9 @@ pub struct Symptom {
     pub checks: &'static [&'static str],
     /// What to do once the checks have named the hop.
     pub next: &'static str,
+    /// Generic symptoms this one implies and hides when both match (the anonymous-denied
+    /// body also says Forbidden; a Lambda timeout also says "timed out after").
+    pub hides: &'static [&'static str],
 }
 
 pub static SYMPTOMS: &[Symptom] = &[
@@ -34,6 +37,7 @@ pub static SYMPTOMS: &[Symptom] = &[
         checks: &["api-resource-policy", "api-policy-allows-endpoint", "api-private-endpoint"],
         next: "Attach a policy that allows execute-api:Invoke from the client's execute-api endpoint \
                (condition aws:SourceVpce), then create the deployment again.",
+        hides: &[],
     },
     Symptom {
         id: "anonymous-not-authorized",
@@ -45,6 +49,7 @@ pub static SYMPTOMS: &[Symptom] = &[
         next: "Fix the statement the check names (aws:SourceVpce is the endpoint id, aws:SourceVpc \
                the endpoint's VPC, never the client's), then redeploy: policy changes take effect \
                only after a new deployment.",
+        hides: &["forbidden"],
     },
     Symptom {
         id: "forbidden",
@@ -66,6 +71,7 @@ pub static SYMPTOMS: &[Symptom] = &[
         ],
         next: "Send the request exactly as privpath's \"Call it from …\" line shows (URL, Host or \
                x-apigw-api-id, x-api-key); if the checks pass and it still fails, redeploy the stage.",
+        hides: &[],
     },
     Symptom {
         id: "missing-authentication-token",
@@ -76,6 +82,7 @@ pub static SYMPTOMS: &[Symptom] = &[
         checks: &["api-deployed", "dns-resolution"],
         next: "Compare the URL with the stage and resource the check names; redeploy when the \
                method was added after the stage's deployment.",
+        hides: &["forbidden"],
     },
     Symptom {
         id: "lambda-permission",
@@ -85,6 +92,7 @@ pub static SYMPTOMS: &[Symptom] = &[
                   has no statement for apigateway.amazonaws.com with this API's execution ARN.",
         checks: &["lambda-invoke-permission"],
         next: "Run the `aws lambda add-permission` command the check prints; no redeployment needed.",
+        hides: &["internal-server-error"],
     },
     Symptom {
         id: "endpoint-request-timeout",
@@ -96,6 +104,7 @@ pub static SYMPTOMS: &[Symptom] = &[
         checks: &["lambda-vpc-to-rds", "lambda-vpc-role"],
         next: "Open the database's security group to the function's security group on the DB port \
                as the check shows; a function in a VPC also needs its role's ENI permissions.",
+        hides: &[],
     },
     Symptom {
         id: "internal-server-error",
@@ -106,6 +115,7 @@ pub static SYMPTOMS: &[Symptom] = &[
         checks: &["lambda-invoke-permission", "lambda-vpc-role", "lambda-vpc-to-rds"],
         next: "Read the stage's execution log (CloudWatch) for the request id; \"Invalid \
                permissions on Lambda function\" there means lambda-invoke-permission.",
+        hides: &[],
     },
     Symptom {
         id: "target-not-connected",
@@ -118,6 +128,7 @@ pub static SYMPTOMS: &[Symptom] = &[
         checks: &["ssm-agent-version", "ssm-instance-role", "ssm-endpoints"],
         next: "Fix what the checks name, then wait a few minutes or restart the agent: it \
                registers again on its own.",
+        hides: &[],
     },
     Symptom {
         id: "connect-timeout",
@@ -143,6 +154,7 @@ pub static SYMPTOMS: &[Symptom] = &[
         ],
         next: "Fix the first failing hop in path order; every hop must pass both ways (the \
                return route and the ephemeral-port NACL rules too).",
+        hides: &[],
     },
     Symptom {
         id: "could-not-resolve-host",
@@ -159,6 +171,7 @@ pub static SYMPTOMS: &[Symptom] = &[
                   also needs DNS support.",
         checks: &["dns-resolution", "execute-api-endpoint"],
         next: "Use the URL from privpath's \"Call it from …\" line.",
+        hides: &[],
     },
     Symptom {
         id: "tls-name-mismatch",
@@ -174,6 +187,132 @@ pub static SYMPTOMS: &[Symptom] = &[
                   API in the host or the x-apigw-api-id header.",
         checks: &["dns-resolution"],
         next: "Use the URL from privpath's \"Call it from …\" line.",
+        hides: &[],
+    },
+    Symptom {
+        id: "lambda-task-timed-out",
+        seen_in: "the function's CloudWatch log (REPORT … Status: timeout) or a test invoke",
+        patterns: &[&["task timed out after"], &["status: timeout"]],
+        meaning: "The Lambda function ran out of its own timeout, not the client's network: on \
+                  this path it is almost always waiting on the database — the function's or the \
+                  DB's security groups do not admit the port, its subnets do not route to the DB, \
+                  or the DB is stopped — or on an AWS API it cannot reach from private subnets \
+                  without a NAT gateway or endpoint. API Gateway then answers 502 or 504.",
+        checks: &["lambda-vpc-to-rds", "lambda-vpc-role"],
+        next: "Fix what lambda-vpc-to-rds names (the DB's group must admit the function's group \
+               on the DB port); a timeout shorter than the driver's connect timeout hides the \
+               driver's own error, so raise it while testing.",
+        hides: &["connect-timeout"],
+    },
+    Symptom {
+        id: "mysql-cannot-connect",
+        seen_in: "the function's log: a MySQL or MariaDB driver",
+        patterns: &[
+            &["can't connect to mysql server"],
+            &["cannot connect to mysql server"],
+            &["lost connection to mysql server"],
+            &["(2003,"],
+            &["error 2003"],
+            &["econnrefused", ":3306"],
+            &["etimedout", ":3306"],
+            &["connect etimedout", "3306"],
+        ],
+        meaning: "The function reached no MySQL listener: a timeout (errno 110, ETIMEDOUT) means a \
+                  security group, route or network ACL drops the packets; a refusal (111, \
+                  ECONNREFUSED) means the address answers but nothing listens on the port (wrong \
+                  port, or the DB is stopped or rebooting).",
+        checks: &["lambda-vpc-to-rds"],
+        next: "Open the DB's security group to the function's group on 3306 (the check prints the \
+               command) and confirm the DB is available.",
+        hides: &["connect-timeout"],
+    },
+    Symptom {
+        id: "postgres-cannot-connect",
+        seen_in: "the function's log: a PostgreSQL driver (psycopg, node-postgres, JDBC)",
+        patterns: &[
+            &["could not connect to server"],
+            &["connection to server at", "failed"],
+            &["psycopg2.operationalerror"],
+            &["psycopg.operationalerror"],
+            &["econnrefused", ":5432"],
+            &["etimedout", ":5432"],
+            &["connection attempt failed", "postgresql"],
+            &["org.postgresql.util.psqlexception", "connection"],
+        ],
+        meaning: "The function reached no PostgreSQL listener: \"Connection timed out\" means a \
+                  security group, route or network ACL drops the packets; \"Connection refused\" \
+                  means nothing listens on the port (wrong port, or the DB is stopped); \"timeout \
+                  expired\" is the driver giving up on the same drop.",
+        checks: &["lambda-vpc-to-rds"],
+        next: "Open the DB's security group to the function's group on 5432 (the check prints the \
+               command) and confirm the DB is available.",
+        hides: &["connect-timeout"],
+    },
+    Symptom {
+        id: "usage-plan-throttled",
+        seen_in: "curl against the API (HTTP 429)",
+        patterns: &[
+            &["too many requests"],
+            &["\"message\":\"limit exceeded\""],
+            &["http/1.1 429"],
+            &["http/2 429"],
+            &["toomanyrequestsexception"],
+        ],
+        meaning: "API Gateway refused the call before the integration: the API key's usage plan \
+                  throttles it (\"Too Many Requests\": the plan's or the method's rate or burst \
+                  limit) or its quota for the period is used up (\"Limit Exceeded\"). The network \
+                  path and the resource policy are fine.",
+        checks: &["api-key-usage-plan"],
+        next: "Read the plan's limits and the key's usage: `aws apigateway get-usage-plan \
+               --usage-plan-id PLAN` and `aws apigateway get-usage --usage-plan-id PLAN --key-id KEY \
+               --start-date … --end-date …`; raise the throttle or quota, or back off and retry.",
+        hides: &[],
+    },
+    Symptom {
+        id: "public-api-forbidden-through-private-dns",
+        seen_in: "a client in a VPC calling a public (REGIONAL or EDGE) API (HTTP 403)",
+        patterns: &[
+            &["forbidden", "public api"],
+            &["forbidden", "regional api"],
+            &["forbidden", "edge-optimized"],
+            &["forbidden", "edge api"],
+            &["403", "public api"],
+        ],
+        meaning: "With private DNS on for an execute-api interface endpoint, every \
+                  *.execute-api.REGION.amazonaws.com name in that VPC resolves to the endpoint, \
+                  public APIs included: their calls reach the endpoint, which serves only private \
+                  APIs, and get 403 Forbidden.",
+        checks: &["dns-resolution", "execute-api-endpoint"],
+        next: "Turn private DNS off on the endpoint and call private APIs through the \
+               {api-id}-{vpce-id} alias, or call the public API from outside that VPC; `privpath \
+               audit` lists every such endpoint (estate-private-dns-public-apis).",
+        hides: &["forbidden"],
+    },
+    Symptom {
+        id: "ssm-agent-cannot-reach-endpoints",
+        seen_in: "the SSM Agent's log on the instance (/var/log/amazon/ssm/amazon-ssm-agent.log)",
+        patterns: &[
+            &["error when calling aws apis"],
+            &["failed to get controlchannel token"],
+            &["createcontrolchannel failed"],
+            &["ssmmessages.", "i/o timeout"],
+            &["ec2messages.", "i/o timeout"],
+            &["ssm.", "amazonaws.com", "i/o timeout"],
+            &["ssmmessages.", "dial tcp"],
+            &["ec2messages.", "dial tcp"],
+            &["unable to contact the ssm service"],
+        ],
+        meaning: "The agent runs but cannot reach Systems Manager: ssm (registration, health), \
+                  ssmmessages (Session Manager's channels) or ec2messages (older agents' \
+                  messages). In a private subnet that means no interface endpoint for the \
+                  service, private DNS off on it, or its security group not admitting 443 from \
+                  the instance — or no NAT route to the public endpoints; \"AccessDenied\" in \
+                  the same lines is the instance role instead.",
+        checks: &["ssm-endpoints", "ssm-instance-role", "ssm-agent-version"],
+        next: "Create the missing endpoints (or open their security group to the instance on \
+               443) as ssm-endpoints prints, then restart the agent: `sudo systemctl restart \
+               amazon-ssm-agent`.",
+        hides: &["connect-timeout"],
     },
 ];
 
@@ -190,8 +329,11 @@ fn normalise(text: &str) -> String {
         .collect::<String>()
         .to_lowercase();
     let collapsed = plain.split_whitespace().collect::<Vec<_>>().join(" ");
-    // JSON bodies are often pasted with spaces after the colon.
-    collapsed.replace("\": \"", "\":\"")
+    // JSON bodies are often pasted with spaces around the colon.
+    collapsed
+        .replace("\" : \"", "\":\"")
+        .replace("\": \"", "\":\"")
+        .replace("\" :\"", "\":\"")
 }
 
 /// The symptoms whose patterns the text matches, in knowledge-base order. A more
@@ -207,16 +349,9 @@ pub fn diagnose(text: &str) -> Vec<&'static Symptom> {
                 .any(|all| all.iter().all(|fragment| text.contains(fragment)))
         })
         .collect();
-    let specific_403 = found.iter().any(|s| {
-        matches!(
-            s.id,
-            "anonymous-not-authorized" | "missing-authentication-token"
-        )
-    });
-    let specific_500 = found.iter().any(|s| s.id == "lambda-permission");
+    let hidden: Vec<&str> = found.iter().flat_map(|s| s.hides.iter().copied()).collect();
     found
         .into_iter()
-        .filter(|s| !(specific_403 && s.id == "forbidden"))
-        .filter(|s| !(specific_500 && s.id == "internal-server-error"))
+        .filter(|s| !hidden.contains(&s.id))
         .collect()
 }

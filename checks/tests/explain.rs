@@ -111,3 +111,86 @@ fn unrelated_text_matches_nothing() {
     assert!(ids("everything is fine").is_empty());
     assert!(ids("").is_empty());
 }
+
+/// Lambda's own timeout is the database, not the client's network.
+#[test]
+fn lambda_task_timeout_is_not_a_curl_timeout() {
+    for text in [
+        "2026-11-24T12:00:03.012Z 8f3c… Task timed out after 3.00 seconds",
+        "REPORT RequestId: 8f3c Duration: 3003.52 ms Billed Duration: 3000 ms Memory Size: 128 MB Max Memory Used: 61 MB Status: timeout",
+        "task timed out after 29.03 seconds",
+    ] {
+        assert_eq!(ids(text), ["lambda-task-timed-out"], "{text}");
+        assert_eq!(checks_for(text)[0], "lambda-vpc-to-rds");
+    }
+}
+
+#[test]
+fn mysql_driver_errors() {
+    for text in [
+        "pymysql.err.OperationalError: (2003, \"Can't connect to MySQL server on 'orders.c0abc.eu-west-1.rds.amazonaws.com' (timed out)\")",
+        "ERROR 2003 (HY000): Can\u{2019}t connect to MySQL server on 'db' (110)",
+        "Error: connect ETIMEDOUT 10.1.20.14:3306",
+        "Error: connect ECONNREFUSED 10.1.20.14:3306",
+        "(2013, 'Lost connection to MySQL server during query')",
+    ] {
+        assert_eq!(ids(text), ["mysql-cannot-connect"], "{text}");
+        assert_eq!(checks_for(text), ["lambda-vpc-to-rds"]);
+    }
+}
+
+#[test]
+fn postgres_driver_errors() {
+    for text in [
+        "psycopg2.OperationalError: could not connect to server: Connection timed out\n\tIs the server running on host \"orders.c0abc.rds.amazonaws.com\" (10.1.20.14) and accepting TCP/IP connections on port 5432?",
+        "psycopg.OperationalError: connection is bad: connection to server at \"10.1.20.14\", port 5432 failed: timeout expired",
+        "Error: connect ECONNREFUSED 10.1.20.14:5432",
+        "org.postgresql.util.PSQLException: The connection attempt failed.",
+    ] {
+        assert_eq!(ids(text), ["postgres-cannot-connect"], "{text}");
+        assert_eq!(checks_for(text), ["lambda-vpc-to-rds"]);
+    }
+}
+
+#[test]
+fn usage_plan_throttle_and_quota() {
+    for text in [
+        r#"{"message":"Too Many Requests"}"#,
+        r#"{ "message" : "Limit Exceeded" }"#,
+        "< HTTP/2 429\n< x-amzn-errortype: TooManyRequestsException",
+        "HTTP/1.1 429 Too Many Requests",
+    ] {
+        assert_eq!(ids(text), ["usage-plan-throttled"], "{text}");
+        assert_eq!(checks_for(text), ["api-key-usage-plan"]);
+    }
+}
+
+#[test]
+fn public_api_forbidden_through_private_dns() {
+    for text in [
+        "calling our public API from the VPC returns {\"message\":\"Forbidden\"}",
+        "403 from a public API since we added the execute-api endpoint",
+        "Forbidden when the Lambda calls a REGIONAL API of another team",
+        "Forbidden from an edge-optimized API inside the VPC",
+    ] {
+        assert_eq!(
+            ids(text),
+            ["public-api-forbidden-through-private-dns"],
+            "{text}"
+        );
+        assert_eq!(checks_for(text)[0], "dns-resolution");
+    }
+}
+
+#[test]
+fn ssm_agent_log_lines() {
+    for text in [
+        "2026-11-24 12:00:00 ERROR [HealthCheck] error when calling AWS APIs. error details - RequestError: send request failed\ncaused by: Post \"https://ssm.eu-west-1.amazonaws.com/\": dial tcp 52.95.113.9:443: i/o timeout",
+        "ERROR [MessageGatewayService] Failed to get controlchannel token, error: CreateControlChannel failed with error: createControlChannel request failed: dial tcp: lookup ssmmessages.eu-west-1.amazonaws.com: i/o timeout",
+        "ERROR [MessagingDeliveryService] error when calling AWS APIs. error details - RequestError: send request failed caused by: Post https://ec2messages.eu-west-1.amazonaws.com/: dial tcp 52.95.112.1:443: i/o timeout",
+        "post https://ssmmessages.us-east-1.amazonaws.com/v1/control-channel: dial tcp 10.0.1.77:443: connect: connection timed out",
+    ] {
+        assert_eq!(ids(text), ["ssm-agent-cannot-reach-endpoints"], "{text}");
+        assert_eq!(checks_for(text)[0], "ssm-endpoints");
+    }
+}

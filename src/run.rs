@@ -373,6 +373,8 @@ fn check_one(
                 .and(plan.client.client_region.clone()),
             account: None,
         },
+        // A snapshot without `captured_at` is judged as of today.
+        today: Some(Date::today().to_string()),
     };
     let index = SnapshotIndex::build(&snapshot);
     let path = ResolvedPath::resolve(&index, &target).with_context(|| source.clone())?;

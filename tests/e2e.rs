@@ -220,6 +220,11 @@ fn live_checks_against_the_emulator() {
             &[("lambda-vpc-role", "fail")],
         ),
         ("db-sg-wrong-port", &[("lambda-vpc-to-rds", "fail")]),
+        // Still runs: a warning, and the gate passes.
+        (
+            "lambda-runtime-deprecated",
+            &[("lambda-runtime-supported", "warn")],
+        ),
         // Passes through a customer managed policy: exercises iam:GetPolicy and
         // iam:GetPolicyVersion (waves 4 and 5).
         ("role-with-equivalent-customer-policy", &[]),

@@ -29,6 +29,8 @@ pub struct Target {
     pub client_scope: ScopeFilter,
     /// Where the API is: `None` looks in every scope of the snapshot.
     pub api_scope: ScopeFilter,
+    /// Today (`YYYY-MM-DD`), for a snapshot that does not say when it was captured.
+    pub today: Option<String>,
 }
 
 /// Narrows the scopes a side's record is looked for in.
@@ -594,6 +596,9 @@ pub struct ResolvedPath<'a> {
     pub backend: Backend<'a>,
     /// The snapshot holds several scopes (an audit, or a path across accounts).
     pub many_scopes: bool,
+    /// The day the data describes (`YYYY-MM-DD`): when the snapshot was captured, else
+    /// the target's `today`. Dated checks (runtime deprecations) judge against it.
+    pub as_of: Option<String>,
 }
 
 impl<'a> ResolvedPath<'a> {
@@ -651,6 +656,13 @@ impl<'a> ResolvedPath<'a> {
             method,
             backend,
             many_scopes: ix.scopes.len() > 1,
+            as_of: ix
+                .snapshot
+                .captured_at
+                .as_deref()
+                .and_then(|t| t.get(..10))
+                .map(str::to_string)
+                .or_else(|| target.today.clone()),
         })
     }
 

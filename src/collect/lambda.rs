@@ -24,6 +24,8 @@ pub async fn function(ctx: &Ctx, name_or_arn: &str) -> Result<m::Function, CallE
             vpc_id: c.vpc_id().filter(|v| !v.is_empty()).map(str::to_string),
         }),
         state: out.state().map(|s| s.as_str().to_string()),
+        runtime: out.runtime().map(|r| r.as_str().to_string()),
+        package_type: out.package_type().map(|p| p.as_str().to_string()),
     })
 }
 

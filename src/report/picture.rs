@@ -62,6 +62,19 @@ pub struct Hop {
     pub side_branch: bool,
 }
 
+impl Hop {
+    fn copy(&self) -> Hop {
+        Hop {
+            key: self.key,
+            label: self.label,
+            ids: self.ids.clone(),
+            status: self.status,
+            broken: self.broken.clone(),
+            side_branch: self.side_branch,
+        }
+    }
+}
+
 /// Which hop each check judges.
 const HOPS: [(&str, &str, &[&str]); 8] = [
     ("client", "client", &["sg-client-egress"]),
@@ -92,7 +105,11 @@ const HOPS: [(&str, &str, &[&str]); 8] = [
     (
         "lambda",
         "Lambda",
-        &["lambda-invoke-permission", "lambda-vpc-role"],
+        &[
+            "lambda-invoke-permission",
+            "lambda-vpc-role",
+            "lambda-runtime-supported",
+        ],
     ),
     ("rds", "RDS", &["lambda-vpc-to-rds"]),
     (
@@ -189,6 +206,35 @@ pub fn mark(status: Status) -> &'static str {
 /// line, the operator's branch last. No line is wider than `width` unless an id alone
 /// is; the broken checks go on a line of their own when they do not fit beside.
 pub fn text(hops: &[Hop], width: usize) -> String {
+    // Lambda and RDS share a line: the backend is one hop to the reader of a terminal.
+    let merged: Vec<Hop>;
+    let hops = match hops.iter().position(|h| h.key == "lambda") {
+        Some(i) if hops.get(i + 1).is_some_and(|n| n.key == "rds") => {
+            let (l, r) = (&hops[i], &hops[i + 1]);
+            let backend = Hop {
+                key: "backend",
+                label: "backend",
+                ids: format!("{} → {}", l.ids, r.ids),
+                status: if l.status == Status::Skip {
+                    r.status
+                } else if r.status == Status::Skip {
+                    l.status
+                } else {
+                    l.status.max(r.status)
+                },
+                broken: l.broken.iter().chain(&r.broken).copied().collect(),
+                side_branch: false,
+            };
+            merged = hops[..i]
+                .iter()
+                .map(Hop::copy)
+                .chain(std::iter::once(backend))
+                .chain(hops[i + 2..].iter().map(Hop::copy))
+                .collect();
+            merged.as_slice()
+        }
+        _ => hops,
+    };
     let mut out = String::new();
     for (i, h) in hops.iter().enumerate() {
         let joint = if h.side_branch {

@@ -231,6 +231,8 @@ def break_it(name, ids, c, a, endpoint):
         apigw.delete_usage_plan_key(usagePlanId=ids["usage_plan"], keyId=ids["key"])
     elif name == "lambda-permission-removed":
         c["lambda"].remove_permission(FunctionName="order-writer", StatementId="orders-api")
+    elif name == "lambda-runtime-deprecated":
+        c["lambda"].update_function_configuration(FunctionName="order-writer", Runtime="python3.8")
     elif name == "lambda-role-without-vpc-access":
         iam.detach_role_policy(RoleName="order-writer", PolicyArn="arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole")
         iam.attach_role_policy(RoleName="order-writer", PolicyArn="arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole")

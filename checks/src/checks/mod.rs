@@ -11,6 +11,7 @@ pub mod api_resource_policy;
 pub mod dns_resolution;
 pub mod execute_api_endpoint;
 pub mod lambda_invoke_permission;
+pub mod lambda_runtime_supported;
 pub mod lambda_vpc_role;
 pub mod lambda_vpc_to_rds;
 pub mod nacl_path;
@@ -100,6 +101,10 @@ pub static REGISTRY: &[Check] = &[
     Check {
         meta: &lambda_vpc_to_rds::META,
         run: lambda_vpc_to_rds::run,
+    },
+    Check {
+        meta: &lambda_runtime_supported::META,
+        run: lambda_runtime_supported::run,
     },
 ];
 

@@ -81,6 +81,7 @@ impl EstatePath {
             db_instance_id: None,
             client_scope: pin(self.client_scope),
             api_scope: pin(self.api_scope),
+            today: None,
         }
     }
 }

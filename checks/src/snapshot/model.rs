@@ -676,6 +676,12 @@ pub struct Function {
     /// `Pending`, `Active`, `Inactive`, `Failed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+    /// `python3.12`, `nodejs22.x`, …; absent for a container image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime: Option<String>,
+    /// `Zip` or `Image`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package_type: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]

@@ -63,8 +63,9 @@ def offline(scales, runs):
             subprocess.run([sys.executable, str(ROOT / "scripts/estate_snapshot.py"), "--scale", str(scale), "-o", str(f)],
                            check=True, stderr=subprocess.DEVNULL)
             table = [timed([str(BIN), "audit", "--snapshot", str(f), "-q"]) for _ in range(runs)]
-            head = subprocess.run([str(BIN), "audit", "--snapshot", str(f), "-q"], env=ENV, capture_output=True,
-                                  text=True).stdout.splitlines()[0]
+            # The headline wraps to the width: read its words.
+            head = " ".join(subprocess.run([str(BIN), "audit", "--snapshot", str(f), "-q"], env=ENV, capture_output=True,
+                                           text=True).stdout.split())
             paths = int(re.search(r"\((\d+) path", head).group(1))
             json_runs = [timed([str(BIN), "audit", "--snapshot", str(f), "-q", "--format", "json", "--output",
                                 str(Path(tmp) / "out.json")]) for _ in range(runs)] if scale <= 2 else []

@@ -459,6 +459,15 @@ pub fn is_active(p: &VpcPeeringConnection) -> bool {
     p.status.as_ref().is_some_and(|s| s.code == "active")
 }
 
+/// Whether a connection in this state carries, or is on its way to carrying, traffic:
+/// a path an audit checks (deleted, rejected, failed and expired ones are not).
+pub fn peering_alive(p: &VpcPeeringConnection) -> bool {
+    matches!(
+        peering_status(p),
+        "active" | "pending-acceptance" | "provisioning" | "initiating-request"
+    )
+}
+
 pub fn peering_status(p: &VpcPeeringConnection) -> &str {
     p.status.as_ref().map_or("unknown", |s| s.code.as_str())
 }
@@ -573,6 +582,21 @@ pub enum PolicyState {
     Present(Value),
 }
 
+impl PolicyState {
+    /// The API's policy decoded (API Gateway returns an escaped JSON string; an empty
+    /// one is no policy).
+    pub fn of(api: &RestApi) -> PolicyState {
+        match &api.policy {
+            None => PolicyState::Absent,
+            Some(Value::String(s)) if s.trim().is_empty() => PolicyState::Absent,
+            Some(raw) => match policy::decode_document(raw) {
+                Ok(doc) => PolicyState::Present(doc),
+                Err(e) => PolicyState::Malformed(e),
+            },
+        }
+    }
+}
+
 pub struct ResolvedPath<'a> {
     /// The scope of the API: its stages, usage plans, function and databases.
     pub api_scope: &'a Scope,
@@ -610,14 +634,7 @@ impl<'a> ResolvedPath<'a> {
         let (api_ix, api) = pick_api(ix, target)?;
         let (client_scope, api_scope) = (client_ix.scope, api_ix.scope);
         let client = resolve_client(client_ix, instance);
-        let policy = match &api.policy {
-            None => PolicyState::Absent,
-            Some(Value::String(s)) if s.trim().is_empty() => PolicyState::Absent,
-            Some(raw) => match policy::decode_document(raw) {
-                Ok(doc) => PolicyState::Present(doc),
-                Err(e) => PolicyState::Malformed(e),
-            },
-        };
+        let policy = PolicyState::of(api);
         let service = execute_api_service(&api_scope.region);
         // The endpoint is looked for in the API's scope, then in the client's: an
         // endpoint of another account of the API's region may carry the request.

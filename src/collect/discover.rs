@@ -75,14 +75,6 @@ fn empty_if_none<T>(v: Option<Option<Vec<T>>>) -> Option<Vec<T>> {
     v.map(Option::unwrap_or_default)
 }
 
-/// Whether a peering connection in this state carries (or will carry) traffic.
-fn alive(p: &m::VpcPeeringConnection) -> bool {
-    matches!(
-        privpath_checks::path::peering_status(p),
-        "active" | "pending-acceptance" | "provisioning" | "initiating-request"
-    )
-}
-
 pub async fn discover(
     ctx: &Ctx,
     account: Option<String>,
@@ -163,7 +155,7 @@ pub async fn discover(
                 peerings
                     .iter()
                     .flatten()
-                    .filter(|p| alive(p))
+                    .filter(|p| privpath_checks::path::peering_alive(p))
                     .flat_map(|p| [&p.requester_vpc_info, &p.accepter_vpc_info])
                     .flatten()
                     .filter(|i| here(i))

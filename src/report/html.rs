@@ -74,6 +74,25 @@ fn account_of(scope: &str) -> &str {
     scope.split('/').next().unwrap_or(scope)
 }
 
+/// One hop's box: mark, label, ids, and (on the request's way) the checks that broke
+/// it; the operator's branch dashed.
+fn hop_html(h: &picture::Hop) -> String {
+    format!(
+        "<div class=\"hop{} {}\" data-hop=\"{}\"><span class=\"mark\">{}</span><span class=\"label\">{}</span><span class=\"ids\">{}</span>{}</div>",
+        if h.side_branch { " side" } else { "" },
+        h.status,
+        h.key,
+        picture::mark(h.status),
+        esc(h.label),
+        ids_html(&h.ids),
+        if h.broken.is_empty() || h.side_branch {
+            String::new()
+        } else {
+            format!("<code>{}</code>", esc(&h.broken.join(", ")))
+        }
+    )
+}
+
 fn picture_html(g: &Group<'_>) -> String {
     let e = g.path;
     let hops = picture::hops(&e.context.ids, &e.outcomes);
@@ -83,31 +102,10 @@ fn picture_html(g: &Group<'_>) -> String {
         if i > 0 {
             out.push_str("<span class=\"arrow\">→</span>");
         }
-        let _ = write!(
-            out,
-            "<div class=\"hop {}\" data-hop=\"{}\"><span class=\"mark\">{}</span><span class=\"label\">{}</span><span class=\"ids\">{}</span>{}</div>",
-            h.status,
-            h.key,
-            picture::mark(h.status),
-            esc(h.label),
-            ids_html(&h.ids),
-            if h.broken.is_empty() {
-                String::new()
-            } else {
-                format!("<code>{}</code>", esc(&h.broken.join(", ")))
-            }
-        );
+        out.push_str(&hop_html(h));
     }
     for h in hops.iter().filter(|h| h.side_branch) {
-        let _ = write!(
-            out,
-            "<div class=\"hop side {}\" data-hop=\"{}\"><span class=\"mark\">{}</span><span class=\"label\">{}</span><span class=\"ids\">{}</span></div>",
-            h.status,
-            h.key,
-            picture::mark(h.status),
-            esc(h.label),
-            ids_html(&h.ids)
-        );
+        out.push_str(&hop_html(h));
     }
     out.push_str("</div>");
     out

@@ -50,6 +50,7 @@ impl PathIds {
 }
 
 /// One hop of the picture: what it is, the ids that make it, the checks that judge it.
+#[derive(Clone)]
 pub struct Hop {
     /// A stable key (Mermaid node id, HTML class).
     pub key: &'static str,
@@ -60,19 +61,6 @@ pub struct Hop {
     pub broken: Vec<&'static str>,
     /// The operator's branch, not the request's.
     pub side_branch: bool,
-}
-
-impl Hop {
-    fn copy(&self) -> Hop {
-        Hop {
-            key: self.key,
-            label: self.label,
-            ids: self.ids.clone(),
-            status: self.status,
-            broken: self.broken.clone(),
-            side_branch: self.side_branch,
-        }
-    }
 }
 
 /// Which hop each check judges.
@@ -227,9 +215,9 @@ pub fn text(hops: &[Hop], width: usize) -> String {
             };
             merged = hops[..i]
                 .iter()
-                .map(Hop::copy)
+                .cloned()
                 .chain(std::iter::once(backend))
-                .chain(hops[i + 2..].iter().map(Hop::copy))
+                .chain(hops[i + 2..].iter().cloned())
                 .collect();
             merged.as_slice()
         }

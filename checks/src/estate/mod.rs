@@ -153,26 +153,10 @@ pub fn audited_apis<'a>(ix: &SnapshotIndex<'a>) -> Vec<(usize, &'a RestApi)> {
 
 /// The API's resource policy, decoded, when it has a readable one.
 pub fn policy_document(api: &RestApi) -> Option<Value> {
-    match &api.policy {
-        Some(Value::String(s)) if s.trim().is_empty() => None,
-        Some(raw) => policy::decode_document(raw).ok(),
-        None => None,
+    match PolicyState::of(api) {
+        PolicyState::Present(doc) => Some(doc),
+        _ => None,
     }
-}
-
-fn policy_state(api: &RestApi) -> PolicyState {
-    match policy_document(api) {
-        Some(doc) => PolicyState::Present(doc),
-        None => PolicyState::Absent,
-    }
-}
-
-/// Whether a peering connection in this state is (or is on its way to being) a path.
-fn peering_alive(status: &str) -> bool {
-    matches!(
-        status,
-        "active" | "pending-acceptance" | "provisioning" | "initiating-request"
-    )
 }
 
 /// Whether an instance in this state can send a request (stopped and terminated ones
@@ -197,7 +181,7 @@ pub fn client_vpcs<'a>(
         .into_iter()
         .flatten()
     {
-        if !peering_alive(crate::path::peering_status(p)) {
+        if !crate::path::peering_alive(p) {
             continue;
         }
         for info in [&p.requester_vpc_info, &p.accepter_vpc_info]
@@ -283,7 +267,7 @@ pub fn paths(ix: &SnapshotIndex<'_>) -> Vec<EstatePath> {
         let refs = endpoint_refs(
             &scopes,
             api,
-            &policy_state(api),
+            &PolicyState::of(api),
             &execute_api_service(region),
         );
         let mut clients: BTreeSet<(usize, &str)> = BTreeSet::new();

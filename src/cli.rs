@@ -54,8 +54,8 @@ pub struct CheckArgs {
     /// say where to look for the API and the instance.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["profile", "role_arn", "save_snapshot", "client_profile", "client_role_arn"])]
     pub snapshot: Option<PathBuf>,
-    /// The private REST API. Required for a live check; with --snapshot, defaults to
-    /// the only PRIVATE API in it.
+    /// The private REST API. Required for a live check unless --domain-name's mapping
+    /// names it; with --snapshot, defaults to the only PRIVATE API in it.
     #[arg(long, value_name = "ID")]
     pub api_id: Option<String>,
     /// The client EC2 instance. Required for a live check; with --snapshot, defaults to
@@ -166,9 +166,9 @@ pub struct AuditArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct SnapshotArgs {
-    /// The private REST API.
-    #[arg(long, value_name = "ID")]
-    pub api_id: String,
+    /// The private REST API (may be left out with --domain-name: the mapping names it).
+    #[arg(long, value_name = "ID", required_unless_present = "domain_name")]
+    pub api_id: Option<String>,
     /// The client EC2 instance.
     #[arg(long, value_name = "ID")]
     pub instance_id: String,
@@ -202,6 +202,14 @@ pub struct MethodArgs {
     /// in the function's VPC].
     #[arg(long, value_name = "ID")]
     pub db_instance_id: Option<String>,
+    /// The private custom domain name the client calls (orders.internal.example.com);
+    /// its base path mapping then gives the API and stage, so --api-id may be left out.
+    #[arg(long, value_name = "NAME")]
+    pub domain_name: Option<String>,
+    /// The base path under the domain (orders in https://NAME/orders/…) [default: the
+    /// domain's only mapping, or its only one to the API, else the empty base path].
+    #[arg(long, value_name = "PATH", requires = "domain_name")]
+    pub base_path: Option<String>,
 }
 
 #[derive(clap::Args, Debug)]

@@ -4,8 +4,8 @@
 //! Every mistake is an error naming the file and the key, so a typo in CI fails the
 //! job (exit 2) instead of silently checking less.
 
-use crate::date::Date;
 use crate::gate::FailOn;
+use privpath_checks::date::Date;
 use privpath_checks::{require_check, Selection, Severity, UnknownCheck};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -90,6 +90,9 @@ pub struct TargetSpec {
     pub method: Option<String>,
     pub path: Option<String>,
     pub db_instance: Option<String>,
+    /// The private custom domain name the client calls, and the base path under it.
+    pub domain: Option<String>,
+    pub base_path: Option<String>,
     pub region: Option<String>,
     pub profile: Option<String>,
     pub role: Option<String>,
@@ -378,6 +381,8 @@ stage = "prod"                   # default: the API's only stage
 method = "POST"                  # default: POST
 path = "/orders"                 # default: the only resource with the method
 # db-instance = "orders-db"      # default: every DB instance in the function's VPC
+# domain = "orders.internal.example.com"  # a private custom domain name the client calls
+# base-path = "orders"           # the base path under it (default: its only mapping)
 # region, profile, role: override [defaults] for this target
 # client-region, client-profile, client-role: where the instance is, when not where the API is
 # snapshot = "fixtures/seed/healthy.json"   # check a saved snapshot instead of the account

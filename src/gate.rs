@@ -6,8 +6,8 @@
 //! must not read "could not look" as "looked and found".
 
 use crate::config::SuppressionRule;
-use crate::date::Date;
 use crate::report::Context;
+use privpath_checks::date::Date;
 use privpath_checks::{find_meta, Finding, Severity, Status, Summary};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

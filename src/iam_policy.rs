@@ -36,8 +36,25 @@ pub fn document() -> serde_json::Value {
                     "arn:aws:apigateway:*::/restapis/*",
                     "arn:aws:apigateway:*::/usageplans",
                     "arn:aws:apigateway:*::/usageplans/*",
-                    "arn:aws:apigateway:*::/apikeys"
+                    "arn:aws:apigateway:*::/apikeys",
+                    "arn:aws:apigateway:*::/domainnames",
+                    "arn:aws:apigateway:*::/domainnames/*",
+                    "arn:aws:apigateway:*::/domainnameaccessassociations"
                 ]
+            },
+            {
+                // A private custom domain name's certificate, and the private hosted
+                // zones of the client VPC that resolve it (--domain-name only).
+                "Sid": "PrivpathReadCustomDomains",
+                "Effect": "Allow",
+                "Action": on("acm:"),
+                "Resource": "arn:aws:acm:*:*:certificate/*"
+            },
+            {
+                "Sid": "PrivpathReadPrivateHostedZones",
+                "Effect": "Allow",
+                "Action": on("route53:"),
+                "Resource": "*"
             },
             {
                 "Sid": "PrivpathReadIntegrationFunctions",

@@ -19,7 +19,8 @@ pub struct LiveTarget {
     pub aws: AwsArgs,
     /// The client side's settings, when they differ from the API side's.
     pub client_aws: Option<AwsArgs>,
-    pub api_id: String,
+    /// `None`: the domain's base path mapping names it.
+    pub api_id: Option<String>,
     pub instance_id: String,
     pub method: MethodArgs,
 }
@@ -53,12 +54,14 @@ async fn collect_one(
     });
     let start = Instant::now();
     let wanted = collect::Wanted {
-        api_id: &t.api_id,
+        api_id: t.api_id.as_deref(),
         instance_id: &t.instance_id,
         stage: t.method.stage.as_deref(),
         http_method: t.method.method.as_deref(),
         resource_path: t.method.path.as_deref(),
         db_instance_id: t.method.db_instance_id.as_deref(),
+        domain_name: t.method.domain_name.as_deref(),
+        base_path: t.method.base_path.as_deref(),
     };
     let result = collect::collect(&ctx, client_ctx.as_ref(), &wanted).await;
     // Also when collection stopped early: the calls made so far explain why. One

@@ -6,7 +6,6 @@ mod catalog;
 mod cli;
 mod collect;
 mod config;
-mod date;
 mod explain;
 mod gate;
 mod iam_policy;
@@ -74,7 +73,11 @@ fn run_init(args: &InitArgs) -> Result<u8> {
 fn run_snapshot(args: &SnapshotArgs) -> Result<u8> {
     let progress = !args.verbose && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let target = live::LiveTarget {
-        label: args.api_id.clone(),
+        label: args
+            .api_id
+            .clone()
+            .or_else(|| args.method.domain_name.clone())
+            .unwrap_or_default(),
         aws: args.aws.clone(),
         client_aws: args.client.side(&args.aws),
         api_id: args.api_id.clone(),

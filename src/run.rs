@@ -4,13 +4,13 @@
 
 use crate::cli::{CheckArgs, MethodArgs};
 use crate::config::{Config, NamedTarget};
-use crate::date::Date;
 use crate::gate::{self, Evaluated, FailOn, Run, Stats, TargetRun};
 use crate::live::{collect_all, Collected, LiveTarget};
 use crate::report::{self, table, Format};
 use crate::session::{AwsArgs, ClientAwsArgs};
 use crate::{read_snapshot, write_snapshot};
 use anyhow::{anyhow, bail, Context as _, Result};
+use privpath_checks::date::Date;
 use privpath_checks::{evaluate, ResolvedPath, ScopeFilter, Selection, SnapshotIndex, Target};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -35,6 +35,7 @@ fn from_command_line(args: &CheckArgs) -> Plan {
         name: args
             .api_id
             .clone()
+            .or_else(|| args.method.domain_name.clone())
             .unwrap_or_else(|| "command-line".to_string()),
         file: args.snapshot.as_ref().map(|p| p.display().to_string()),
         line: None,
@@ -93,6 +94,8 @@ fn from_config(
             method: s.method.clone(),
             path: s.path.clone(),
             db_instance_id: s.db_instance.clone(),
+            domain_name: s.domain.clone(),
+            base_path: s.base_path.clone(),
         },
         aws,
         client,
@@ -100,7 +103,10 @@ fn from_config(
 }
 
 fn plans(args: &CheckArgs, config: &Config) -> Result<Vec<Plan>> {
-    let ad_hoc = args.snapshot.is_some() || args.api_id.is_some() || args.instance_id.is_some();
+    let ad_hoc = args.snapshot.is_some()
+        || args.api_id.is_some()
+        || args.instance_id.is_some()
+        || args.method.domain_name.is_some();
     if ad_hoc {
         return Ok(vec![from_command_line(args)]);
     }
@@ -297,7 +303,7 @@ fn collect(plans: &[Plan], args: &CheckArgs, progress: bool) -> Result<Vec<Optio
             continue;
         }
         match (&p.api_id, &p.instance_id) {
-            (Some(api_id), Some(instance_id)) => {
+            (api_id, Some(instance_id)) if api_id.is_some() || p.method.domain_name.is_some() => {
                 wanted.push(LiveTarget {
                     label: p.name.clone(),
                     aws: p.aws.clone(),
@@ -311,7 +317,7 @@ fn collect(plans: &[Plan], args: &CheckArgs, progress: bool) -> Result<Vec<Optio
             _ => {
                 slots[i] = Some(Collected {
                     snapshot: Err(anyhow!(
-                        "a live check needs --api-id and --instance-id (or check a file with --snapshot FILE)"
+                        "a live check needs --instance-id and --api-id (or --domain-name), or a file with --snapshot FILE"
                     )),
                     calls: 0,
                 })
@@ -375,6 +381,8 @@ fn check_one(
         },
         // A snapshot without `captured_at` is judged as of today.
         today: Some(Date::today().to_string()),
+        domain_name: plan.method.domain_name.clone(),
+        base_path: plan.method.base_path.clone(),
     };
     let index = SnapshotIndex::build(&snapshot);
     let path = ResolvedPath::resolve(&index, &target).with_context(|| source.clone())?;

@@ -21,11 +21,18 @@ fn healthy_seed_passes_every_check_and_prints_the_curl_line() {
     let o = privpath(&["check", "--snapshot", HEALTHY]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
+    // Every check passes but the custom domain's: the seed calls the execute-api name.
     let n = privpath_checks::REGISTRY.len();
+    let d = privpath_checks::checks::DOMAIN_CHECKS.len();
     assert!(
-        out.contains(&format!("{n} checks: {n} passed, 0 failed")),
+        out.contains(&format!(
+            "{n} checks: {} passed, 0 failed, 0 warnings, {d} skipped, 0 unknown",
+            n - d
+        )),
         "{out}"
     );
+    // Checks that do not apply are counted, not listed (--details lists them).
+    assert!(!out.contains("domain-dns"), "{out}");
     // The working request for the seed's POST, through the endpoint's alias, with the
     // key as a variable (its value is never collected).
     assert!(
@@ -35,6 +42,45 @@ fn healthy_seed_passes_every_check_and_prints_the_curl_line() {
     assert!(
         !out.contains('\u{1b}'),
         "no colour when stdout is not a terminal"
+    );
+}
+
+/// Through a private custom domain name: every check passes, the domain is a hop of the
+/// picture, and the request uses the domain and its base path.
+#[test]
+fn a_path_through_a_custom_domain_reads_the_domain() {
+    let o = privpath(&["check", "--snapshot", "fixtures/domain/healthy.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let n = privpath_checks::REGISTRY.len();
+    assert!(out.contains(&format!("{n} checks: {n} passed")), "{out}");
+    assert!(out.contains("domain-access-association"), "{out}");
+    assert!(
+        out.contains("│ ✓ domain    orders.internal.example.com/orders"),
+        "{out}"
+    );
+    assert!(
+        out.contains("curl -sS -X POST 'https://orders.internal.example.com/orders/items'"),
+        "{out}"
+    );
+    // --details lists the checks that do not apply, too.
+    let o = privpath(&["check", "--snapshot", HEALTHY, "--details"]);
+    assert!(stdout(&o).contains("skip    domain-dns"), "{}", stdout(&o));
+    // A broken domain names its hop.
+    let o = privpath(&[
+        "check",
+        "--snapshot",
+        "fixtures/domain/no-access-association.json",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains("first broken hop: domain-access-association"),
+        "{out}"
+    );
+    assert!(
+        out.contains("✗ domain    orders.internal.example.com/orders  ← domain-access-association"),
+        "{out}"
     );
 }
 
@@ -61,9 +107,13 @@ fn json_report_has_findings_and_summary() {
         ] {
             assert!(f.get(key).is_some(), "finding lacks {key}: {f}");
         }
-        assert_eq!(f["status"], "pass");
+        let domain = privpath_checks::checks::DOMAIN_CHECKS.contains(&f["check"].as_str().unwrap());
+        assert_eq!(f["status"], if domain { "skip" } else { "pass" }, "{f}");
     }
-    assert_eq!(doc["summary"]["pass"], privpath_checks::REGISTRY.len());
+    assert_eq!(
+        doc["summary"]["pass"],
+        privpath_checks::REGISTRY.len() - privpath_checks::checks::DOMAIN_CHECKS.len()
+    );
     assert_eq!(doc["summary"]["total"], privpath_checks::REGISTRY.len());
     assert_eq!(doc["targets"][0]["path"]["api_id"], "a1b2c3d4e5");
     assert_eq!(

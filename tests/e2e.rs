@@ -59,6 +59,11 @@ impl Moto {
 
     /// [`Moto::scenario`] with the client side where `layout` puts it (scenario.py).
     fn scenario_in(&self, layout: &str, breakage: &str) -> Value {
+        self.scenario_with(layout, breakage, false)
+    }
+
+    /// [`Moto::scenario_in`], with the private custom domain name added when `domain`.
+    fn scenario_with(&self, layout: &str, breakage: &str, domain: bool) -> Value {
         let out = Command::new(python())
             .arg(Path::new(ROOT).join("tests/e2e/scenario.py"))
             .args([
@@ -69,6 +74,7 @@ impl Moto {
                 "--layout",
                 layout,
             ])
+            .args(domain.then_some("--with-domain"))
             .output()
             .unwrap();
         assert!(
@@ -146,6 +152,16 @@ fn live_check(moto: &Moto, ids: &Value, extra: &[&str]) -> (Output, Value) {
         )
     });
     (out, report)
+}
+
+/// The status of a check a scenario leaves alone: pass, or skip for the custom domain
+/// checks (the client calls the execute-api name).
+fn untouched(check: &str) -> &'static str {
+    if privpath_checks::checks::DOMAIN_CHECKS.contains(&check) {
+        "skip"
+    } else {
+        "pass"
+    }
 }
 
 fn statuses(report: &Value) -> BTreeMap<String, String> {
@@ -242,7 +258,7 @@ fn live_checks_against_the_emulator() {
             let want = expected
                 .iter()
                 .find(|(c, _)| c == check)
-                .map_or("pass", |(_, s)| *s);
+                .map_or(untouched(check), |(_, s)| *s);
             assert_eq!(status, want, "{breakage}: {check}: {}", report);
         }
         let fails = expected.iter().any(|(_, s)| *s == "fail");
@@ -343,10 +359,16 @@ fn verbose_reports_calls_waves_and_stays_within_the_iam_policy() {
     // instance is in another account (so the API side's account is asked of STS): every
     // action privpath may call is called, on both sides, in five waves, the most a run
     // takes.
-    let ids = moto.scenario_in("cross-account", "role-with-equivalent-customer-policy");
+    // With a private custom domain name too, whose two waves come first (its mapping
+    // names the API the others read) and which adds the ACM and Route 53 calls.
+    let ids = moto.scenario_with(
+        "cross-account",
+        "role-with-equivalent-customer-policy",
+        true,
+    );
     let options = client_options("cross-account", &ids);
     let mut extra: Vec<&str> = options.iter().map(String::as_str).collect();
-    extra.push("--verbose");
+    extra.extend(["--verbose", "--domain-name", "orders.internal.example.com"]);
     let (out, _) = live_check(&moto, &ids, &extra);
     let stderr = String::from_utf8_lossy(&out.stderr);
     let summary = stderr
@@ -354,8 +376,8 @@ fn verbose_reports_calls_waves_and_stays_within_the_iam_policy() {
         .find(|l| l.contains(" wave(s) "))
         .unwrap_or_default();
     assert!(
-        summary.contains("in 5 wave(s)"),
-        "at most five round trips: {stderr}"
+        summary.contains("in 7 wave(s)"),
+        "at most five round trips, two more for a custom domain: {stderr}"
     );
     // The run's closing line counts the same requests as the verbose log.
     let calls = summary
@@ -762,7 +784,7 @@ fn paths_across_accounts_and_regions() {
             let want = expected
                 .iter()
                 .find(|(c, _)| c == check)
-                .map_or("pass", |(_, s)| *s);
+                .map_or(untouched(check), |(_, s)| *s);
             assert_eq!(status, want, "{layout} {breakage}: {check}: {report}");
         }
         let fails = expected.iter().any(|(_, s)| *s == "fail");
@@ -1194,5 +1216,144 @@ fn audit_reports_an_account_region_it_cannot_read_and_audits_the_rest() {
     assert!(
         paths[ids["instance_id"].as_str().unwrap()].1.is_empty(),
         "{paths:?}"
+    );
+}
+
+/// A private custom domain name end to end: the client calls
+/// https://orders.internal.example.com/orders/orders; `--domain-name` alone finds the API
+/// and stage through the mapping. Each breakage fails exactly its domain check.
+#[test]
+fn private_custom_domain_names() {
+    let moto = Moto::start();
+    let cases: &[CrossCase] = &[
+        ("same", "domain", &[]),
+        ("cross-account", "domain", &[]),
+        (
+            "same",
+            "domain-association-missing",
+            &[("domain-access-association", "fail")],
+        ),
+        (
+            "same",
+            "domain-policy-other-endpoint",
+            &[("domain-policy-allows-endpoint", "fail")],
+        ),
+        (
+            "same",
+            "domain-mapping-missing",
+            &[("domain-base-path", "fail")],
+        ),
+        ("same", "domain-record-missing", &[("domain-dns", "fail")]),
+        // Still serves: a warning, and the gate passes.
+        (
+            "same",
+            "domain-certificate-expiring",
+            &[("domain-private", "warn")],
+        ),
+    ];
+    for (layout, breakage, expected) in cases {
+        let ids = moto.scenario_in(layout, breakage);
+        let instance = ids["instance_id"].as_str().unwrap();
+        let mut args = vec![
+            "check",
+            "--instance-id",
+            instance,
+            "--domain-name",
+            "orders.internal.example.com",
+            "--format",
+            "json",
+        ];
+        // Without a mapping nothing names the API: it must be given.
+        if *breakage == "domain-mapping-missing" {
+            args.extend(["--api-id", ids["api_id"].as_str().unwrap()]);
+        }
+        let options = client_options(layout, &ids);
+        args.extend(options.iter().map(String::as_str));
+        let out = privpath(&moto, &args);
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!("{breakage}: {e}: {}", String::from_utf8_lossy(&out.stderr))
+        });
+        let got = statuses(&report);
+        for (check, status) in &got {
+            let want = expected
+                .iter()
+                .find(|(c, _)| c == check)
+                .map_or("pass", |(_, s)| *s);
+            assert_eq!(status, want, "{layout} {breakage}: {check}: {report}");
+        }
+        let target = &report["targets"][0];
+        assert_eq!(target["path"]["api_id"], ids["api_id"], "{breakage}");
+        let fails = expected.iter().any(|(_, s)| *s == "fail");
+        assert_eq!(
+            out.status.code(),
+            Some(if fails { 1 } else { 0 }),
+            "{breakage}"
+        );
+        if expected.is_empty() {
+            let curl = target["path"]["request"]["curl"]
+                .as_str()
+                .unwrap_or_default();
+            assert!(
+                curl.contains("'https://orders.internal.example.com/orders/orders'"),
+                "{curl}"
+            );
+        }
+        let finding = |id: &str| {
+            target["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["check"] == id)
+                .cloned()
+                .unwrap()
+        };
+        match *breakage {
+            "domain-association-missing" => {
+                let f = finding("domain-access-association");
+                let fix = f["remediation"].as_str().unwrap();
+                assert!(
+                    fix.contains(&format!(
+                        "create-domain-name-access-association --access-association-source {}",
+                        ids["vpce_api"].as_str().unwrap()
+                    )) && fix.contains(ids["domain_arn"].as_str().unwrap()),
+                    "{fix}"
+                );
+            }
+            "domain-record-missing" => {
+                let f = finding("domain-dns");
+                let message = f["message"].as_str().unwrap();
+                assert!(message.contains(ids["zone"].as_str().unwrap()), "{message}");
+                assert!(message.contains("NXDOMAIN"), "{message}");
+            }
+            "domain-certificate-expiring" => {
+                let f = finding("domain-private");
+                let message = f["message"].as_str().unwrap();
+                assert!(
+                    message.contains(ids["certificate"].as_str().unwrap())
+                        && message.contains("within 30 days"),
+                    "{message}"
+                );
+            }
+            _ => {}
+        }
+    }
+    // A domain this account does not have, without --api-id: one clear line, exit 2.
+    let ids = moto.scenario("healthy");
+    let out = privpath(
+        &moto,
+        &[
+            "check",
+            "--instance-id",
+            ids["instance_id"].as_str().unwrap(),
+            "--domain-name",
+            "billing.internal.example.com",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("custom domain name billing.internal.example.com")
+            && stderr.contains("--api-id"),
+        "{stderr}"
     );
 }

@@ -8,6 +8,8 @@ pub mod api_target;
 pub mod backend;
 pub mod check;
 pub mod checks;
+pub mod date;
+pub mod domain;
 pub mod estate;
 pub mod explain;
 pub mod finding;
@@ -102,7 +104,13 @@ pub fn evaluate(path: &ResolvedPath<'_>, selection: &Selection) -> Vec<Finding> 
     let mut findings = Vec::new();
     for check in REGISTRY.iter().filter(|c| selection.includes(c.meta.id)) {
         let mut missing: Vec<(&path::Index<'_>, Source)> = Vec::new();
-        for need in check.meta.needs {
+        // A path without a custom domain needs none of a domain check's data.
+        let needs = if path.domain.is_none() && checks::DOMAIN_CHECKS.contains(&check.meta.id) {
+            &[]
+        } else {
+            check.meta.needs
+        };
+        for need in needs {
             let ix = match need.side {
                 Side::Client => path.client_ix,
                 Side::Endpoint => path.endpoint_ix(),

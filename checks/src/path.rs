@@ -31,6 +31,13 @@ pub struct Target {
     pub api_scope: ScopeFilter,
     /// Today (`YYYY-MM-DD`), for a snapshot that does not say when it was captured.
     pub today: Option<String>,
+    /// The private custom domain name the client calls; `None`: the snapshot's only
+    /// private domain name, if it holds any. Its base path mapping then gives the API
+    /// and stage when they are not named.
+    pub domain_name: Option<String>,
+    /// The base path under the domain (`orders` in `https://NAME/orders/…`); `None`: the
+    /// domain's only mapping (or its only one to the API), else the empty base path.
+    pub base_path: Option<String>,
 }
 
 /// Narrows the scopes a side's record is looked for in.
@@ -41,7 +48,7 @@ pub struct ScopeFilter {
 }
 
 impl ScopeFilter {
-    fn admits(&self, scope: &Scope) -> bool {
+    pub(crate) fn admits(&self, scope: &Scope) -> bool {
         self.region.as_ref().is_none_or(|r| *r == scope.region)
             && match (&self.account, &scope.account) {
                 (Some(want), Some(have)) => want == have,
@@ -78,6 +85,8 @@ pub enum ResolveError {
     NoPrivateApi { found: String },
     #[error("the snapshot holds {count} PRIVATE REST APIs ({found}); choose one with --api-id")]
     AmbiguousApi { count: usize, found: String },
+    #[error("the snapshot holds {count} private custom domain names ({found}); choose one with --domain-name")]
+    AmbiguousDomain { count: usize, found: String },
 }
 
 fn list_ids<'a>(ids: impl Iterator<Item = &'a str>) -> String {
@@ -618,6 +627,8 @@ pub struct ResolvedPath<'a> {
     pub method: MethodTarget<'a>,
     /// The Lambda function behind the method and its databases.
     pub backend: Backend<'a>,
+    /// The private custom domain name the client calls, when it calls one.
+    pub domain: Option<crate::domain::DomainHop<'a>>,
     /// The snapshot holds several scopes (an audit, or a path across accounts).
     pub many_scopes: bool,
     /// The day the data describes (`YYYY-MM-DD`): when the snapshot was captured, else
@@ -630,6 +641,20 @@ impl<'a> ResolvedPath<'a> {
         ix: &'a SnapshotIndex<'a>,
         target: &Target,
     ) -> Result<ResolvedPath<'a>, ResolveError> {
+        // A domain's mapping names the API and stage the client reaches through it.
+        let domain = crate::domain::locate(ix, target)?;
+        let mapped = domain.as_ref().and_then(|d| d.mapping);
+        let target = &Target {
+            api_id: target
+                .api_id
+                .clone()
+                .or_else(|| mapped.map(|m| m.rest_api_id.clone())),
+            stage: target
+                .stage
+                .clone()
+                .or_else(|| mapped.and_then(|m| m.stage.clone())),
+            ..target.clone()
+        };
         let (client_ix, instance) = pick_instance(ix, target)?;
         let (api_ix, api) = pick_api(ix, target)?;
         let (client_scope, api_scope) = (client_ix.scope, api_ix.scope);
@@ -672,6 +697,7 @@ impl<'a> ResolvedPath<'a> {
             endpoint,
             method,
             backend,
+            domain,
             many_scopes: ix.scopes.len() > 1,
             as_of: ix
                 .snapshot

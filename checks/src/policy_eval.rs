@@ -308,6 +308,13 @@ fn resource_outcome(st: &Value, resource: &ResourceSpec) -> Outcome {
                 let expanded;
                 let pattern = match (p.strip_prefix("execute-api:"), shorthand_base) {
                     (Some(rest), Some(base)) => {
+                        // `execute-api:/*` covers the resource itself too: a private
+                        // custom domain's policy grants it so, and its invoke ARN
+                        // (`…:/domainnames/NAME+ID`) has nothing after the base. A REST
+                        // API's method ARN always does, so nothing changes for APIs.
+                        if rest == "/*" && arn == base {
+                            return true;
+                        }
                         expanded = format!("{base}{rest}");
                         expanded.as_str()
                     }

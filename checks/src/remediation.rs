@@ -7,8 +7,9 @@
 use crate::path::{Index, ResolvedPath};
 
 /// The scope owning the first id on the line that any of the path's scopes holds; else,
-/// by the service the line calls, the API's scope (API Gateway, Lambda, RDS and
-/// anything unnamed) or the client's (Session Manager).
+/// by the service the line calls, the API's scope (API Gateway, Lambda, RDS, ACM and
+/// anything unnamed) or the client's (Session Manager, and Route 53: the private hosted
+/// zone is associated with the client's VPC).
 fn owner<'a>(path: &ResolvedPath<'a>, line: &str) -> &'a Index<'a> {
     let scopes = path.scopes();
     let ids = line
@@ -20,7 +21,7 @@ fn owner<'a>(path: &ResolvedPath<'a>, line: &str) -> &'a Index<'a> {
         }
     }
     let service = line.split_whitespace().nth(1).unwrap_or_default();
-    if service == "ssm" {
+    if service == "ssm" || service == "route53" {
         path.client_ix
     } else {
         path.api_ix

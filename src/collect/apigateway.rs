@@ -217,3 +217,141 @@ pub async fn api_keys(ctx: &Ctx) -> Result<Vec<m::ApiKey>, CallError> {
         })
         .collect())
 }
+
+fn domain_name(d: &aws_sdk_apigateway::types::DomainName) -> m::DomainName {
+    m::DomainName {
+        domain_name: d.domain_name().unwrap_or_default().to_string(),
+        domain_name_id: d.domain_name_id().map(str::to_string),
+        domain_name_arn: d.domain_name_arn().map(str::to_string),
+        endpoint_configuration: d.endpoint_configuration().map(endpoint_configuration),
+        domain_name_status: d.domain_name_status().map(|s| s.as_str().to_string()),
+        domain_name_status_message: d.domain_name_status_message().map(str::to_string),
+        certificate_arn: d.certificate_arn().map(str::to_string),
+        policy: d.policy().map(|p| Value::from(p.to_string())),
+    }
+}
+
+/// The custom domain names this account owns (`SELF`) or that others share with it
+/// (`OTHER_ACCOUNTS`).
+pub async fn domain_names(ctx: &Ctx, others: bool) -> Result<Vec<m::DomainName>, CallError> {
+    use aws_sdk_apigateway::types::ResourceOwner;
+    let owner = if others {
+        ResourceOwner::OtherAccounts
+    } else {
+        ResourceOwner::SelfValue
+    };
+    let items: Vec<aws_sdk_apigateway::types::DomainName> = all_pages!(
+        ctx,
+        "apigateway:GET",
+        ctx.apigateway
+            .get_domain_names()
+            .resource_owner(owner)
+            .limit(500),
+        items
+    )?;
+    Ok(items.iter().map(domain_name).collect())
+}
+
+/// One private domain name, with its resource policy (`GetDomainName` by its id).
+pub async fn domain(ctx: &Ctx, name: &str, id: &str) -> Result<m::DomainName, CallError> {
+    let out = logged!(
+        ctx,
+        "apigateway:GET",
+        ctx.apigateway
+            .get_domain_name()
+            .domain_name(name)
+            .domain_name_id(id)
+            .send()
+    )?;
+    Ok(m::DomainName {
+        domain_name: out.domain_name().unwrap_or(name).to_string(),
+        domain_name_id: out
+            .domain_name_id()
+            .map(str::to_string)
+            .or(Some(id.to_string())),
+        domain_name_arn: out.domain_name_arn().map(str::to_string),
+        endpoint_configuration: out.endpoint_configuration().map(endpoint_configuration),
+        domain_name_status: out.domain_name_status().map(|s| s.as_str().to_string()),
+        domain_name_status_message: out.domain_name_status_message().map(str::to_string),
+        certificate_arn: out.certificate_arn().map(str::to_string),
+        policy: out.policy().map(|p| Value::from(p.to_string())),
+    })
+}
+
+/// A domain's base path mappings, each marked with the domain it belongs to.
+pub async fn base_path_mappings(
+    ctx: &Ctx,
+    name: &str,
+    id: Option<&str>,
+) -> Result<Vec<m::BasePathMapping>, CallError> {
+    let items: Vec<aws_sdk_apigateway::types::BasePathMapping> = all_pages!(
+        ctx,
+        "apigateway:GET",
+        ctx.apigateway
+            .get_base_path_mappings()
+            .domain_name(name)
+            .set_domain_name_id(id.map(str::to_string))
+            .limit(500),
+        items
+    )?;
+    Ok(items
+        .iter()
+        .map(|b| m::BasePathMapping {
+            domain_name: name.to_string(),
+            domain_name_id: id.map(str::to_string),
+            base_path: b.base_path().unwrap_or("(none)").to_string(),
+            rest_api_id: b.rest_api_id().unwrap_or_default().to_string(),
+            stage: b.stage().map(str::to_string),
+        })
+        .collect())
+}
+
+/// The domain name access associations this account owns (`SELF`: its endpoints'), or
+/// those other accounts made with its domains (`OTHER_ACCOUNTS`).
+pub async fn access_associations(
+    ctx: &Ctx,
+    others: bool,
+) -> Result<Vec<m::DomainNameAccessAssociation>, CallError> {
+    use aws_sdk_apigateway::types::ResourceOwner;
+    let mut out = Vec::new();
+    let mut position: Option<String> = None;
+    loop {
+        let page = logged!(
+            ctx,
+            "apigateway:GET",
+            ctx.apigateway
+                .get_domain_name_access_associations()
+                .resource_owner(if others {
+                    ResourceOwner::OtherAccounts
+                } else {
+                    ResourceOwner::SelfValue
+                })
+                .limit(500)
+                .set_position(position.clone())
+                .send()
+        )?;
+        out.extend(page.items().iter().map(|a| {
+            m::DomainNameAccessAssociation {
+                domain_name_access_association_arn: a
+                    .domain_name_access_association_arn()
+                    .unwrap_or_default()
+                    .to_string(),
+                domain_name_arn: a.domain_name_arn().unwrap_or_default().to_string(),
+                access_association_source_type: a
+                    .access_association_source_type()
+                    .map(|t| t.as_str().to_string())
+                    .unwrap_or_default(),
+                access_association_source: a
+                    .access_association_source()
+                    .unwrap_or_default()
+                    .to_string(),
+            }
+        }));
+        match page.position() {
+            Some(p) if !p.is_empty() && Some(p) != position.as_deref() => {
+                position = Some(p.to_string())
+            }
+            _ => break Ok(out),
+        }
+    }
+}

@@ -30,14 +30,17 @@
 //! so exactly the checks that needed it report `unknown`; only failures that doom every
 //! call (no credentials, endpoint unreachable) or leave no target to check stop the run.
 
+pub mod acm;
 pub mod apigateway;
 pub mod calls;
+mod custom_domain;
 pub mod discover;
 pub mod ec2;
 pub mod iam;
 pub mod lambda;
 pub mod organizations;
 pub mod rds;
+pub mod route53;
 pub mod ssm;
 pub mod sts;
 
@@ -55,6 +58,7 @@ use std::time::{Instant, SystemTime};
 
 /// Every IAM action a live run may need; `privpath iam-policy` grants exactly these.
 pub const ACTIONS: &[&str] = &[
+    "acm:DescribeCertificate",
     "apigateway:GET",
     "ec2:DescribeInstances",
     "ec2:DescribeNetworkAcls",
@@ -74,6 +78,8 @@ pub const ACTIONS: &[&str] = &[
     "lambda:GetFunctionConfiguration",
     "lambda:GetPolicy",
     "rds:DescribeDBInstances",
+    "route53:ListHostedZonesByVPC",
+    "route53:ListResourceRecordSets",
     "ssm:DescribeInstanceInformation",
     "sts:GetCallerIdentity",
 ];
@@ -97,6 +103,8 @@ pub struct Ctx {
     pub lambda: aws_sdk_lambda::Client,
     pub rds: aws_sdk_rds::Client,
     pub sts: aws_sdk_sts::Client,
+    pub route53: aws_sdk_route53::Client,
+    pub acm: aws_sdk_acm::Client,
     /// The region the clients send to.
     pub region: String,
     /// At most this many of the context's fanned-out requests in flight at once (an
@@ -116,6 +124,8 @@ impl Ctx {
             lambda: aws_sdk_lambda::Client::new(config),
             rds: aws_sdk_rds::Client::new(config),
             sts: aws_sdk_sts::Client::new(config),
+            route53: aws_sdk_route53::Client::new(config),
+            acm: aws_sdk_acm::Client::new(config),
             region: config.region().map(|r| r.to_string()).unwrap_or_default(),
             limit: None,
             log: Arc::new(CallLog::default()),
@@ -149,6 +159,8 @@ pub enum CollectError {
         region: String,
         detail: String,
     },
+    #[error("custom domain name {name}: {why}")]
+    Domain { name: String, why: String },
     #[error("cannot read {what} ({action}): {error}")]
     Required {
         what: &'static str,
@@ -211,12 +223,16 @@ fn merge_peerings(
 
 /// What to collect: the ids given on the command line.
 pub struct Wanted<'a> {
-    pub api_id: &'a str,
+    /// `None`: the custom domain's base path mapping names it.
+    pub api_id: Option<&'a str>,
     pub instance_id: &'a str,
     pub stage: Option<&'a str>,
     pub http_method: Option<&'a str>,
     pub resource_path: Option<&'a str>,
     pub db_instance_id: Option<&'a str>,
+    /// The private custom domain name the client calls, and the base path under it.
+    pub domain_name: Option<&'a str>,
+    pub base_path: Option<&'a str>,
 }
 
 /// Runs `call` for every item at once and returns the results in the items' order.
@@ -305,6 +321,8 @@ struct Sides<'c> {
     gaps: [Vec<Unavailable>; 2],
     /// Whether the two sides are two scopes (accounts or regions) of the snapshot.
     split: bool,
+    /// Waves already spent before the main ones (a custom domain's two).
+    offset: usize,
 }
 
 impl<'c> Sides<'c> {
@@ -319,7 +337,7 @@ impl<'c> Sides<'c> {
     }
 
     fn at(&self, side: usize, wave: usize) -> Ctx {
-        self.ctx[self.side(side)].at(wave)
+        self.ctx[self.side(side)].at(wave + self.offset)
     }
 
     fn settle<T>(
@@ -466,10 +484,55 @@ pub async fn collect(
         ctx: [api_ctx, client.unwrap_or(api_ctx)],
         gaps: [Vec::new(), Vec::new()],
         split: client.is_some(),
+        offset: 0,
     };
     // Both sides share one log: their requests go out in the same waves.
     let log = api_ctx.log.clone();
-    let (api_id, instance_id) = (want.api_id, want.instance_id);
+    // A custom domain first: its mapping names the API and stage the waves read.
+    let domain = match want.domain_name {
+        Some(name) => {
+            let part =
+                custom_domain::collect(&mut sides, name, want.base_path, want.api_id).await?;
+            sides.offset = 2;
+            Some(part)
+        }
+        None => None,
+    };
+    let api_id: String = match (want.api_id, domain.as_ref().and_then(|d| d.api_id.clone())) {
+        (Some(id), _) => id.to_string(),
+        (None, Some(id)) => id,
+        (None, None) => {
+            let name = want.domain_name.unwrap_or_default();
+            let known = domain
+                .as_ref()
+                .and_then(|d| d.domain_names.as_ref())
+                .is_some_and(|all| {
+                    all.iter().any(|d| {
+                        privpath_checks::domain::normalise(&d.domain_name)
+                            == privpath_checks::domain::normalise(name)
+                    })
+                });
+            return Err(CollectError::Domain {
+                name: name.to_string(),
+                why: if known {
+                    format!(
+                        "no base path mapping{} names the API; pass --api-id (and --base-path)",
+                        want.base_path
+                            .map(|b| format!(" for {b}"))
+                            .unwrap_or_default()
+                    )
+                } else {
+                    format!(
+                        "not among the custom domain names of this account in {} (or their mappings could not be read); pass --api-id to check the rest of the path",
+                        api_ctx.region
+                    )
+                },
+            });
+        }
+    };
+    let stage_from_domain = domain.as_ref().and_then(|d| d.stage.clone());
+    let stage = want.stage.map(str::to_string).or(stage_from_domain);
+    let (api_id, instance_id) = (api_id.as_str(), want.instance_id);
     let api_region = api_ctx.region.clone();
     let client_region = sides.ctx[CLIENT].region.clone();
 
@@ -620,7 +683,7 @@ pub async fn collect(
     let method = MethodTarget::resolve(
         &partial,
         &api,
-        want.stage,
+        stage.as_deref(),
         want.http_method,
         want.resource_path,
     );
@@ -656,6 +719,7 @@ pub async fn collect(
         plan_keys,
         function,
         function_policy,
+        zones,
     ) = tokio::join!(
         async {
             if endpoint_vpcs_api.is_empty() {
@@ -721,6 +785,13 @@ pub async fn collect(
                 None => Ok(None),
             }
         },
+        async {
+            // The private hosted zones that answer the domain's name in the client VPC.
+            match (&domain, &client_vpc) {
+                (Some(_), Some(vpc)) => route53::zones_of_vpc(&wc, vpc, &wc.region).await.map(Some),
+                _ => Ok(None),
+            }
+        },
     );
     log.wave_done(start.elapsed());
     let endpoints_api = sides.settle(
@@ -744,6 +815,9 @@ pub async fn collect(
         .settle_all(API, plan_keys, "apigateway:GET")?
         .map(|k| k.concat());
     let function = sides.settle(API, function, "lambda:GetFunctionConfiguration")?;
+    let zones = sides
+        .settle(CLIENT, zones, "route53:ListHostedZonesByVPC")?
+        .flatten();
     let function_policy = sides.settle(API, function_policy, "lambda:GetPolicy")?;
 
     // Wave 3: the networks on the path (each side's own), the API side's view of the
@@ -817,8 +891,19 @@ pub async fn collect(
         .iter()
         .map(|(s, n, _)| (if *s == API { &wa } else { &wc }, n.clone()))
         .collect();
+    // Only the zones that can answer the name: a VPC's zones may be many.
+    let zone_ids: Vec<String> = sorted_unique(
+        zones
+            .iter()
+            .flatten()
+            .filter(|z| {
+                want.domain_name
+                    .is_some_and(|n| custom_domain::zone_covers(&z.name, n))
+            })
+            .map(|z| z.hosted_zone_id.clone()),
+    );
     let start = Instant::now();
-    let (net_api, net_client, peer_requested, peer_accepted, attached, inline_names) = tokio::join!(
+    let (net_api, net_client, peer_requested, peer_accepted, attached, inline_names, records) = tokio::join!(
         networks(&wa, &vpcs_api, &dns_api),
         networks(&wc, &dns_client, &dns_client),
         async {
@@ -841,8 +926,18 @@ pub async fn collect(
         all_at_once_on(&role_calls, |c, role| async move {
             iam::inline_policy_names(&c, &role).await
         }),
+        all_at_once(&wc, &zone_ids, |c, zone| async move {
+            route53::records(&c, &zone).await
+        }),
     );
     log.wave_done(start.elapsed());
+    let records = if domain.is_some() {
+        sides
+            .settle_all(CLIENT, records, "route53:ListResourceRecordSets")?
+            .map(|r| r.concat())
+    } else {
+        None
+    };
     let networks_api = sides.settle_networks(API, net_api)?;
     let networks_client = if sides.split {
         sides.settle_networks(CLIENT, net_client)?
@@ -1053,6 +1148,17 @@ pub async fn collect(
         policies: Some(client_policies),
         ..Scope::default()
     };
+    // The domain, its mappings, certificate and the API side's associations are the
+    // API's scope; the client's zones, records and associations the client's.
+    if let Some(d) = domain {
+        api_scope.domain_names = d.domain_names;
+        api_scope.base_path_mappings = d.mappings;
+        api_scope.certificates = d.certificates;
+        api_scope.domain_name_access_associations = d.associations_api;
+        client_scope.hosted_zones = zones;
+        client_scope.resource_record_sets = records;
+        client_scope.domain_name_access_associations = d.associations_client;
+    }
     let scopes = if split {
         api_scope.role_detail_list = roles_known(api_roles, &api_gaps, function_record.is_some());
         api_scope.unavailable = api_gaps;
@@ -1064,6 +1170,8 @@ pub async fn collect(
         api_scope.instances = client_scope.instances;
         api_scope.instance_information_list = client_scope.instance_information_list;
         api_scope.instance_profiles = client_scope.instance_profiles;
+        api_scope.hosted_zones = client_scope.hosted_zones;
+        api_scope.resource_record_sets = client_scope.resource_record_sets;
         api_scope.role_detail_list = roles_known(api_roles, &api_gaps, profile_record.is_some());
         api_scope.unavailable = api_gaps;
         vec![api_scope]

@@ -19,6 +19,8 @@ pub struct PathIds {
     pub method: Option<String>,
     pub function: Option<String>,
     pub databases: Vec<String>,
+    /// The custom domain name and base path the client calls, when it calls one.
+    pub domain: Option<String>,
 }
 
 impl PathIds {
@@ -45,6 +47,10 @@ impl PathIds {
                 .iter()
                 .map(|d| d.db_instance_identifier.clone())
                 .collect(),
+            domain: p.domain.as_ref().map(|d| match d.url_base_path() {
+                "" => d.name.clone(),
+                base => format!("{}/{base}", d.name),
+            }),
         }
     }
 }
@@ -64,7 +70,7 @@ pub struct Hop {
 }
 
 /// Which hop each check judges.
-const HOPS: [(&str, &str, &[&str]); 8] = [
+const HOPS: [(&str, &str, &[&str]); 9] = [
     ("client", "client", &["sg-client-egress"]),
     ("routes", "route out", &["route-client-to-endpoint"]),
     ("peering", "peering", &["peering-active"]),
@@ -77,6 +83,18 @@ const HOPS: [(&str, &str, &[&str]); 8] = [
             "sg-endpoint-ingress",
             "route-endpoint-to-client",
             "nacl-path",
+        ],
+    ),
+    // Shown only when the client calls a custom domain name.
+    (
+        "domain",
+        "domain",
+        &[
+            "domain-dns",
+            "domain-private",
+            "domain-access-association",
+            "domain-policy-allows-endpoint",
+            "domain-base-path",
         ],
     ),
     (
@@ -111,6 +129,7 @@ const HOPS: [(&str, &str, &[&str]); 8] = [
 /// hop whose checks were all skipped or not run is a skip).
 pub fn hops(ids: &PathIds, outcomes: &[Outcome]) -> Vec<Hop> {
     HOPS.iter()
+        .filter(|(key, _, _)| *key != "domain" || ids.domain.is_some())
         .map(|(key, label, checks)| {
             let mine: Vec<&Outcome> = outcomes
                 .iter()
@@ -168,6 +187,7 @@ fn hop_ids(key: &str, ids: &PathIds) -> String {
             Some(m) => format!("{} {m}", ids.api),
             None => ids.api.clone(),
         },
+        "domain" => or(&ids.domain, "no custom domain"),
         "lambda" => or(&ids.function, "no function"),
         "rds" => {
             if ids.databases.is_empty() {

@@ -168,10 +168,14 @@ fn render_target(e: &Evaluated, style: &Style) -> String {
         out.push('\n');
     }
     out.push('\n');
-    // One line per check: mark and status, id, a headline cut to fit.
+    // One line per check: mark and status, id, a headline cut to fit. Checks that do
+    // not apply (skip) are counted last and listed with --details only.
     let ids = id_column();
     let lead = 2 + 10 + ids + 2;
-    for o in outcomes {
+    for o in outcomes
+        .iter()
+        .filter(|o| style.details || o.finding.status != Status::Skip)
+    {
         let f = &o.finding;
         let headline = text::shorten(&f.headline(), width.saturating_sub(lead).max(10));
         let status = format!("{:<10}", status_word(o));

@@ -18,6 +18,13 @@ additions moto 5.x lacks:
   those operations always answer AWS's throttling error for their protocol (so the
   SDK's retries run out); `POST /__privpath/truncate {"actions": [...]}` cuts their
   responses in half.
+* Private custom domain names (API Gateway, 2024), which moto 5.x lacks: `CreateDomainName`
+  with endpoint type PRIVATE (a `domainNameId`, an ARN, status AVAILABLE, the policy),
+  `GetDomainNames` (`resourceOwner` SELF / OTHER_ACCOUNTS), `GetDomainName` by
+  `domainNameId`, `CreateBasePathMapping` / `GetBasePathMappings` on it, and
+  `CreateDomainNameAccessAssociation` / `GetDomainNameAccessAssociations`, kept per
+  account and region as AWS does (the caller's account comes from its access key).
+  Requests for other (public) domain names still go to moto.
 * Regions that are not enabled: `POST /__privpath/disable-region {"regions": [...]}`
   makes every request signed for those regions answer as AWS does for an opt-in region
   the account has not enabled (AuthFailure / UnrecognizedClientException).
@@ -267,6 +274,102 @@ def describe_instance_information(environ, body):
     return {"InstanceInformationList": items}
 
 
+DOMAINS = {}        # (account, region) -> [domain record]
+ASSOCIATIONS = []   # {"account", "region", association fields…}
+
+
+def caller(environ):
+    """The account and region a request is signed for."""
+    from moto.iam.models import get_account_id_from
+
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    key = auth.split("Credential=", 1)[1].split("/", 1)[0] if "Credential=" in auth else ""
+    return get_account_id_from(key), service_of(environ)[1]
+
+
+def json_answer(start_response, status, payload):
+    data = json.dumps(payload).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+    return [data]
+
+
+def not_found(start_response, what):
+    start_response("404 Not Found", [("Content-Type", "application/json"), ("x-amzn-ErrorType", "NotFoundException")])
+    return [json.dumps({"message": f"Invalid {what} identifier specified"}).encode()]
+
+
+def private_domains(environ, body, start_response):
+    """Answers the private custom domain name operations, or returns None for moto."""
+    path = urllib.parse.unquote(environ.get("PATH_INFO", ""))
+    query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
+    method = environ.get("REQUEST_METHOD", "GET")
+    account, region = caller(environ)
+    request = json.loads(body or b"{}") if method in ("POST", "PUT", "PATCH") else {}
+    with LOCK:
+        mine = DOMAINS.setdefault((account, region), [])
+        if path == "/domainnames" and method == "POST":
+            if "PRIVATE" not in (request.get("endpointConfiguration") or {}).get("types", []):
+                return None
+            domain_id = f"{len(mine) + 1:08x}"
+            name = request["domainName"]
+            record = {
+                "domainName": name, "domainNameId": domain_id,
+                "domainNameArn": f"arn:aws:apigateway:{region}:{account}:/domainnames/{name}+{domain_id}",
+                "certificateArn": request.get("certificateArn"),
+                "endpointConfiguration": {"types": ["PRIVATE"]},
+                "domainNameStatus": "AVAILABLE", "securityPolicy": request.get("securityPolicy", "TLS_1_2"),
+                # A new private domain denies everything until its policy allows an endpoint.
+                "policy": request.get("policy") or json.dumps({"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*"}]}),
+                "mappings": [],
+            }
+            mine.append(record)
+            return json_answer(start_response, "201 Created", {k: v for k, v in record.items() if k != "mappings"})
+        if path == "/domainnames" and method == "GET":
+            owner = query.get("resourceOwner", ["SELF"])[0]
+            items = [] if owner == "OTHER_ACCOUNTS" else [
+                {k: v for k, v in d.items() if k not in ("mappings", "policy")} for d in mine]
+            return json_answer(start_response, "200 OK", {"item": items})
+        if path == "/domainnameaccessassociations" and method == "POST":
+            arn = request["domainNameArn"]
+            vpce = request["accessAssociationSource"]
+            assoc = {
+                "domainNameAccessAssociationArn":
+                    arn.replace("/domainnames/", "/domainnameaccessassociations/domainname/").replace(
+                        f":{arn.split(':')[4]}:", f":{account}:") + f"/vpcesource/{vpce}",
+                "domainNameArn": arn, "accessAssociationSourceType": request.get("accessAssociationSourceType", "VPCE"),
+                "accessAssociationSource": vpce,
+            }
+            ASSOCIATIONS.append({"account": account, "region": region, **assoc})
+            return json_answer(start_response, "201 Created", assoc)
+        if path == "/domainnameaccessassociations" and method == "GET":
+            owner = query.get("resourceOwner", ["SELF"])[0]
+            fields = lambda a: {k: v for k, v in a.items() if k not in ("account", "region")}  # noqa: E731
+            if owner == "OTHER_ACCOUNTS":
+                items = [fields(a) for a in ASSOCIATIONS if a["region"] == region and a["account"] != account
+                         and a["domainNameArn"].split(":")[4] == account]
+            else:
+                items = [fields(a) for a in ASSOCIATIONS if a["region"] == region and a["account"] == account]
+            return json_answer(start_response, "200 OK", {"item": items})
+        parts = path.strip("/").split("/")
+        if parts[0] != "domainnames" or len(parts) < 2 or "domainNameId" not in query:
+            return None
+        name, domain_id = parts[1], query["domainNameId"][0]
+        record = next((d for d in mine if d["domainName"] == name and d["domainNameId"] == domain_id), None)
+        if record is None:
+            return not_found(start_response, "domain name")
+        if len(parts) == 2 and method == "GET":
+            return json_answer(start_response, "200 OK", {k: v for k, v in record.items() if k != "mappings"})
+        if len(parts) == 3 and parts[2] == "basepathmappings":
+            if method == "POST":
+                mapping = {"basePath": request.get("basePath") or "(none)", "restApiId": request["restApiId"],
+                           "stage": request.get("stage")}
+                record["mappings"].append(mapping)
+                return json_answer(start_response, "201 Created", mapping)
+            return json_answer(start_response, "200 OK", {"item": record["mappings"]})
+    return None
+
+
 class Extension:
     def __init__(self, app):
         self.app = app
@@ -282,9 +385,23 @@ class Extension:
                 STATE["disabled"] = set(request.get("regions", []))
             elif path == "/__privpath/ssm-agent":
                 STATE["agents"][request["instance_id"]] = request
+            elif path == "/__privpath/reset-associations":
+                # What a consumer sees before it created its association.
+                ASSOCIATIONS.clear()
+            elif path in ("/__privpath/domain-policy", "/__privpath/domain-mappings"):
+                # Domain states moto's API (and so boto3's update-domain-name) cannot make.
+                for domains in DOMAINS.values():
+                    for d in domains:
+                        if d["domainNameId"] == request["domainNameId"]:
+                            if "policy" in request:
+                                d["policy"] = request["policy"]
+                            if "mappings" in request:
+                                d["mappings"] = request["mappings"]
             elif path == "/__privpath/reset":
                 for key in ("deny", "throttle", "truncate", "disabled"):
                     STATE[key] = set()
+                DOMAINS.clear()
+                ASSOCIATIONS.clear()
                 STATE["agents"] = {}
             else:
                 start_response("404 Not Found", [("Content-Type", "text/plain")])
@@ -315,6 +432,10 @@ class Extension:
                 payload = payload[: len(payload) // 2]
             start_response("200 OK", [("Content-Type", "application/x-amz-json-1.1"), ("Content-Length", str(len(payload)))])
             return [payload]
+        if action.startswith("apigateway:") and "domainname" in environ.get("PATH_INFO", ""):
+            answered = private_domains(environ, body, start_response)
+            if answered is not None:
+                return answered
         if is_truncated:
             return truncated(self.app, environ, start_response)
         return self.app(environ, start_response)

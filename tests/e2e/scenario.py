@@ -45,7 +45,7 @@ def clients(endpoint, region=REGION, account=API_ACCOUNT):
         creds = boto3.client("sts", **kw).assume_role(RoleArn=role, RoleSessionName="scenario-seed")["Credentials"]
         kw.update(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
                   aws_session_token=creds["SessionToken"])
-    c = {name: boto3.client(name, **kw) for name in ("ec2", "iam", "apigateway", "lambda", "rds")}
+    c = {name: boto3.client(name, **kw) for name in ("ec2", "iam", "apigateway", "lambda", "rds", "route53", "acm")}
     c["region"], c["account"] = region, account
     return c
 
@@ -178,6 +178,64 @@ def seed(c, a):
             "key_value": created_key["value"]}
 
 
+DOMAIN = "orders.internal.example.com"
+
+
+def self_signed(names, days):
+    """A PEM certificate and key for `names`, valid for `days` from now (negative: expired)."""
+    import datetime
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    start, end = (now - datetime.timedelta(days=400), now + datetime.timedelta(days=days)) if days < 0 else \
+        (now - datetime.timedelta(days=1), now + datetime.timedelta(days=days))
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(start).not_valid_after(end)
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in names]), critical=False)
+            .sign(key, hashes.SHA256()))
+    pem = cert.public_bytes(serialization.Encoding.PEM)
+    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                                serialization.NoEncryption())
+    return pem, key_pem
+
+
+def add_domain(ids, c, a, days=365):
+    """The path's private custom domain name: a certificate, the PRIVATE domain with a
+    policy allowing the path's endpoint, its mapping `orders` → the API's stage, the
+    endpoint's access association, and a private hosted zone of the client's VPC with an
+    alias to the endpoint."""
+    apigw, region = c["apigateway"], c["region"]
+    # Private hosted zones answer only in VPCs with DNS support and DNS hostnames on.
+    a["ec2"].modify_vpc_attribute(VpcId=ids["vpc_a"], EnableDnsHostnames={"Value": True})
+    pem, key = self_signed(["*.internal.example.com"], days)
+    cert = c["acm"].import_certificate(Certificate=pem, PrivateKey=key)["CertificateArn"]
+    policy = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": ["execute-api:/*"]},
+        {"Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke", "Resource": ["execute-api:/*"],
+         "Condition": {"StringNotEquals": {"aws:SourceVpce": ids["vpce_api"]}}}]}
+    domain = apigw.create_domain_name(domainName=DOMAIN, certificateArn=cert, securityPolicy="TLS_1_2",
+                                      endpointConfiguration={"types": ["PRIVATE"]}, policy=json.dumps(policy))
+    apigw.create_base_path_mapping(domainName=DOMAIN, domainNameId=domain["domainNameId"], basePath="orders",
+                                   restApiId=ids["api_id"], stage="live")
+    apigw.create_domain_name_access_association(domainNameArn=domain["domainNameArn"], accessAssociationSource=ids["vpce_api"],
+                                                accessAssociationSourceType="VPCE")
+    dns = c["ec2"].describe_vpc_endpoints(VpcEndpointIds=[ids["vpce_api"]])["VpcEndpoints"][0]["DnsEntries"][0]
+    zone = a["route53"].create_hosted_zone(Name="internal.example.com", CallerReference=f"privpath-{ids['vpc_a']}",
+                                          HostedZoneConfig={"Comment": "orders", "PrivateZone": True},
+                                          VPC={"VPCRegion": a["region"], "VPCId": ids["vpc_a"]})["HostedZone"]["Id"]
+    a["route53"].change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [{"Action": "UPSERT", "ResourceRecordSet": {
+        "Name": DOMAIN, "Type": "A",
+        "AliasTarget": {"HostedZoneId": dns["HostedZoneId"], "DNSName": dns["DnsName"], "EvaluateTargetHealth": False}}}]})
+    ids.update(domain=DOMAIN, domain_id=domain["domainNameId"], domain_arn=domain["domainNameArn"], zone=zone.split("/")[-1],
+               certificate=cert)
+    return ids
+
+
 def break_it(name, ids, c, a, endpoint):
     ec2, iam, apigw = c["ec2"], c["iam"], c["apigateway"]
     ec2a, iama = a["ec2"], a["iam"]
@@ -253,6 +311,28 @@ def break_it(name, ids, c, a, endpoint):
         policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke",
                   "Resource": "execute-api:/*", "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-0dd0ba11c0ffee001"}}}]}
         apigw.update_rest_api(restApiId=ids["api_id"], patchOperations=[{"op": "replace", "path": "/policy", "value": json.dumps(policy)}])
+    elif name == "domain-association-missing":
+        add_domain(ids, c, a)
+        control(endpoint, "/__privpath/reset-associations", {})
+    elif name == "domain-policy-other-endpoint":
+        add_domain(ids, c, a)
+        policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke",
+                  "Resource": "execute-api:/*", "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-0dd0ba11c0ffee001"}}}]}
+        control(endpoint, "/__privpath/domain-policy", {"domainNameId": ids["domain_id"], "policy": json.dumps(policy)})
+    elif name == "domain-mapping-missing":
+        add_domain(ids, c, a)
+        control(endpoint, "/__privpath/domain-mappings", {"domainNameId": ids["domain_id"], "mappings": []})
+    elif name == "domain-record-missing":
+        add_domain(ids, c, a)
+        rrs = a["route53"].list_resource_record_sets(HostedZoneId=ids["zone"])["ResourceRecordSets"]
+        alias = next(r for r in rrs if r["Type"] == "A")
+        a["route53"].change_resource_record_sets(HostedZoneId=ids["zone"], ChangeBatch={"Changes": [
+            {"Action": "DELETE", "ResourceRecordSet": alias}]})
+    elif name == "domain-certificate-expiring":
+        # ACM refuses to import an expired certificate; one with ten days left warns.
+        add_domain(ids, c, a, days=10)
+    elif name == "domain":
+        add_domain(ids, c, a)
     elif name == "ssm-denied":
         control(endpoint, "/__privpath/deny", {"actions": ["ssm:DescribeInstanceInformation"]})
     elif name == "peerings-throttled":
@@ -268,6 +348,7 @@ def main():
     parser.add_argument("--endpoint", required=True)
     parser.add_argument("--break", dest="breakage", default="healthy")
     parser.add_argument("--layout", choices=sorted(LAYOUTS) + ["two-regions", "org"], default="same")
+    parser.add_argument("--with-domain", action="store_true", help="add the private custom domain name (add_domain)")
     parser.add_argument("--disable-regions", default="", help="regions that then answer as not enabled")
     args = parser.parse_args()
     # A clean emulator for every scenario.
@@ -286,6 +367,8 @@ def main():
     a = c if args.layout == "same" else clients(args.endpoint, region, account)
     ids = seed(c, a)
     break_it(args.breakage, ids, c, a, args.endpoint)
+    if args.with_domain and "domain" not in ids:
+        add_domain(ids, c, a)
     ids.update(client_account=account, client_region=region, client_role=CLIENT_ROLE)
     print(json.dumps(ids))
 

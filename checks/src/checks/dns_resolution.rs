@@ -67,10 +67,40 @@ pub fn working_request(p: &ResolvedPath<'_>) -> Option<WorkingRequest> {
     let path = p.method.path().unwrap_or("/PATH");
     let suffix = format!("/{stage}{}", if path == "/" { "" } else { path });
     let associated = p.endpoint_links().contains(&EndpointLink::Associated);
+    // Through a custom domain the mapping picks the API and stage: the URL carries the
+    // base path instead (and the stage only when the mapping names none).
+    let domain = p.domain.as_ref().map(|d| {
+        let base = d.url_base_path();
+        let stage_part = match d.mapping {
+            Some(m) if m.stage.is_none() => format!("/{stage}"),
+            _ => String::new(),
+        };
+        let base_part = if base.is_empty() {
+            String::new()
+        } else {
+            format!("/{base}")
+        };
+        let rest = if path == "/" && !(base_part.is_empty() && stage_part.is_empty()) {
+            ""
+        } else {
+            path
+        };
+        (
+            format!("https://{}{base_part}{stage_part}{rest}", d.name),
+            Vec::new(),
+            format!(
+                "the custom domain name {}, which a private hosted zone of the client VPC resolves to {} (see domain-dns)",
+                d.name,
+                ep.id()
+            ),
+        )
+    });
     let private_dns_usable = p.same_vpc()
         && ep.endpoint.private_dns_enabled == Some(true)
         && dns_on(ep.ix.vpc_attribute(ep.vpc_id())) == (Some(true), Some(true));
-    let (url, headers, how) = if private_dns_usable {
+    let (url, headers, how) = if let Some(through_domain) = domain {
+        through_domain
+    } else if private_dns_usable {
         (
             format!("https://{api}.execute-api.{region}.amazonaws.com{suffix}"),
             Vec::new(),

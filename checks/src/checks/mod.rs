@@ -9,6 +9,11 @@ pub mod api_policy_allows_endpoint;
 pub mod api_private_endpoint;
 pub mod api_resource_policy;
 pub mod dns_resolution;
+pub mod domain_access_association;
+pub mod domain_base_path;
+pub mod domain_dns;
+pub mod domain_policy_allows_endpoint;
+pub mod domain_private;
 pub mod execute_api_endpoint;
 pub mod lambda_invoke_permission;
 pub mod lambda_runtime_supported;
@@ -43,6 +48,10 @@ pub static REGISTRY: &[Check] = &[
         run: dns_resolution::run,
     },
     Check {
+        meta: &domain_dns::META,
+        run: domain_dns::run,
+    },
+    Check {
         meta: &sg_client_egress::META,
         run: sg_client_egress::run,
     },
@@ -69,6 +78,22 @@ pub static REGISTRY: &[Check] = &[
     Check {
         meta: &nacl_path::META,
         run: nacl_path::run,
+    },
+    Check {
+        meta: &domain_private::META,
+        run: domain_private::run,
+    },
+    Check {
+        meta: &domain_access_association::META,
+        run: domain_access_association::run,
+    },
+    Check {
+        meta: &domain_policy_allows_endpoint::META,
+        run: domain_policy_allows_endpoint::run,
+    },
+    Check {
+        meta: &domain_base_path::META,
+        run: domain_base_path::run,
     },
     Check {
         meta: &api_private_endpoint::META,
@@ -108,6 +133,7 @@ pub static REGISTRY: &[Check] = &[
     },
 ];
 
+use crate::domain::DomainHop;
 use crate::finding::Finding;
 use crate::path::{EndpointHop, ResolvedPath};
 use crate::policy_eval::ActionsGrant;
@@ -228,4 +254,42 @@ fn undecided_grant(
         ),
         _ => None,
     }
+}
+
+/// The checks of a private custom domain name: they read their data only when the
+/// client calls a domain, and skip otherwise (the engine does not ask for data a path
+/// without a domain never needs).
+pub const DOMAIN_CHECKS: [&str; 5] = [
+    "domain-dns",
+    "domain-private",
+    "domain-access-association",
+    "domain-policy-allows-endpoint",
+    "domain-base-path",
+];
+
+/// The domain the client calls, or the `skip` of every domain check when it calls the
+/// execute-api name. With `need_record`, a domain the snapshot does not hold is skipped
+/// the same way (`domain-private` says why).
+fn domain_or_skip<'p, 'a>(
+    id: &'static str,
+    p: &'p ResolvedPath<'a>,
+    need_record: bool,
+) -> Result<&'p DomainHop<'a>, Vec<Finding>> {
+    let Some(d) = &p.domain else {
+        return Err(vec![Finding::skip(
+            id,
+            "the client calls the execute-api name, not a custom domain name",
+        )]);
+    };
+    if need_record && d.record.is_none_or(|r| !r.is_private()) {
+        return Err(vec![Finding::skip(
+            id,
+            format!(
+                "no private custom domain name {} (see domain-private)",
+                d.name
+            ),
+        )
+        .resource(d.name.clone())]);
+    }
+    Ok(d)
 }

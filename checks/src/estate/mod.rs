@@ -82,6 +82,10 @@ impl EstatePath {
             client_scope: pin(self.client_scope),
             api_scope: pin(self.api_scope),
             today: None,
+            // An audit does not discover custom domain names (yet): its paths are the
+            // execute-api names.
+            domain_name: None,
+            base_path: None,
         }
     }
 }

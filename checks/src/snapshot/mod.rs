@@ -144,6 +144,46 @@ pub struct Scope {
     )]
     pub db_instances: Option<Vec<DbInstance>>,
 
+    // Private custom domain names (a target with a domain only): the domain, its
+    // mappings and certificate (the API's scope), access associations (the endpoint
+    // owner's), private hosted zones of the client VPC and their records (the client's).
+    #[serde(
+        rename = "DomainNames",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub domain_names: Option<Vec<DomainName>>,
+    #[serde(
+        rename = "BasePathMappings",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub base_path_mappings: Option<Vec<BasePathMapping>>,
+    #[serde(
+        rename = "DomainNameAccessAssociations",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub domain_name_access_associations: Option<Vec<DomainNameAccessAssociation>>,
+    #[serde(
+        rename = "HostedZones",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub hosted_zones: Option<Vec<HostedZoneSummary>>,
+    #[serde(
+        rename = "ResourceRecordSets",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resource_record_sets: Option<Vec<ResourceRecordSet>>,
+    #[serde(
+        rename = "Certificates",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub certificates: Option<Vec<Certificate>>,
+
     /// Calls a live run could not make, so a check can say why its data is missing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unavailable: Vec<Unavailable>,
@@ -185,10 +225,16 @@ pub enum Source {
     Functions,
     FunctionPolicies,
     DBInstances,
+    DomainNames,
+    BasePathMappings,
+    DomainNameAccessAssociations,
+    HostedZones,
+    ResourceRecordSets,
+    Certificates,
 }
 
 impl Source {
-    pub const ALL: [Source; 23] = [
+    pub const ALL: [Source; 29] = [
         Source::Vpcs,
         Source::Subnets,
         Source::RouteTables,
@@ -212,6 +258,12 @@ impl Source {
         Source::Functions,
         Source::FunctionPolicies,
         Source::DBInstances,
+        Source::DomainNames,
+        Source::BasePathMappings,
+        Source::DomainNameAccessAssociations,
+        Source::HostedZones,
+        Source::ResourceRecordSets,
+        Source::Certificates,
     ];
 
     /// The array's key in the snapshot.
@@ -240,6 +292,12 @@ impl Source {
             Source::Functions => "Functions",
             Source::FunctionPolicies => "FunctionPolicies",
             Source::DBInstances => "DBInstances",
+            Source::DomainNames => "DomainNames",
+            Source::BasePathMappings => "BasePathMappings",
+            Source::DomainNameAccessAssociations => "DomainNameAccessAssociations",
+            Source::HostedZones => "HostedZones",
+            Source::ResourceRecordSets => "ResourceRecordSets",
+            Source::Certificates => "Certificates",
         }
     }
 
@@ -269,6 +327,12 @@ impl Source {
             Source::Functions => "lambda:GetFunctionConfiguration",
             Source::FunctionPolicies => "lambda:GetPolicy",
             Source::DBInstances => "rds:DescribeDBInstances",
+            Source::DomainNames => "apigateway:GET",
+            Source::BasePathMappings => "apigateway:GET",
+            Source::DomainNameAccessAssociations => "apigateway:GET",
+            Source::HostedZones => "route53:ListHostedZonesByVPC",
+            Source::ResourceRecordSets => "route53:ListResourceRecordSets",
+            Source::Certificates => "acm:DescribeCertificate",
         }
     }
 
@@ -314,6 +378,12 @@ impl Source {
             Source::Functions => "aws lambda get-function-configuration --function-name F",
             Source::FunctionPolicies => "aws lambda get-policy --function-name F",
             Source::DBInstances => "aws rds describe-db-instances --query DBInstances",
+            Source::DomainNames => "aws apigateway get-domain-names --resource-owner SELF --query items (a private one's policy: aws apigateway get-domain-name --domain-name NAME --domain-name-id ID)",
+            Source::BasePathMappings => "aws apigateway get-base-path-mappings --domain-name NAME --domain-name-id ID --query items, each with domainName and domainNameId added",
+            Source::DomainNameAccessAssociations => "aws apigateway get-domain-name-access-associations --resource-owner SELF --query items (and OTHER_ACCOUNTS in the domain's account)",
+            Source::HostedZones => "aws route53 list-hosted-zones-by-vpc --vpc-id VPC_A --vpc-region REGION --query HostedZoneSummaries, each with VPCId and VPCRegion added",
+            Source::ResourceRecordSets => "aws route53 list-resource-record-sets --hosted-zone-id ZONE --query ResourceRecordSets, each with HostedZoneId added",
+            Source::Certificates => "aws acm describe-certificate --certificate-arn ARN --query Certificate",
         }
     }
 
@@ -342,6 +412,14 @@ impl Source {
             Source::Functions => snapshot.functions.is_some(),
             Source::FunctionPolicies => snapshot.function_policies.is_some(),
             Source::DBInstances => snapshot.db_instances.is_some(),
+            Source::DomainNames => snapshot.domain_names.is_some(),
+            Source::BasePathMappings => snapshot.base_path_mappings.is_some(),
+            Source::DomainNameAccessAssociations => {
+                snapshot.domain_name_access_associations.is_some()
+            }
+            Source::HostedZones => snapshot.hosted_zones.is_some(),
+            Source::ResourceRecordSets => snapshot.resource_record_sets.is_some(),
+            Source::Certificates => snapshot.certificates.is_some(),
         }
     }
 }

@@ -794,3 +794,200 @@ impl Function {
             .filter(|v| !v.is_empty())
     }
 }
+
+/// `aws apigateway get-domain-names --resource-owner SELF --query items` (and
+/// `get-domain-name --domain-name N --domain-name-id ID` for a private one's policy).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DomainName {
+    pub domain_name: String,
+    /// Set for private custom domain names only; with the name it identifies one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain_name_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain_name_arn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_configuration: Option<EndpointConfiguration>,
+    /// `AVAILABLE`, `UPDATING`, `PENDING`, `PENDING_CERTIFICATE_REIMPORT`,
+    /// `PENDING_OWNERSHIP_VERIFICATION`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain_name_status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain_name_status_message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_arn: Option<String>,
+    /// The execute-api resource policy of a private domain name: a JSON string as API
+    /// Gateway returns it, or an object in a hand-written snapshot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<Value>,
+}
+
+impl DomainName {
+    pub fn is_private(&self) -> bool {
+        self.endpoint_configuration
+            .as_ref()
+            .is_some_and(|c| c.types.iter().any(|t| t.eq_ignore_ascii_case("PRIVATE")))
+    }
+
+    pub fn endpoint_types(&self) -> String {
+        match &self.endpoint_configuration {
+            Some(c) if !c.types.is_empty() => c.types.join(","),
+            _ => "none".to_string(),
+        }
+    }
+
+    /// `NAME+ID`, as the domain's ARNs and the console name a private one.
+    pub fn qualified(&self) -> String {
+        match &self.domain_name_id {
+            Some(id) => format!("{}+{id}", self.domain_name),
+            None => self.domain_name.clone(),
+        }
+    }
+}
+
+/// `aws apigateway get-base-path-mappings --domain-name N --domain-name-id ID --query
+/// items`, with privpath's `domainName` and `domainNameId` saying whose mapping it is.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BasePathMapping {
+    pub domain_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain_name_id: Option<String>,
+    /// `(none)` for the mapping of the empty base path, as API Gateway prints it.
+    #[serde(default)]
+    pub base_path: String,
+    pub rest_api_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
+}
+
+impl BasePathMapping {
+    /// The base path as the URL carries it: empty for `(none)`.
+    pub fn path(&self) -> &str {
+        let p = self.base_path.trim_matches('/');
+        if p == "(none)" {
+            ""
+        } else {
+            p
+        }
+    }
+}
+
+/// `aws apigateway get-domain-name-access-associations --resource-owner SELF|OTHER_ACCOUNTS
+/// --query items`
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DomainNameAccessAssociation {
+    #[serde(default)]
+    pub domain_name_access_association_arn: String,
+    pub domain_name_arn: String,
+    /// `VPCE`.
+    #[serde(default)]
+    pub access_association_source_type: String,
+    /// The VPC endpoint id.
+    pub access_association_source: String,
+}
+
+/// `aws route53 list-hosted-zones-by-vpc --vpc-id V --vpc-region R --query
+/// HostedZoneSummaries`, with privpath's `VPCId` and `VPCRegion` saying which VPC the
+/// zone is associated with.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HostedZoneSummary {
+    pub hosted_zone_id: String,
+    /// The zone's name, with or without the trailing dot.
+    pub name: String,
+    #[serde(rename = "VPCId")]
+    pub vpc_id: String,
+    #[serde(rename = "VPCRegion", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<HostedZoneOwner>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HostedZoneOwner {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owning_account: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owning_service: Option<String>,
+}
+
+/// `aws route53 list-resource-record-sets --hosted-zone-id Z --query
+/// ResourceRecordSets`, with privpath's `HostedZoneId`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ResourceRecordSet {
+    pub hosted_zone_id: String,
+    pub name: String,
+    #[serde(rename = "Type")]
+    pub record_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias_target: Option<AliasTarget>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resource_records: Vec<ResourceRecordValue>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AliasTarget {
+    #[serde(default)]
+    pub hosted_zone_id: String,
+    #[serde(rename = "DNSName")]
+    pub dns_name: String,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ResourceRecordValue {
+    pub value: String,
+}
+
+/// `aws acm describe-certificate --certificate-arn A --query Certificate`
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Certificate {
+    pub certificate_arn: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subject_alternative_names: Vec<String>,
+    /// `ISSUED`, `PENDING_VALIDATION`, `EXPIRED`, `REVOKED`, `FAILED`, …
+    #[serde(default)]
+    pub status: String,
+    /// When it expires: an RFC 3339 string (the CLI's output) or epoch seconds (the
+    /// API's JSON).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_after: Option<Value>,
+}
+
+impl Certificate {
+    /// The day it expires, `YYYY-MM-DD` (UTC).
+    pub fn expires_on(&self) -> Option<String> {
+        match self.not_after.as_ref()? {
+            Value::String(s) => s.get(..10).map(str::to_string),
+            Value::Number(n) => n
+                .as_f64()
+                .map(|secs| crate::date::Date::of_epoch_seconds(secs as i64).to_string()),
+            _ => None,
+        }
+    }
+
+    /// Whether the certificate's names cover `host` (one wildcard label at most, as TLS).
+    pub fn covers(&self, host: &str) -> bool {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        self.domain_name
+            .iter()
+            .chain(self.subject_alternative_names.iter())
+            .any(|n| {
+                let n = n.trim_end_matches('.').to_ascii_lowercase();
+                match n.strip_prefix("*.") {
+                    Some(rest) => host
+                        .split_once('.')
+                        .is_some_and(|(label, tail)| !label.is_empty() && tail == rest),
+                    None => n == host,
+                }
+            })
+    }
+}

@@ -1,5 +1,5 @@
-//! Calendar dates for suppression expiry: parse `YYYY-MM-DD`, and today's date in UTC.
-//! A suppression holds through its `expires` day, wherever the CI runner is.
+//! Calendar dates in UTC: suppression expiry (a suppression holds through its `expires`
+//! day, wherever the CI runner is) and the certificate check's 30-day horizon.
 
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -32,6 +32,27 @@ impl Date {
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
         Date::from_days((secs / 86_400) as i64)
+    }
+
+    /// The date `days` days later (earlier when negative).
+    pub fn plus_days(self, days: i64) -> Date {
+        Date::from_days(self.days() + days)
+    }
+
+    /// The day of a Unix time (seconds).
+    pub fn of_epoch_seconds(secs: i64) -> Date {
+        Date::from_days(secs.div_euclid(86_400))
+    }
+
+    /// Days since 1970-01-01 (the inverse of [`Date::from_days`]).
+    fn days(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
     }
 
     /// The civil date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
@@ -92,5 +113,14 @@ mod tests {
         assert_eq!(Date::from_days(11_016).to_string(), "2000-02-29");
         assert_eq!(Date::from_days(20_781).to_string(), "2026-11-24");
         assert!(Date::today() >= Date::parse("2026-01-01").unwrap());
+        for d in [0, 11_016, 20_781, -1, 59, 60] {
+            assert_eq!(Date::from_days(d).days(), d);
+        }
+        let d = Date::parse("2026-12-15").unwrap();
+        assert_eq!(d.plus_days(30).to_string(), "2027-01-14");
+        assert_eq!(
+            Date::of_epoch_seconds(1_798_761_600).to_string(),
+            "2027-01-01"
+        );
     }
 }

@@ -1,0 +1,146 @@
+//! `domain-policy-allows-endpoint`: the private custom domain name's own resource policy,
+//! evaluated, lets the client's request through the endpoint.
+
+use crate::check::{api, client, endpoint, CheckMeta, Hop, Severity};
+use crate::finding::Finding;
+use crate::net::fmt_ipv4;
+use crate::policy::decode_document;
+use crate::policy_eval::{evaluate, KeyValue, Principal, Request, ResourceSpec, Verdict};
+use crate::snapshot::Source;
+use serde_json::json;
+
+use crate::path::ResolvedPath;
+
+pub static META: CheckMeta = CheckMeta {
+    id: "domain-policy-allows-endpoint",
+    title: "The domain's resource policy allows the call from this endpoint",
+    hop: Hop::Api,
+    severity: Severity::High,
+    what: "Evaluates the private custom domain name's `policy` (the execute-api one, not the managementPolicy) with the same evaluator as the API's: anonymous caller, `execute-api:Invoke` on `arn:aws:execute-api:REGION:ACCOUNT:/domainnames/NAME+ID` (`execute-api:/*` covers it), `aws:SourceVpce` = the endpoint, `aws:SourceVpc` = its VPC, `aws:VpcSourceIp` = the client's address. Explicit Deny first, then Allow. The API's own policy is judged separately by api-policy-allows-endpoint: both must allow.",
+    why: "API Gateway creates a private domain name with a deny-all policy; until it allows the caller's endpoint, every call through the domain gets 403 Forbidden even when the API's own policy allows it. The usual slip: the domain's policy names the provider's endpoint and not the consumer's.",
+    fix: "Allow `execute-api:Invoke` on `execute-api:/*` with `StringEquals aws:SourceVpce = VPCE_ID`: `aws apigateway update-domain-name --domain-name NAME --domain-name-id ID --patch-operations op=replace,path=/policy,value='…'`.",
+    links: &[
+        "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-custom-domains-tutorial.html",
+        "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-custom-domains-provider-share-cli.html",
+    ],
+    needs: &[api(Source::DomainNames), endpoint(Source::VpcEndpoints), client(Source::Instances)],
+};
+
+pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
+    let id = META.id;
+    let d = match super::domain_or_skip(id, p, true) {
+        Ok(d) => d,
+        Err(skip) => return skip,
+    };
+    let ep = match super::endpoint_or_skip(id, p, false) {
+        Ok(ep) => ep,
+        Err(skip) => return skip,
+    };
+    let record = d.record.expect("domain_or_skip checked the record");
+    let qualified = record.qualified();
+    let Some(arn) = d.execute_api_arn(p.partition()) else {
+        return vec![Finding::unknown(
+            id,
+            format!("the snapshot has no account id for {qualified}, which its ARN needs"),
+        )
+        .resource(qualified)
+        .needs("sts:GetCallerIdentity")];
+    };
+    let resources = vec![qualified.clone(), ep.id().to_string()];
+    let allow = json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "execute-api:Invoke",
+            "Resource": "execute-api:/*",
+            "Condition": {"StringEquals": {"aws:SourceVpce": ep.id()}}
+        }]
+    });
+    let patch = json!([{ "op": "replace", "path": "/policy", "value": allow.to_string() }]);
+    let fix = format!(
+        "aws apigateway update-domain-name --domain-name {}{} --patch-operations '{patch}'",
+        record.domain_name,
+        record
+            .domain_name_id
+            .as_deref()
+            .map(|i| format!(" --domain-name-id {i}"))
+            .unwrap_or_default()
+    );
+    let Some(raw) = record.policy.as_ref() else {
+        return vec![Finding::unknown(
+            id,
+            format!("the resource policy of {qualified} is not in the snapshot (get-domain-name with its --domain-name-id returns it)"),
+        )
+        .resources(resources)
+        .needs(Source::DomainNames.iam_action())];
+    };
+    let doc = match decode_document(raw) {
+        Ok(doc) => doc,
+        Err(why) => {
+            return vec![Finding::fail(
+                id,
+                format!("the resource policy of {qualified} cannot be read: {why}"),
+            )
+            .resources(resources)
+            .fix(fix)]
+        }
+    };
+    let Some(client_ip) = p.client.private_ip else {
+        return vec![Finding::unknown(
+            id,
+            format!(
+                "{} has no private address in the snapshot (aws:VpcSourceIp)",
+                p.client.id()
+            ),
+        )
+        .resource(p.client.id())
+        .needs(Source::Instances.iam_action())];
+    };
+    let present = |v: &str| KeyValue::Present(vec![v.to_string()]);
+    let request = Request {
+        principal: Principal::Anonymous,
+        action: "execute-api:Invoke".into(),
+        resource: ResourceSpec::Arn {
+            arn: arn.clone(),
+            shorthand_base: Some(arn.clone()),
+        },
+        keys: vec![
+            ("aws:sourcevpce".into(), present(ep.id())),
+            ("aws:sourcevpc".into(), present(ep.vpc_id())),
+            ("aws:vpcsourceip".into(), present(&fmt_ipv4(client_ip))),
+            ("aws:sourceip".into(), KeyValue::Absent),
+            ("aws:securetransport".into(), present("true")),
+        ],
+    };
+    let the_call = format!(
+        "the call to {} from {} via {}",
+        d.name,
+        p.client.id(),
+        ep.id()
+    );
+    match evaluate(&doc, &request).verdict {
+        Verdict::Allowed { by } => vec![Finding::pass(
+            id,
+            format!("{by} of {qualified}'s policy allows {the_call}; no Deny applies"),
+        )
+        .resources(resources)],
+        Verdict::ExplicitDeny { by } => vec![Finding::fail(
+            id,
+            format!("{by} of {qualified}'s policy explicitly denies {the_call} ({arn}): 403 Forbidden"),
+        )
+        .resources(resources)
+        .fix(fix)],
+        Verdict::ImplicitDeny => vec![Finding::fail(
+            id,
+            format!("no statement of {qualified}'s policy allows {the_call} ({arn}): 403 Forbidden (a new private domain name denies everything until its policy allows an endpoint)"),
+        )
+        .resources(resources)
+        .fix(fix)],
+        Verdict::Unknown { reason } => vec![Finding::unknown(
+            id,
+            format!("privpath cannot evaluate the policy of {qualified} for {the_call}: {reason}"),
+        )
+        .resources(resources)],
+    }
+}

@@ -1,0 +1,107 @@
+//! Route 53 reads: the private hosted zones associated with the client's VPC, and their
+//! records. Route 53 is a global service: the region only names the VPC's.
+
+use super::calls::{logged, CallError};
+use super::Ctx;
+use privpath_checks::snapshot as m;
+
+/// Every private hosted zone associated with `vpc` (of `vpc_region`), whichever account
+/// owns it, following every page.
+pub async fn zones_of_vpc(
+    ctx: &Ctx,
+    vpc: &str,
+    vpc_region: &str,
+) -> Result<Vec<m::HostedZoneSummary>, CallError> {
+    let mut out = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = logged!(
+            ctx,
+            "route53:ListHostedZonesByVPC",
+            ctx.route53
+                .list_hosted_zones_by_vpc()
+                .vpc_id(vpc)
+                .vpc_region(aws_sdk_route53::types::VpcRegion::from(vpc_region))
+                .set_next_token(token.clone())
+                .send()
+        )?;
+        out.extend(
+            page.hosted_zone_summaries()
+                .iter()
+                .map(|z| m::HostedZoneSummary {
+                    hosted_zone_id: z.hosted_zone_id().to_string(),
+                    name: z.name().to_string(),
+                    vpc_id: vpc.to_string(),
+                    vpc_region: Some(vpc_region.to_string()),
+                    owner: z.owner().map(|o| m::HostedZoneOwner {
+                        owning_account: o.owning_account().map(str::to_string),
+                        owning_service: o.owning_service().map(str::to_string),
+                    }),
+                }),
+        );
+        match page.next_token() {
+            Some(t) if !t.is_empty() && Some(t) != token.as_deref() => token = Some(t.to_string()),
+            _ => break Ok(out),
+        }
+    }
+}
+
+/// A zone's records, every page (Route 53 pages by the next record's name and type).
+pub async fn records(ctx: &Ctx, zone: &str) -> Result<Vec<m::ResourceRecordSet>, CallError> {
+    let mut out = Vec::new();
+    let mut next: Option<(String, aws_sdk_route53::types::RrType, Option<String>)> = None;
+    loop {
+        let (name, kind, identifier) = match &next {
+            Some((n, t, i)) => (Some(n.clone()), Some(t.clone()), i.clone()),
+            None => (None, None, None),
+        };
+        let page = logged!(
+            ctx,
+            "route53:ListResourceRecordSets",
+            ctx.route53
+                .list_resource_record_sets()
+                .hosted_zone_id(zone)
+                .set_start_record_name(name)
+                .set_start_record_type(kind)
+                .set_start_record_identifier(identifier)
+                .send()
+        )?;
+        out.extend(page.resource_record_sets().iter().map(|r| {
+            m::ResourceRecordSet {
+                hosted_zone_id: zone.to_string(),
+                name: r.name().to_string(),
+                record_type: r.r#type().as_str().to_string(),
+                alias_target: r.alias_target().map(|a| m::AliasTarget {
+                    hosted_zone_id: a.hosted_zone_id().to_string(),
+                    dns_name: a.dns_name().to_string(),
+                }),
+                resource_records: r
+                    .resource_records()
+                    .iter()
+                    .map(|v| m::ResourceRecordValue {
+                        value: v.value().to_string(),
+                    })
+                    .collect(),
+            }
+        }));
+        match (
+            page.is_truncated(),
+            page.next_record_name(),
+            page.next_record_type(),
+        ) {
+            (true, Some(n), Some(t)) => {
+                let following = (
+                    n.to_string(),
+                    t.clone(),
+                    page.next_record_identifier().map(str::to_string),
+                );
+                // A page that points at itself would loop forever: stop instead.
+                if next.as_ref() == Some(&following) {
+                    break Ok(out);
+                }
+                next = Some(following);
+            }
+            _ => break Ok(out),
+        }
+    }
+}

@@ -10,6 +10,9 @@ Expectation: privpath's wall time ≈ waves × L; the sequential script's ≈ ca
 another account and/or region (tests/e2e/scenario.py) and runs privpath with the
 matching --client-* options at the largest latency: a path across accounts should take
 the same waves, plus the client side's session setup (an sts:AssumeRole) in parallel.
+`--domain` then reseeds the path with its private custom domain name and times
+`--domain-name` with `--api-id` (the domain's reads in the same waves) and without it
+(two round trips first: the mapping names the API).
 Everything binds 127.0.0.1 and stops when the script ends.
 """
 import argparse
@@ -103,9 +106,10 @@ def client_options(layout, ids):
     return out
 
 
-def privpath_run(url, ids, layout="same"):
+def privpath_run(url, ids, layout="same", domain=None, api_id=True):
     start = time.perf_counter()
-    out = subprocess.run([str(BIN), "check", "--api-id", ids["api_id"], "--instance-id", ids["instance_id"], "--region", "us-east-1",
+    target = (["--api-id", ids["api_id"]] if api_id else []) + (["--domain-name", domain] if domain else [])
+    out = subprocess.run([str(BIN), "check", *target, "--instance-id", ids["instance_id"], "--region", "us-east-1",
                           "--endpoint-url", url, "--format", "json", "--verbose"] + client_options(layout, ids),
                          env=ENV, capture_output=True, text=True)
     wall = time.perf_counter() - start
@@ -176,6 +180,7 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--targets", default="1,3", help="config runs with this many live targets, at the largest latency")
     parser.add_argument("--bin", default=str(BIN), help="privpath binary (default: the release build)")
+    parser.add_argument("--domain", action="store_true", help="also time a path through a private custom domain name")
     parser.add_argument("--layouts", default="", help="also time these client layouts (scenario.py --layout) at the largest latency")
     args = parser.parse_args()
     BIN = Path(args.bin)
@@ -218,6 +223,17 @@ def main():
                 wall, calls, waves = privpath_run(url, ids, layout)
                 walls.append(wall)
             print(f"layout {layout:<14} at {latency} ms: {calls} calls in {waves} waves, {statistics.median(walls) * 1e3:.1f} ms")
+        if args.domain:
+            seeded = subprocess.run([str(PY), str(ROOT / "tests/e2e/scenario.py"), "--endpoint", f"http://127.0.0.1:{port}",
+                                     "--with-domain"], capture_output=True, text=True, check=True)
+            ids = json.loads(seeded.stdout)
+            for label, domain, api_id in (("no domain", None, True), ("--domain-name --api-id", ids["domain"], True),
+                                          ("--domain-name alone", ids["domain"], False)):
+                walls = []
+                for _ in range(args.runs):
+                    wall, calls, waves = privpath_run(url, ids, domain=domain, api_id=api_id)
+                    walls.append(wall)
+                print(f"{label:<24} at {latency} ms: {calls} calls in {waves} waves, {statistics.median(walls) * 1e3:.1f} ms")
     finally:
         moto.kill()
 

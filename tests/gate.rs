@@ -538,3 +538,38 @@ fn check_catalog_is_generated_from_the_metadata() {
         assert!(committed.contains(c.meta.fix), "{}", c.meta.id);
     }
 }
+
+/// privpath.toml's `domain` and `base-path` reach the checks: a base path the domain does
+/// not map fails `domain-base-path`, naming the mappings it has.
+#[test]
+fn config_domain_and_base_path_are_the_targets() {
+    let dir = scratch("domain");
+    std::fs::write(
+        dir.join("privpath.toml"),
+        format!(
+            "[targets.orders]\nsnapshot = \"{}\"\ndomain = \"orders.internal.example.com\"\nbase-path = \"billing\"\n",
+            fixture("domain/healthy.json")
+        ),
+    )
+    .unwrap();
+    let o = privpath_in(&dir, &["check", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let doc = json(&o);
+    assert_eq!(
+        notable(&doc),
+        [row("orders", "domain-base-path", "fail", false, true)]
+    );
+    let f = doc["targets"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "domain-base-path")
+        .unwrap();
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("no mapping for base path /billing"),
+        "{f}"
+    );
+}

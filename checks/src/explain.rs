@@ -60,7 +60,10 @@ pub static SYMPTOMS: &[Symptom] = &[
                   when the request does not name the API (the endpoint's DNS name without an \
                   x-apigw-api-id header, or private DNS resolving a non-private API to the \
                   endpoint), when the method needs an API key that is missing or not in a usage \
-                  plan for the stage, or when the policy changed without a redeployment.",
+                  plan for the stage, or when the policy changed without a redeployment. Through \
+                  a private custom domain name also when the domain's own policy denies the \
+                  endpoint, the endpoint has no access association with the domain, or no base \
+                  path mapping covers the URL.",
         checks: &[
             "api-policy-allows-endpoint",
             "dns-resolution",
@@ -68,6 +71,9 @@ pub static SYMPTOMS: &[Symptom] = &[
             "api-private-endpoint",
             "api-resource-policy",
             "api-deployed",
+            "domain-policy-allows-endpoint",
+            "domain-access-association",
+            "domain-base-path",
         ],
         next: "Send the request exactly as privpath's \"Call it from …\" line shows (URL, Host or \
                x-apigw-api-id, x-api-key); if the checks pass and it still fails, redeploy the stage.",
@@ -168,8 +174,9 @@ pub static SYMPTOMS: &[Symptom] = &[
         meaning: "The client's resolver has no answer for the name: private DNS names of an \
                   execute-api endpoint resolve only inside the endpoint's VPC, so a peered client \
                   needs the {api-id}-{vpce-id} alias or the endpoint's DNS name; the client VPC \
-                  also needs DNS support.",
-        checks: &["dns-resolution", "execute-api-endpoint"],
+                  also needs DNS support. A private custom domain name resolves only through a \
+                  private hosted zone associated with the client's VPC that holds its record.",
+        checks: &["dns-resolution", "execute-api-endpoint", "domain-dns"],
         next: "Use the URL from privpath's \"Call it from …\" line.",
         hides: &[],
     },
@@ -184,8 +191,9 @@ pub static SYMPTOMS: &[Symptom] = &[
         ],
         meaning: "The URL's host is not a name on API Gateway's certificate: calling an endpoint \
                   IP address or a custom name. Call a DNS name the endpoint serves and name the \
-                  API in the host or the x-apigw-api-id header.",
-        checks: &["dns-resolution"],
+                  API in the host or the x-apigw-api-id header; through a private custom domain \
+                  name, its ACM certificate must cover the name (and be issued, not expired).",
+        checks: &["dns-resolution", "domain-private"],
         next: "Use the URL from privpath's \"Call it from …\" line.",
         hides: &[],
     },

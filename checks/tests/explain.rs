@@ -194,3 +194,27 @@ fn ssm_agent_log_lines() {
         assert_eq!(checks_for(text)[0], "ssm-endpoints");
     }
 }
+
+/// Through a private custom domain name, the same curl errors point at the domain's
+/// checks too: its hosted zone, its certificate, its policy, association and mapping.
+#[test]
+fn custom_domain_errors_name_the_domain_checks() {
+    let resolve = "curl: (6) Could not resolve host: orders.internal.example.com";
+    assert_eq!(ids(resolve), ["could-not-resolve-host"]);
+    assert!(checks_for(resolve).contains(&"domain-dns"));
+    for tls in [
+        "curl: (60) SSL: no alternative certificate subject name matches target host name 'orders.internal.example.com'",
+        "curl: (51) SSL: certificate subject name (*.example.org) does not match target host name 'orders.internal.example.com'",
+    ] {
+        assert_eq!(ids(tls), ["tls-name-mismatch"], "{tls}");
+        assert!(checks_for(tls).contains(&"domain-private"), "{tls}");
+    }
+    let forbidden = r#"{"message":"Forbidden"}"#;
+    for check in [
+        "domain-policy-allows-endpoint",
+        "domain-access-association",
+        "domain-base-path",
+    ] {
+        assert!(checks_for(forbidden).contains(&check), "{check}");
+    }
+}

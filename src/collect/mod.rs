@@ -17,6 +17,12 @@
 //!    does not know by ARN (only when there are any);
 //! 5. those versions' documents (only after 4 asked for any).
 //!
+//! A target with a private custom domain name (`--domain-name`) adds the domain names and
+//! access associations to wave 1, the domain's policy, mappings and certificate and the
+//! client VPC's private hosted zones to wave 2, and the zones' records to wave 3. Without
+//! `--api-id` the domain's two steps come first instead (its mapping names the API):
+//! two more round trips (`custom_domain`).
+//!
 //! A target has two sides: the client (instance, its SSM record, instance profile and
 //! role, its VPC's endpoints, peerings and network) and the API (API Gateway, the
 //! endpoints it names and their VPCs, Lambda, RDS). When the client side has
@@ -488,16 +494,29 @@ pub async fn collect(
     };
     // Both sides share one log: their requests go out in the same waves.
     let log = api_ctx.log.clone();
-    // A custom domain first: its mapping names the API and stage the waves read.
-    let domain = match want.domain_name {
-        Some(name) => {
-            let part =
-                custom_domain::collect(&mut sides, name, want.base_path, want.api_id).await?;
+    // A custom domain without --api-id first: its mapping names the API (and stage)
+    // the waves read. With --api-id its two steps ride in waves 1 and 2.
+    let early = want.domain_name.is_some() && want.api_id.is_none();
+    let mut domain: Option<custom_domain::DomainPart> = None;
+    if let (Some(name), true) = (want.domain_name, early) {
+        let (wa, wc) = (sides.at(API, 1), sides.at(CLIENT, 1));
+        let start = Instant::now();
+        let lists = custom_domain::lists(&wa, sides.split.then_some(&wc)).await;
+        log.wave_done(start.elapsed());
+        let part = sides.settle_lists(name, lists)?;
+        sides.offset = 1;
+        let detail = if part.chosen() {
+            let wa = sides.at(API, 1);
+            let start = Instant::now();
+            let d = custom_domain::detail(&wa, &part).await;
+            log.wave_done(start.elapsed());
             sides.offset = 2;
-            Some(part)
-        }
-        None => None,
-    };
+            d
+        } else {
+            custom_domain::Detail::none()
+        };
+        domain = Some(sides.settle_detail(part, detail, want.base_path, None)?);
+    }
     let api_id: String = match (want.api_id, domain.as_ref().and_then(|d| d.api_id.clone())) {
         (Some(id), _) => id.to_string(),
         (None, Some(id)) => id,
@@ -540,7 +559,19 @@ pub async fn collect(
     let (wa, wc) = (sides.at(API, 1), sides.at(CLIENT, 1));
     let split = sides.split;
     let start = Instant::now();
-    let (instance, api, info, stages, resources, usage_plans, api_keys, db_instances, api_account) = tokio::join!(
+    let domain_lists_wanted = want.domain_name.is_some() && !early;
+    let (
+        instance,
+        api,
+        info,
+        stages,
+        resources,
+        usage_plans,
+        api_keys,
+        db_instances,
+        api_account,
+        domain_lists,
+    ) = tokio::join!(
         ec2::instance(&wc, instance_id),
         apigateway::rest_api(&wa, api_id),
         ssm::instance_information(&wc, instance_id),
@@ -554,6 +585,13 @@ pub async fn collect(
                 sts::account(&wa).await
             } else {
                 Ok(None)
+            }
+        },
+        async {
+            if domain_lists_wanted {
+                Some(custom_domain::lists(&wa, split.then_some(&wc)).await)
+            } else {
+                None
             }
         },
     );
@@ -615,6 +653,9 @@ pub async fn collect(
         sides.split = false;
         let client_gaps = std::mem::take(&mut sides.gaps[CLIENT]);
         sides.gaps[API].extend(client_gaps);
+    }
+    if let (Some(name), Some(lists)) = (want.domain_name, domain_lists) {
+        domain = Some(sides.settle_lists(name, lists)?);
     }
     let info = sides.settle(CLIENT, info, "ssm:DescribeInstanceInformation")?;
     let stages = sides.settle(API, stages, "apigateway:GET")?;
@@ -687,12 +728,23 @@ pub async fn collect(
         want.http_method,
         want.resource_path,
     );
-    let deployment_ids: Vec<String> = method
-        .stage
-        .found()
-        .and_then(|s| s.deployment_id.clone())
-        .into_iter()
-        .collect();
+    // Through a domain whose mapping is read in this wave, the stage is not known yet:
+    // every stage's deployment is read (an API has a few).
+    let deployment_ids: Vec<String> = if domain.is_some() && !early && stage.is_none() {
+        sorted_unique(
+            stages
+                .iter()
+                .flatten()
+                .filter_map(|s| s.deployment_id.clone()),
+        )
+    } else {
+        method
+            .stage
+            .found()
+            .and_then(|s| s.deployment_id.clone())
+            .into_iter()
+            .collect()
+    };
     let function_arn = method
         .method()
         .and_then(|m| m.method_integration.as_ref())
@@ -720,6 +772,7 @@ pub async fn collect(
         function,
         function_policy,
         zones,
+        domain_detail,
     ) = tokio::join!(
         async {
             if endpoint_vpcs_api.is_empty() {
@@ -792,6 +845,12 @@ pub async fn collect(
                 _ => Ok(None),
             }
         },
+        async {
+            match &domain {
+                Some(part) if !early => Some(custom_domain::detail(&wa, part).await),
+                _ => None,
+            }
+        },
     );
     log.wave_done(start.elapsed());
     let endpoints_api = sides.settle(
@@ -818,6 +877,11 @@ pub async fn collect(
     let zones = sides
         .settle(CLIENT, zones, "route53:ListHostedZonesByVPC")?
         .flatten();
+    if let Some(detail) = domain_detail {
+        if let Some(part) = domain.take() {
+            domain = Some(sides.settle_detail(part, detail, want.base_path, Some(api_id))?);
+        }
+    }
     let function_policy = sides.settle(API, function_policy, "lambda:GetPolicy")?;
 
     // Wave 3: the networks on the path (each side's own), the API side's view of the

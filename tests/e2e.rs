@@ -1283,6 +1283,10 @@ fn private_custom_domain_names() {
         }
         let target = &report["targets"][0];
         assert_eq!(target["path"]["api_id"], ids["api_id"], "{breakage}");
+        assert_eq!(
+            target["path"]["domain"], "orders.internal.example.com/orders",
+            "{breakage}"
+        );
         let fails = expected.iter().any(|(_, s)| *s == "fail");
         assert_eq!(
             out.status.code(),

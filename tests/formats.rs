@@ -124,6 +124,16 @@ fn runs(out: &Path) -> Vec<[PathBuf; 3]> {
             "audit",
             &["audit", "--snapshot", "fixtures/estate/two-regions.json"],
         ),
+        // Through a private custom domain name (path.domain), broken at its DNS.
+        produce(
+            out,
+            "domain",
+            &[
+                "check",
+                "--snapshot",
+                "fixtures/domain/zone-without-record.json",
+            ],
+        ),
         produce(
             out,
             "audit-cross-account",

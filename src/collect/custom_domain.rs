@@ -215,6 +215,34 @@ pub(super) async fn detail(wa: &Ctx, part: &DomainPart) -> Detail {
     }
 }
 
+/// Why a target named by its domain alone cannot be collected: no mapping names the API
+/// (or the domain is not the account's).
+pub(super) fn unmapped(
+    name: &str,
+    base_path: Option<&str>,
+    part: Option<&DomainPart>,
+    region: &str,
+) -> CollectError {
+    let known = part
+        .and_then(|d| d.domain_names.as_ref())
+        .is_some_and(|all| {
+            all.iter()
+                .any(|d| normalise(&d.domain_name) == normalise(name))
+        });
+    let why = if known {
+        format!(
+            "no base path mapping{} names the API; pass --api-id (and --base-path)",
+            base_path.map(|b| format!(" for {b}")).unwrap_or_default()
+        )
+    } else {
+        format!("not among the custom domain names of this account in {region} (or they could not be read); pass --api-id to check the rest of the path")
+    };
+    CollectError::Domain {
+        name: name.to_string(),
+        why,
+    }
+}
+
 /// Whether a zone's name covers the domain: the zone is the name or a parent of it.
 pub(super) fn zone_covers(zone: &str, name: &str) -> bool {
     let (zone, name) = (normalise(zone), normalise(name));

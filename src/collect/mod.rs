@@ -521,32 +521,12 @@ pub async fn collect(
         (Some(id), _) => id.to_string(),
         (None, Some(id)) => id,
         (None, None) => {
-            let name = want.domain_name.unwrap_or_default();
-            let known = domain
-                .as_ref()
-                .and_then(|d| d.domain_names.as_ref())
-                .is_some_and(|all| {
-                    all.iter().any(|d| {
-                        privpath_checks::domain::normalise(&d.domain_name)
-                            == privpath_checks::domain::normalise(name)
-                    })
-                });
-            return Err(CollectError::Domain {
-                name: name.to_string(),
-                why: if known {
-                    format!(
-                        "no base path mapping{} names the API; pass --api-id (and --base-path)",
-                        want.base_path
-                            .map(|b| format!(" for {b}"))
-                            .unwrap_or_default()
-                    )
-                } else {
-                    format!(
-                        "not among the custom domain names of this account in {} (or their mappings could not be read); pass --api-id to check the rest of the path",
-                        api_ctx.region
-                    )
-                },
-            });
+            return Err(custom_domain::unmapped(
+                want.domain_name.unwrap_or_default(),
+                want.base_path,
+                domain.as_ref(),
+                &api_ctx.region,
+            ))
         }
     };
     let stage_from_domain = domain.as_ref().and_then(|d| d.stage.clone());

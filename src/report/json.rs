@@ -67,6 +67,10 @@ struct PathInfo<'a> {
     client_region: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     client_account: Option<&'a str>,
+    /// The private custom domain name and base path the client calls, only when it
+    /// calls one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    domain: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -126,6 +130,7 @@ fn path_info(c: &Context) -> PathInfo<'_> {
         source: &c.source,
         client_region: c.client_region.as_deref(),
         client_account: c.client_account.as_deref(),
+        domain: c.ids.domain.as_deref(),
     }
 }
 

@@ -27,7 +27,7 @@ pub(super) struct DomainPart {
     /// The API and stage the mapping sends the request to.
     pub api_id: Option<String>,
     pub stage: Option<String>,
-    /// The domain record step 2 reads (the API side's own, private first).
+    /// The domain record step 2 reads (the API side's own private one).
     chosen: Option<m::DomainName>,
     shared: Vec<m::DomainName>,
     own: Vec<m::DomainName>,
@@ -85,9 +85,9 @@ fn concat<T>(a: Option<Vec<T>>, b: Option<Vec<T>>) -> Option<Vec<T>> {
 }
 
 impl Sides<'_> {
-    /// Settles step 1 and picks the domain step 2 reads: the API side's own domain of
-    /// that name, a private one first (a shared one's mappings and policy belong to its
-    /// owner and cannot be read here).
+    /// Settles step 1 and picks the domain step 2 reads: the API side's own private
+    /// domain of that name (a shared one's mappings and policy belong to its owner and
+    /// cannot be read here).
     pub(super) fn settle_lists(
         &mut self,
         name: &str,
@@ -103,11 +103,12 @@ impl Sides<'_> {
             .settle(CLIENT, l.assoc_client, "apigateway:GET")?
             .flatten();
         let wanted = normalise(name);
+        // Only a private domain maps a private API: a public one of the same name is
+        // listed (domain-private says what it is) but not read further.
         let chosen = own
             .iter()
             .flatten()
-            .filter(|d| normalise(&d.domain_name) == wanted)
-            .max_by_key(|d| d.is_private())
+            .find(|d| normalise(&d.domain_name) == wanted && d.is_private())
             .cloned();
         let listed = own.is_some() && shared.is_some();
         Ok(DomainPart {

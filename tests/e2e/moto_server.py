@@ -24,7 +24,8 @@ additions moto 5.x lacks:
   `domainNameId`, `CreateBasePathMapping` / `GetBasePathMappings` on it, and
   `CreateDomainNameAccessAssociation` / `GetDomainNameAccessAssociations`, kept per
   account and region as AWS does (the caller's account comes from its access key).
-  Requests for other (public) domain names still go to moto.
+  Requests for other (public) domain names still go to moto, and `GetDomainNames` lists
+  moto's with the private ones.
 * Regions that are not enabled: `POST /__privpath/disable-region {"regions": [...]}`
   makes every request signed for those regions answer as AWS does for an opt-in region
   the account has not enabled (AuthFailure / UnrecognizedClientException).
@@ -327,8 +328,13 @@ def private_domains(environ, body, start_response):
             return json_answer(start_response, "201 Created", {k: v for k, v in record.items() if k != "mappings"})
         if path == "/domainnames" and method == "GET":
             owner = query.get("resourceOwner", ["SELF"])[0]
-            items = [] if owner == "OTHER_ACCOUNTS" else [
-                {k: v for k, v in d.items() if k not in ("mappings", "policy")} for d in mine]
+            if owner == "OTHER_ACCOUNTS":
+                items = []
+            else:
+                # moto's own (public) domain names, then the private ones kept here.
+                from moto.apigateway.models import apigateway_backends
+                items = [d.to_json() for d in apigateway_backends[account][region].get_domain_names()]
+                items += [{k: v for k, v in d.items() if k not in ("mappings", "policy")} for d in mine]
             return json_answer(start_response, "200 OK", {"item": items})
         if path == "/domainnameaccessassociations" and method == "POST":
             arn = request["domainNameArn"]

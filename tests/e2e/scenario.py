@@ -224,6 +224,12 @@ def add_domain(ids, c, a, days=365):
                                    restApiId=ids["api_id"], stage="live")
     apigw.create_domain_name_access_association(domainNameArn=domain["domainNameArn"], accessAssociationSource=ids["vpce_api"],
                                                 accessAssociationSourceType="VPCE")
+    ids.update(domain=DOMAIN, domain_id=domain["domainNameId"], domain_arn=domain["domainNameArn"], certificate=cert)
+    return add_zone(ids, c, a)
+
+
+def add_zone(ids, c, a):
+    """A private hosted zone of the client's VPC with an alias of DOMAIN to the endpoint."""
     dns = c["ec2"].describe_vpc_endpoints(VpcEndpointIds=[ids["vpce_api"]])["VpcEndpoints"][0]["DnsEntries"][0]
     zone = a["route53"].create_hosted_zone(Name="internal.example.com", CallerReference=f"privpath-{ids['vpc_a']}",
                                           HostedZoneConfig={"Comment": "orders", "PrivateZone": True},
@@ -231,8 +237,7 @@ def add_domain(ids, c, a, days=365):
     a["route53"].change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [{"Action": "UPSERT", "ResourceRecordSet": {
         "Name": DOMAIN, "Type": "A",
         "AliasTarget": {"HostedZoneId": dns["HostedZoneId"], "DNSName": dns["DnsName"], "EvaluateTargetHealth": False}}}]})
-    ids.update(domain=DOMAIN, domain_id=domain["domainNameId"], domain_arn=domain["domainNameArn"], zone=zone.split("/")[-1],
-               certificate=cert)
+    ids.update(zone=zone.split("/")[-1])
     return ids
 
 
@@ -333,6 +338,13 @@ def break_it(name, ids, c, a, endpoint):
         add_domain(ids, c, a, days=10)
     elif name == "domain":
         add_domain(ids, c, a)
+    elif name == "domain-not-private":
+        # Only a REGIONAL domain of that name: it cannot reach the private API.
+        pem, key = self_signed(["*.internal.example.com"], 365)
+        cert = c["acm"].import_certificate(Certificate=pem, PrivateKey=key)["CertificateArn"]
+        apigw.create_domain_name(domainName=DOMAIN, regionalCertificateArn=cert, endpointConfiguration={"types": ["REGIONAL"]})
+        a["ec2"].modify_vpc_attribute(VpcId=ids["vpc_a"], EnableDnsHostnames={"Value": True})
+        add_zone(ids, c, a)
     elif name == "ssm-denied":
         control(endpoint, "/__privpath/deny", {"actions": ["ssm:DescribeInstanceInformation"]})
     elif name == "peerings-throttled":

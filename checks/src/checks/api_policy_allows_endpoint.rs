@@ -5,10 +5,9 @@ use super::api_resource_policy::attach_commands;
 use crate::api_target::api_arn;
 use crate::check::{api, client, endpoint, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
-use crate::net::fmt_ipv4;
 use crate::path::{PolicyState, ResolvedPath};
 use crate::policy::{condition_values, statements};
-use crate::policy_eval::{evaluate, KeyValue, Principal, Request, ResourceSpec, Verdict};
+use crate::policy_eval::{evaluate, Principal, Request, ResourceSpec, Verdict};
 use crate::snapshot::Source;
 use serde_json::Value;
 
@@ -130,7 +129,6 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         Some("AWS_IAM") => Principal::Unknown,
         _ => Principal::Anonymous,
     };
-    let present = |v: &str| KeyValue::Present(vec![v.to_string()]);
     let request = Request {
         principal,
         action: "execute-api:Invoke".into(),
@@ -138,13 +136,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
             arn: arn.clone(),
             shorthand_base: Some(api_arn(p.partition(), p.region, account, api)),
         },
-        keys: vec![
-            ("aws:sourcevpce".into(), present(ep.id())),
-            ("aws:sourcevpc".into(), present(ep.vpc_id())),
-            ("aws:vpcsourceip".into(), present(&fmt_ipv4(client_ip))),
-            ("aws:sourceip".into(), KeyValue::Absent),
-            ("aws:securetransport".into(), present("true")),
-        ],
+        keys: super::keys_through_endpoint(ep, client_ip),
     };
     let eval = evaluate(doc, &request);
     let mistakes = classic_mistakes(doc, p.client.vpc_id, ep.vpc_id(), ep.id());

@@ -21,6 +21,15 @@ pub static META: CheckMeta = CheckMeta {
     needs: &[api(Source::DomainNames), api(Source::BasePathMappings), api(Source::Stages)],
 };
 
+/// A mapping's base path as the CLI takes it: `(none)` for the empty one.
+fn shown_arg(base: &str) -> &str {
+    if base.is_empty() {
+        "(none)"
+    } else {
+        base
+    }
+}
+
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
     let d = match super::domain_or_skip(id, p, true) {
@@ -31,11 +40,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let qualified = record.qualified();
     let api = p.api.id.as_str();
     let stage = p.method.stage_name().unwrap_or("STAGE");
-    let id_flag = record
-        .domain_name_id
-        .as_deref()
-        .map(|i| format!(" --domain-name-id {i}"))
-        .unwrap_or_default();
+    let domain_args = record.cli_args();
     let base = d.url_base_path();
     let base_flag = if base.is_empty() {
         String::new()
@@ -43,8 +48,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         format!(" --base-path {base}")
     };
     let create = format!(
-        "aws apigateway create-base-path-mapping --domain-name {}{id_flag} --rest-api-id {api} --stage {stage}{base_flag}",
-        record.domain_name
+        "aws apigateway create-base-path-mapping {domain_args} --rest-api-id {api} --stage {stage}{base_flag}"
     );
     let shown = |b: &str| {
         if b.is_empty() {
@@ -83,7 +87,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     if m.rest_api_id != api {
         return vec![Finding::fail(id, format!("base path {} of {qualified} sends requests to API {}, not to API {api}", shown(m.path()), m.rest_api_id))
             .resources(resources)
-            .fix(format!("aws apigateway update-base-path-mapping --domain-name {}{id_flag} --base-path '{}' --patch-operations op=replace,path=/restapiId,value={api}", record.domain_name, if m.path().is_empty() { "(none)" } else { m.path() }))];
+            .fix(format!("aws apigateway update-base-path-mapping {domain_args} --base-path '{}' --patch-operations op=replace,path=/restapiId,value={api}", shown_arg(m.path())))];
     }
     let Some(mapped_stage) = m.stage.as_deref() else {
         return vec![Finding::pass(id, format!("base path {} of {qualified} sends requests to API {api}, the stage named in the URL", shown(m.path())))
@@ -102,7 +106,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         Some(s) => {
             vec![Finding::fail(id, format!("base path {} of {qualified} sends requests to stage {mapped_stage} of API {api}, not to stage {}", shown(m.path()), s.stage_name))
                 .resources(resources)
-                .fix(format!("aws apigateway update-base-path-mapping --domain-name {}{id_flag} --base-path '{}' --patch-operations op=replace,path=/stage,value={}", record.domain_name, if m.path().is_empty() { "(none)" } else { m.path() }, s.stage_name))]
+                .fix(format!("aws apigateway update-base-path-mapping {domain_args} --base-path '{}' --patch-operations op=replace,path=/stage,value={}", shown_arg(m.path()), s.stage_name))]
         }
         None => {
             vec![Finding::fail(id, format!("base path {} of {qualified} sends requests to stage {mapped_stage} of API {api}, which does not exist", shown(m.path())))

@@ -3,9 +3,8 @@
 
 use crate::check::{api, client, endpoint, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
-use crate::net::fmt_ipv4;
 use crate::policy::decode_document;
-use crate::policy_eval::{evaluate, KeyValue, Principal, Request, ResourceSpec, Verdict};
+use crate::policy_eval::{evaluate, Principal, Request, ResourceSpec, Verdict};
 use crate::snapshot::Source;
 use serde_json::json;
 
@@ -59,13 +58,8 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     });
     let patch = json!([{ "op": "replace", "path": "/policy", "value": allow.to_string() }]);
     let fix = format!(
-        "aws apigateway update-domain-name --domain-name {}{} --patch-operations '{patch}'",
-        record.domain_name,
-        record
-            .domain_name_id
-            .as_deref()
-            .map(|i| format!(" --domain-name-id {i}"))
-            .unwrap_or_default()
+        "aws apigateway update-domain-name {} --patch-operations '{patch}'",
+        record.cli_args()
     );
     let Some(raw) = record.policy.as_ref() else {
         return vec![Finding::unknown(
@@ -97,7 +91,6 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         .resource(p.client.id())
         .needs(Source::Instances.iam_action())];
     };
-    let present = |v: &str| KeyValue::Present(vec![v.to_string()]);
     let request = Request {
         principal: Principal::Anonymous,
         action: "execute-api:Invoke".into(),
@@ -105,13 +98,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
             arn: arn.clone(),
             shorthand_base: Some(arn.clone()),
         },
-        keys: vec![
-            ("aws:sourcevpce".into(), present(ep.id())),
-            ("aws:sourcevpc".into(), present(ep.vpc_id())),
-            ("aws:vpcsourceip".into(), present(&fmt_ipv4(client_ip))),
-            ("aws:sourceip".into(), KeyValue::Absent),
-            ("aws:securetransport".into(), present("true")),
-        ],
+        keys: super::keys_through_endpoint(ep, client_ip),
     };
     let the_call = format!(
         "the call to {} from {} via {}",

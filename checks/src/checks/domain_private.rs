@@ -65,14 +65,9 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
             .as_deref()
             .map(|m| format!(" ({m})"))
             .unwrap_or_default();
-        let id_flag = record
-            .domain_name_id
-            .as_deref()
-            .map(|i| format!(" --domain-name-id {i}"))
-            .unwrap_or_default();
         return vec![Finding::fail(id, format!("{qualified} is {status}{why}, not AVAILABLE: it does not serve requests yet"))
             .resource(qualified)
-            .fix(format!("aws apigateway get-domain-name --domain-name {name}{id_flag} --query '[domainNameStatus,domainNameStatusMessage]'"))];
+            .fix(format!("aws apigateway get-domain-name {} --query '[domainNameStatus,domainNameStatusMessage]'", record.cli_args()))];
     }
     let Some(cert_arn) = record.certificate_arn.as_deref() else {
         return vec![Finding::fail(
@@ -92,12 +87,8 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         .needs(Source::Certificates.iam_action())];
     };
     let replace = format!(
-        "aws acm request-certificate --domain-name {name} --validation-method DNS\naws apigateway update-domain-name --domain-name {name}{} --patch-operations op=replace,path=/certificateArn,value=NEW_CERTIFICATE_ARN",
-        record
-            .domain_name_id
-            .as_deref()
-            .map(|i| format!(" --domain-name-id {i}"))
-            .unwrap_or_default()
+        "aws acm request-certificate --domain-name {name} --validation-method DNS\naws apigateway update-domain-name {} --patch-operations op=replace,path=/certificateArn,value=NEW_CERTIFICATE_ARN",
+        record.cli_args()
     );
     if !cert.status.eq_ignore_ascii_case("ISSUED") {
         return vec![Finding::fail(

@@ -256,6 +256,27 @@ fn undecided_grant(
     }
 }
 
+/// The condition keys of the client's request as it arrives through the endpoint:
+/// `aws:SourceVpce` the endpoint, `aws:SourceVpc` its VPC (not the client's),
+/// `aws:VpcSourceIp` the client's address, no `aws:SourceIp`, over TLS.
+fn keys_through_endpoint(
+    ep: &EndpointHop<'_>,
+    client_ip: u32,
+) -> Vec<(String, crate::policy_eval::KeyValue)> {
+    use crate::policy_eval::KeyValue;
+    let present = |v: &str| KeyValue::Present(vec![v.to_string()]);
+    vec![
+        ("aws:sourcevpce".into(), present(ep.id())),
+        ("aws:sourcevpc".into(), present(ep.vpc_id())),
+        (
+            "aws:vpcsourceip".into(),
+            present(&crate::net::fmt_ipv4(client_ip)),
+        ),
+        ("aws:sourceip".into(), KeyValue::Absent),
+        ("aws:securetransport".into(), present("true")),
+    ]
+}
+
 /// The checks of a private custom domain name: they read their data only when the
 /// client calls a domain, and skip otherwise (the engine does not ask for data a path
 /// without a domain never needs).

@@ -430,18 +430,29 @@ pub struct EndpointConfiguration {
     pub vpc_endpoint_ids: Vec<String>,
 }
 
-impl RestApi {
-    pub fn is_private(&self) -> bool {
-        self.endpoint_configuration
-            .as_ref()
-            .is_some_and(|c| c.types.iter().any(|t| t.eq_ignore_ascii_case("PRIVATE")))
+impl EndpointConfiguration {
+    /// Whether a (possibly absent) configuration says PRIVATE: APIs and custom domain
+    /// names alike.
+    pub fn is_private(c: Option<&EndpointConfiguration>) -> bool {
+        c.is_some_and(|c| c.types.iter().any(|t| t.eq_ignore_ascii_case("PRIVATE")))
     }
 
-    pub fn endpoint_types(&self) -> String {
-        match &self.endpoint_configuration {
+    /// The types as API Gateway names them, `none` when absent.
+    pub fn types_of(c: Option<&EndpointConfiguration>) -> String {
+        match c {
             Some(c) if !c.types.is_empty() => c.types.join(","),
             _ => "none".to_string(),
         }
+    }
+}
+
+impl RestApi {
+    pub fn is_private(&self) -> bool {
+        EndpointConfiguration::is_private(self.endpoint_configuration.as_ref())
+    }
+
+    pub fn endpoint_types(&self) -> String {
+        EndpointConfiguration::types_of(self.endpoint_configuration.as_ref())
     }
 
     pub fn associated_endpoint_ids(&self) -> &[String] {
@@ -824,15 +835,18 @@ pub struct DomainName {
 
 impl DomainName {
     pub fn is_private(&self) -> bool {
-        self.endpoint_configuration
-            .as_ref()
-            .is_some_and(|c| c.types.iter().any(|t| t.eq_ignore_ascii_case("PRIVATE")))
+        EndpointConfiguration::is_private(self.endpoint_configuration.as_ref())
     }
 
     pub fn endpoint_types(&self) -> String {
-        match &self.endpoint_configuration {
-            Some(c) if !c.types.is_empty() => c.types.join(","),
-            _ => "none".to_string(),
+        EndpointConfiguration::types_of(self.endpoint_configuration.as_ref())
+    }
+
+    /// `--domain-name NAME [--domain-name-id ID]`: how the AWS CLI names this one.
+    pub fn cli_args(&self) -> String {
+        match &self.domain_name_id {
+            Some(id) => format!("--domain-name {} --domain-name-id {id}", self.domain_name),
+            None => format!("--domain-name {}", self.domain_name),
         }
     }
 

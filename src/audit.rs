@@ -21,6 +21,7 @@ use crate::run::{destinations, finish};
 use crate::session::AwsArgs;
 use crate::{progress, read_snapshot, verbose, write_snapshot};
 use anyhow::{anyhow, bail, Context as _, Result};
+use privpath_checks::checks::DOMAIN_CHECKS;
 use privpath_checks::estate::{self, CheckedPath, Estate, ESTATE_REGISTRY};
 use privpath_checks::snapshot::{Scope, Snapshot, Unavailable};
 use privpath_checks::{evaluate, Finding, ResolvedPath, Selection, Severity, SnapshotIndex};
@@ -96,6 +97,23 @@ pub fn audit_snapshot(
     source: &str,
 ) -> Vec<TargetRun> {
     let ix = SnapshotIndex::build(snapshot);
+    // An audit does not discover custom domain names: without any in the snapshot the
+    // domain checks would only add a skip to every path.
+    let without_domains;
+    let selection = if snapshot.scopes.iter().all(|s| s.domain_names.is_none()) {
+        without_domains = Selection {
+            only: selection.only.clone(),
+            skip: selection
+                .skip
+                .iter()
+                .cloned()
+                .chain(DOMAIN_CHECKS.iter().map(|c| c.to_string()))
+                .collect(),
+        };
+        &without_domains
+    } else {
+        selection
+    };
     let mut targets = Vec::new();
     for scope in &snapshot.scopes {
         if let Some(why) = scope.unreadable() {

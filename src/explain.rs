@@ -67,8 +67,14 @@ pub fn explain(input: &str) -> Option<String> {
         if !symptoms.is_empty() {
             out.push_str(&format!("  Explains: {}\n", symptoms.join(", ")));
         }
+        // A custom domain's checks need the domain; its mapping names the API.
+        let target = if privpath_checks::checks::DOMAIN_CHECKS.contains(&m.id) {
+            "--domain-name NAME --api-id API"
+        } else {
+            "--api-id API"
+        };
         out.push_str(&format!(
-            "  Run it alone: privpath check --only {} --api-id API --instance-id INSTANCE\n",
+            "  Run it alone: privpath check --only {} {target} --instance-id INSTANCE\n",
             m.id
         ));
         return Some(out);

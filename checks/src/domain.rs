@@ -103,11 +103,16 @@ pub fn locate<'s, 'a>(
 where
     's: 'a,
 {
-    let admitted: Vec<&'a Index<'a>> = ix
-        .scopes
-        .iter()
-        .filter(|s| target.api_scope.admits(s.scope))
-        .collect();
+    // A pinned scope (an audit's paths, a live run's) is looked up, not searched for:
+    // per path the cost stays independent of how many scopes the estate has.
+    let admitted: Vec<&'a Index<'a>> = match ix.pinned(&target.api_scope) {
+        Some(one) => vec![one],
+        None => ix
+            .scopes
+            .iter()
+            .filter(|s| target.api_scope.admits(s.scope))
+            .collect(),
+    };
     let records = |s: &'a Index<'a>| s.scope.domain_names.iter().flatten().map(move |d| (s, d));
     let (name, found): (String, Vec<(&'a Index<'a>, &'a DomainName)>) = match &target.domain_name {
         Some(wanted) => {

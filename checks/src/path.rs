@@ -175,7 +175,7 @@ impl<'a> SnapshotIndex<'a> {
     }
 
     /// The one scope a filter naming both account and region pins, if any.
-    fn pinned(&self, filter: &ScopeFilter) -> Option<&Index<'a>> {
+    pub(crate) fn pinned(&self, filter: &ScopeFilter) -> Option<&Index<'a>> {
         match (&filter.account, &filter.region) {
             (Some(a), Some(r)) => self
                 .by_label

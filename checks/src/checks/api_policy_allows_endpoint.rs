@@ -101,16 +101,9 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         .resource(api)
         .needs("ec2:DescribeInstances")];
     };
-    let Some(client_ip) = p.client.private_ip else {
-        return vec![Finding::unknown(
-            id,
-            format!(
-                "{} has no private address in the snapshot (aws:VpcSourceIp)",
-                p.client.id()
-            ),
-        )
-        .resource(p.client.id())
-        .needs(Source::Instances.iam_action())];
+    let client_ip = match super::client_ip_or_unknown(id, p) {
+        Ok(ip) => ip,
+        Err(unknown) => return unknown,
     };
     let method = p.method.http_method.as_str();
     let Some(arn) = p.method.arn(p.partition(), p.region, account, api) else {

@@ -80,16 +80,9 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
             .fix(fix)]
         }
     };
-    let Some(client_ip) = p.client.private_ip else {
-        return vec![Finding::unknown(
-            id,
-            format!(
-                "{} has no private address in the snapshot (aws:VpcSourceIp)",
-                p.client.id()
-            ),
-        )
-        .resource(p.client.id())
-        .needs(Source::Instances.iam_action())];
+    let client_ip = match super::client_ip_or_unknown(id, p) {
+        Ok(ip) => ip,
+        Err(unknown) => return unknown,
     };
     let request = Request {
         principal: Principal::Anonymous,

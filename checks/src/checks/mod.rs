@@ -207,6 +207,22 @@ fn client_vpc_or_unknown<'a>(
     })
 }
 
+/// The client's private address (a policy's `aws:VpcSourceIp`), or the `unknown` the
+/// policy checks report when the instance was described without one.
+fn client_ip_or_unknown(id: &'static str, p: &ResolvedPath<'_>) -> Result<u32, Vec<Finding>> {
+    p.client.private_ip.ok_or_else(|| {
+        vec![Finding::unknown(
+            id,
+            format!(
+                "{} has no private address in the snapshot (aws:VpcSourceIp)",
+                p.client.id()
+            ),
+        )
+        .resource(p.client.id())
+        .needs(Source::Instances.iam_action())]
+    })
+}
+
 /// The Lambda function behind the method, with its name, or the finding every backend
 /// check reports without one: `skip` when the method invokes no function, `unknown`
 /// when the function is not in the snapshot.

@@ -24,8 +24,8 @@ pub static META: CheckMeta = CheckMeta {
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
-    let d = match super::domain_or_skip(id, p, true) {
-        Ok(d) => d,
+    let (d, _) = match super::private_domain_or_skip(id, p) {
+        Ok(found) => found,
         Err(skip) => return skip,
     };
     let ep = match super::endpoint_or_skip(id, p, false) {

@@ -32,11 +32,10 @@ fn shown_arg(base: &str) -> &str {
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
-    let d = match super::domain_or_skip(id, p, true) {
-        Ok(d) => d,
+    let (d, record) = match super::private_domain_or_skip(id, p) {
+        Ok(found) => found,
         Err(skip) => return skip,
     };
-    let record = d.record.expect("domain_or_skip checked the record");
     let qualified = record.qualified();
     let api = p.api.id.as_str();
     let stage = p.method.stage_name().unwrap_or("STAGE");

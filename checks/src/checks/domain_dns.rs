@@ -117,7 +117,7 @@ fn leads_to_endpoint(r: &ResourceRecordSet, ep: &EndpointHop<'_>) -> Result<Stri
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
-    let d = match super::domain_or_skip(id, p, false) {
+    let d = match super::domain_or_skip(id, p) {
         Ok(d) => d,
         Err(skip) => return skip,
     };

@@ -27,15 +27,14 @@ pub static META: CheckMeta = CheckMeta {
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
-    let d = match super::domain_or_skip(id, p, true) {
-        Ok(d) => d,
+    let (d, record) = match super::private_domain_or_skip(id, p) {
+        Ok(found) => found,
         Err(skip) => return skip,
     };
     let ep = match super::endpoint_or_skip(id, p, false) {
         Ok(ep) => ep,
         Err(skip) => return skip,
     };
-    let record = d.record.expect("domain_or_skip checked the record");
     let qualified = record.qualified();
     let Some(arn) = d.execute_api_arn(p.partition()) else {
         return vec![Finding::unknown(

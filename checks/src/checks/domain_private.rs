@@ -28,7 +28,7 @@ const EXPIRY_HORIZON_DAYS: i64 = 30;
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
-    let d = match super::domain_or_skip(id, p, false) {
+    let d = match super::domain_or_skip(id, p) {
         Ok(d) => d,
         Err(skip) => return skip,
     };

@@ -138,7 +138,7 @@ use crate::finding::Finding;
 use crate::path::{EndpointHop, ResolvedPath};
 use crate::policy_eval::ActionsGrant;
 use crate::routes::RouteVerdict;
-use crate::snapshot::{Function, Source};
+use crate::snapshot::{DomainName, Function, Source};
 
 /// One finding from several route verdicts: fail with every problem and fix when any
 /// destination is misrouted, else pass with what carries each one.
@@ -305,28 +305,35 @@ pub const DOMAIN_CHECKS: [&str; 5] = [
 ];
 
 /// The domain the client calls, or the `skip` of every domain check when it calls the
-/// execute-api name. With `need_record`, a domain the snapshot does not hold is skipped
-/// the same way (`domain-private` says why).
+/// execute-api name.
 fn domain_or_skip<'p, 'a>(
     id: &'static str,
     p: &'p ResolvedPath<'a>,
-    need_record: bool,
 ) -> Result<&'p DomainHop<'a>, Vec<Finding>> {
-    let Some(d) = &p.domain else {
-        return Err(vec![Finding::skip(
+    p.domain.as_ref().ok_or_else(|| {
+        vec![Finding::skip(
             id,
             "the client calls the execute-api name, not a custom domain name",
-        )]);
-    };
-    if need_record && d.record.is_none_or(|r| !r.is_private()) {
-        return Err(vec![Finding::skip(
+        )]
+    })
+}
+
+/// The domain the client calls with its private record, or the `skip` of the checks
+/// that judge that record when there is none (`domain-private` says why).
+fn private_domain_or_skip<'p, 'a>(
+    id: &'static str,
+    p: &'p ResolvedPath<'a>,
+) -> Result<(&'p DomainHop<'a>, &'a DomainName), Vec<Finding>> {
+    let d = domain_or_skip(id, p)?;
+    match d.record {
+        Some(r) if r.is_private() => Ok((d, r)),
+        _ => Err(vec![Finding::skip(
             id,
             format!(
                 "no private custom domain name {} (see domain-private)",
                 d.name
             ),
         )
-        .resource(d.name.clone())]);
+        .resource(d.name.clone())]),
     }
-    Ok(d)
 }

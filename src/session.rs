@@ -8,7 +8,10 @@ use anyhow::{bail, Result};
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, ConfigLoader, Region};
+use aws_smithy_http_client::tls;
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use aws_types::SdkConfig;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 #[derive(clap::Args, Debug, Clone, Default)]
@@ -89,9 +92,27 @@ impl ClientAwsArgs {
     }
 }
 
+/// The one HTTPS client of a run (hyper 1, rustls with ring), shared by every SDK
+/// client and credentials provider so connections are pooled across them. Built by
+/// hand because the SDK crates' default client would bring aws-lc, a C library that
+/// takes minutes to build (Cargo.toml).
+fn https_client() -> SharedHttpClient {
+    static CLIENT: OnceLock<SharedHttpClient> = OnceLock::new();
+    CLIENT
+        .get_or_init(|| {
+            aws_smithy_http_client::Builder::new()
+                .tls_provider(tls::Provider::Rustls(
+                    tls::rustls_provider::CryptoMode::Ring,
+                ))
+                .build_https()
+        })
+        .clone()
+}
+
 impl AwsArgs {
     fn loader(&self) -> ConfigLoader {
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .http_client(https_client())
             .retry_config(RetryConfig::standard().with_max_attempts(4))
             .timeout_config(
                 TimeoutConfig::builder()

@@ -13,10 +13,18 @@ the same waves, plus the client side's session setup (an sts:AssumeRole) in para
 `--domain` then reseeds the path with its private custom domain name and times
 `--domain-name` with `--api-id` (the domain's reads in the same waves) and without it
 (two round trips first: the mapping names the API).
+`--jitter 50-250` (with `--seed`) gives every request its own latency, drawn uniformly
+from the range by a hash of the seed and the request (its request line and body, not
+its signed headers), so a request takes as long in every run: then the declared graph
+of reads (each read starts when its inputs arrive) is timed beside the same reads in
+waves (`PRIVPATH_SCHEDULE=waves`: a wave starts when the last request of the one before
+has answered), alternately, on the same seed, for the seed path and the cross-account
+layout (the most dependent reads).
 Everything binds 127.0.0.1 and stops when the script ends.
 """
 import argparse
 import asyncio
+import hashlib
 import json
 import os
 import re
@@ -45,6 +53,8 @@ class DelayProxy:
     def __init__(self, upstream_port):
         self.upstream_port = upstream_port
         self.delay = 0.0
+        # (low, high, seed) in seconds: each request's own latency (see delay_of).
+        self.jitter = None
         self.loop = asyncio.new_event_loop()
         self.port = None
         ready = threading.Event()
@@ -67,8 +77,11 @@ class DelayProxy:
         queue = asyncio.Queue()
 
         async def receive():
+            due = 0.0
             while data := await client_reader.read(65536):
-                await queue.put((time.monotonic() + self.delay, data))
+                # Chunks of one connection keep their order: never due before the last.
+                due = max(due, time.monotonic() + self.delay_of(data))
+                await queue.put((due, data))
             await queue.put((0, b""))
 
         async def forward():
@@ -89,6 +102,17 @@ class DelayProxy:
 
         await asyncio.gather(receive(), forward(), back(), return_exceptions=True)
 
+    def delay_of(self, data):
+        """The fixed delay, or the request's own: a hash of the seed, the request line
+        and the body picks it from the range, the same in every run."""
+        if self.jitter is None:
+            return self.delay
+        low, high, seed = self.jitter
+        head, _, body = data.partition(b"\r\n\r\n")
+        line = head.split(b"\r\n", 1)[0]
+        digest = hashlib.sha256(f"{seed}\n".encode() + line + b"\n" + body).digest()
+        return low + (high - low) * int.from_bytes(digest[:8], "big") / 2**64
+
 
 def start_moto():
     proc = subprocess.Popen([str(PY), str(ROOT / "tests/e2e/moto_server.py"), "0"], stdin=subprocess.PIPE,
@@ -106,12 +130,13 @@ def client_options(layout, ids):
     return out
 
 
-def privpath_run(url, ids, layout="same", domain=None, api_id=True):
+def privpath_run(url, ids, layout="same", domain=None, api_id=True, schedule=None):
     start = time.perf_counter()
     target = (["--api-id", ids["api_id"]] if api_id else []) + (["--domain-name", domain] if domain else [])
+    env = dict(ENV, PRIVPATH_SCHEDULE=schedule) if schedule else ENV
     out = subprocess.run([str(BIN), "check", *target, "--instance-id", ids["instance_id"], "--region", "us-east-1",
                           "--endpoint-url", url, "--format", "json", "--verbose"] + client_options(layout, ids),
-                         env=ENV, capture_output=True, text=True)
+                         env=env, capture_output=True, text=True)
     wall = time.perf_counter() - start
     m = re.search(r"(\d+) AWS call\(s\) in (\d+) wave\(s\)", out.stderr)
     return wall, int(m.group(1)), int(m.group(2))
@@ -173,6 +198,25 @@ def sequential_run(url, ids):
     return time.perf_counter() - start
 
 
+def jittered(url, port, runs, low, high, seed):
+    """The graph against the waves, alternately, on the same per-request latencies."""
+    print(f"each request delayed {low}-{high} ms (uniform, seed {seed}); median of {runs} runs each")
+    print(f"{'layout':<15} {'calls':>6} {'depth':>6} {'graph (ms)':>11} {'waves (ms)':>11} {'saved':>7}")
+    for layout in ("same", "cross-account"):
+        seeded = subprocess.run([str(PY), str(ROOT / "tests/e2e/scenario.py"), "--endpoint", f"http://127.0.0.1:{port}",
+                                 "--layout", layout], capture_output=True, text=True, check=True)
+        ids = json.loads(seeded.stdout)
+        graph, waves = [], []
+        for _ in range(runs):
+            wall, calls, depth = privpath_run(url, ids, layout)
+            graph.append(wall)
+            wall, calls_w, depth_w = privpath_run(url, ids, layout, schedule="waves")
+            waves.append(wall)
+            assert (calls, depth) == (calls_w, depth_w), "both orders make the same reads"
+        g, w = statistics.median(graph) * 1e3, statistics.median(waves) * 1e3
+        print(f"{layout:<15} {calls:>6} {depth:>6} {g:>11.1f} {w:>11.1f} {100 * (w - g) / w:>6.1f}%")
+
+
 def main():
     global BIN
     parser = argparse.ArgumentParser()
@@ -182,6 +226,8 @@ def main():
     parser.add_argument("--bin", default=str(BIN), help="privpath binary (default: the release build)")
     parser.add_argument("--domain", action="store_true", help="also time a path through a private custom domain name")
     parser.add_argument("--layouts", default="", help="also time these client layouts (scenario.py --layout) at the largest latency")
+    parser.add_argument("--jitter", default="", help="LOW-HIGH ms: only compare the graph with waves, each request's latency drawn from the range")
+    parser.add_argument("--seed", type=int, default=7, help="seed of --jitter's draws")
     args = parser.parse_args()
     BIN = Path(args.bin)
     if not BIN.exists():
@@ -194,6 +240,11 @@ def main():
         ids = json.loads(seeded.stdout)
         proxy = DelayProxy(port)
         url = f"http://127.0.0.1:{proxy.port}"
+        if args.jitter:
+            low, high = (int(x) for x in args.jitter.split("-"))
+            proxy.jitter = (low / 1000, high / 1000, args.seed)
+            jittered(url, port, args.runs, low, high, args.seed)
+            return
         print(f"{'latency':>8} {'calls':>6} {'waves':>6} {'privpath (ms)':>14} {'waves×L (ms)':>13} {'sequential (ms)':>16} {'calls×L (ms)':>13} {'speed-up':>9}")
         for latency in [int(x) for x in args.latencies.split(",")]:
             proxy.delay = latency / 1000

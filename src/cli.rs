@@ -1,6 +1,6 @@
 //! Command-line interface, in clap's derive form.
 
-use crate::gate::FailOn;
+use crate::outcome::FailOn;
 use crate::report::Format;
 use crate::session::{AwsArgs, ClientAwsArgs};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -38,7 +38,15 @@ pub enum Command {
     /// Collect what the checks need from AWS and write it as a snapshot file.
     Snapshot(SnapshotArgs),
     /// Print the least-privilege read-only IAM policy for every call privpath makes.
-    IamPolicy,
+    IamPolicy(IamPolicyArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct IamPolicyArgs {
+    /// Print every declared read instead (what it reads, its IAM action, what it needs,
+    /// the snapshot arrays it fills) as Markdown: docs/reads.md.
+    #[arg(long)]
+    pub reads: bool,
 }
 
 #[derive(clap::Args, Debug)]

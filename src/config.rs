@@ -4,7 +4,7 @@
 //! Every mistake is an error naming the file and the key, so a typo in CI fails the
 //! job (exit 2) instead of silently checking less.
 
-use crate::gate::FailOn;
+use crate::outcome::{FailOn, SuppressionRule};
 use privpath_checks::date::Date;
 use privpath_checks::{require_check, Selection, Severity, UnknownCheck};
 use serde::Deserialize;
@@ -148,18 +148,6 @@ pub struct NamedTarget {
     pub name: String,
     pub spec: TargetSpec,
     /// 1-based line of the target's table in the config file (SARIF points there).
-    pub line: Option<usize>,
-}
-
-/// A validated suppression.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SuppressionRule {
-    pub check: String,
-    pub resource: Option<String>,
-    pub target: Option<String>,
-    pub reason: String,
-    /// Last day the suppression holds.
-    pub expires: Option<Date>,
     pub line: Option<usize>,
 }
 

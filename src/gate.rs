@@ -1,167 +1,15 @@
-//! The gate: what one run found over all its targets, which findings a suppression
-//! accepts, which ones trip `--fail-on`, and the exit status.
+//! The gate: the severity each finding is judged at (the check's, or the config's
+//! override), which findings a suppression accepts, and each suppression's state. The
+//! exit status follows from the outcome (`outcome.rs`).
 //!
 //! Exit status: 0 nothing tripped the gate, 1 something did, 2 a target could not be
 //! checked at all (usage, input, credentials, collection). 2 wins over 1: a pipeline
 //! must not read "could not look" as "looked and found".
 
-use crate::config::SuppressionRule;
-use crate::report::Context;
+use crate::outcome::{Outcome, SuppressionReport, SuppressionRule, SuppressionState, TargetRun};
 use privpath_checks::date::Date;
-use privpath_checks::{find_meta, Finding, Severity, Status, Summary};
-use serde::{Deserialize, Serialize};
+use privpath_checks::{find_meta, Finding, Severity, Status};
 use std::collections::BTreeMap;
-use std::time::Duration;
-
-pub const EXIT_OK: u8 = 0;
-pub const EXIT_TRIPPED: u8 = 1;
-pub const EXIT_ERROR: u8 = 2;
-
-/// The least serious status that makes the run exit 1.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum FailOn {
-    /// A failing check.
-    #[default]
-    Fail,
-    /// A failing check or a warning (including an expired or unused suppression).
-    Warn,
-    /// Also a check privpath could not evaluate for lack of data.
-    Unknown,
-}
-
-impl FailOn {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FailOn::Fail => "fail",
-            FailOn::Warn => "warn",
-            FailOn::Unknown => "unknown",
-        }
-    }
-
-    fn threshold(self) -> Status {
-        match self {
-            FailOn::Fail => Status::Fail,
-            FailOn::Warn => Status::Warn,
-            FailOn::Unknown => Status::Unknown,
-        }
-    }
-}
-
-/// A finding as this run judges it.
-#[derive(Clone, Debug)]
-pub struct Outcome {
-    pub finding: Finding,
-    /// The check's severity, after the config's override.
-    pub severity: Severity,
-    /// Index into [`Run::suppressions`] of the suppression that accepted it.
-    pub suppressed: Option<usize>,
-}
-
-pub struct Evaluated {
-    pub context: Context,
-    pub outcomes: Vec<Outcome>,
-}
-
-impl Evaluated {
-    /// Counts by status; suppressed findings are counted by status too.
-    pub fn summary(&self) -> Summary {
-        Summary::of(self.outcomes.iter().map(|o| &o.finding))
-    }
-
-    pub fn suppressed(&self) -> usize {
-        self.outcomes
-            .iter()
-            .filter(|o| o.suppressed.is_some())
-            .count()
-    }
-}
-
-pub struct TargetRun {
-    pub name: String,
-    /// The file that defines the target (the config, or the snapshot given on the
-    /// command line) and the target's line in it: where SARIF results point.
-    pub file: Option<String>,
-    pub line: Option<usize>,
-    /// The findings, or why the target could not be checked.
-    pub result: Result<Evaluated, String>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SuppressionState {
-    /// Accepted at least one finding.
-    Active,
-    /// Past its expiry: accepted nothing, the findings count again.
-    Expired,
-    /// Matched no finding: the problem is gone or the suppression is wrong.
-    Unused,
-}
-
-pub struct SuppressionReport {
-    pub rule: SuppressionRule,
-    pub state: SuppressionState,
-    /// Findings it accepted, or for an expired one would have.
-    pub matched: usize,
-}
-
-impl SuppressionReport {
-    /// Expired and unused suppressions are reported as warnings.
-    pub fn status(&self) -> Status {
-        match self.state {
-            SuppressionState::Active => Status::Pass,
-            SuppressionState::Expired | SuppressionState::Unused => Status::Warn,
-        }
-    }
-
-    pub fn describe(&self) -> String {
-        let r = &self.rule;
-        let mut scope = vec![format!("check {}", r.check)];
-        if let Some(t) = &r.target {
-            scope.push(format!("target {t}"));
-        }
-        if let Some(res) = &r.resource {
-            scope.push(format!("resource {res}"));
-        }
-        let what = scope.join(", ");
-        match self.state {
-            SuppressionState::Active => format!(
-                "suppression of {what} accepted {} finding(s): {}",
-                self.matched, r.reason
-            ),
-            SuppressionState::Expired => format!(
-                "suppression of {what} expired on {}; {}",
-                r.expires.map(|d| d.to_string()).unwrap_or_default(),
-                match self.matched {
-                    0 => "it matched nothing this run: remove it".to_string(),
-                    n => format!(
-                        "{n} finding(s) count again: fix them, or renew it with a new reason and date"
-                    ),
-                }
-            ),
-            SuppressionState::Unused => format!(
-                "suppression of {what} matched no finding: the problem is fixed or the suppression names the wrong resource; remove it"
-            ),
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Stats {
-    pub calls: usize,
-    pub elapsed: Duration,
-}
-
-pub struct Run {
-    pub targets: Vec<TargetRun>,
-    pub suppressions: Vec<SuppressionReport>,
-    pub fail_on: FailOn,
-    /// The config file, as named (SARIF locations point into it).
-    pub config_path: Option<String>,
-    pub stats: Stats,
-    /// An audit of many paths: people's formats group them.
-    pub audit: bool,
-}
 
 /// Findings with their severity: the check's own unless the config overrides it.
 pub fn judge(findings: Vec<Finding>, overrides: &BTreeMap<String, Severity>) -> Vec<Outcome> {
@@ -235,111 +83,12 @@ pub fn suppress(
     reports
 }
 
-impl Run {
-    /// Whether this outcome makes the run exit 1.
-    pub fn gates(&self, o: &Outcome) -> bool {
-        o.suppressed.is_none()
-            && o.severity != Severity::Low
-            && o.finding.status >= self.fail_on.threshold()
-    }
-
-    pub fn suppression_gates(&self, s: &SuppressionReport) -> bool {
-        s.status() >= self.fail_on.threshold()
-    }
-
-    pub fn outcomes(&self) -> impl Iterator<Item = (&TargetRun, &Outcome)> {
-        self.targets.iter().flat_map(|t| {
-            t.result
-                .iter()
-                .flat_map(move |e| e.outcomes.iter().map(move |o| (t, o)))
-        })
-    }
-
-    /// How many findings and suppression reports trip the gate.
-    pub fn tripped(&self) -> usize {
-        self.outcomes().filter(|(_, o)| self.gates(o)).count()
-            + self
-                .suppressions
-                .iter()
-                .filter(|s| self.suppression_gates(s))
-                .count()
-    }
-
-    /// The targets that could not be checked, with why.
-    pub fn not_checked(&self) -> Vec<(&str, &str)> {
-        self.targets
-            .iter()
-            .filter_map(|t| {
-                t.result
-                    .as_ref()
-                    .err()
-                    .map(|why| (t.name.as_str(), why.as_str()))
-            })
-            .collect()
-    }
-
-    pub fn errors(&self) -> usize {
-        self.targets.iter().filter(|t| t.result.is_err()).count()
-    }
-
-    pub fn exit_status(&self) -> u8 {
-        if self.errors() > 0 {
-            EXIT_ERROR
-        } else if self.tripped() > 0 {
-            EXIT_TRIPPED
-        } else {
-            EXIT_OK
-        }
-    }
-
-    /// Counts over every target; suppressed findings are counted by status too.
-    pub fn summary(&self) -> Summary {
-        Summary::of(self.outcomes().map(|(_, o)| &o.finding))
-    }
-
-    pub fn suppressed(&self) -> usize {
-        self.targets
-            .iter()
-            .filter_map(|t| t.result.as_ref().ok())
-            .map(Evaluated::suppressed)
-            .sum()
-    }
-
-    /// The closing line: what was checked, what it found, what it cost.
-    pub fn summary_line(&self) -> String {
-        let s = self.summary();
-        let mut parts = vec![format!(
-            "{} target(s), {} checks: {} passed, {} failed, {} warnings, {} unknown",
-            self.targets.len(),
-            s.total,
-            s.pass,
-            s.fail,
-            s.warn,
-            s.unknown
-        )];
-        if self.suppressed() > 0 {
-            parts.push(format!("{} suppressed", self.suppressed()));
-        }
-        if self.errors() > 0 {
-            parts.push(format!("{} target(s) not checked", self.errors()));
-        }
-        let verdict = match self.exit_status() {
-            EXIT_OK => "gate passed".to_string(),
-            EXIT_TRIPPED => format!("gate failed (fail-on {})", self.fail_on.as_str()),
-            _ => "could not check every target".to_string(),
-        };
-        format!(
-            "privpath: {}; {} AWS call(s); {:.2} s; {verdict}",
-            parts.join(", "),
-            self.stats.calls,
-            self.stats.elapsed.as_secs_f64()
-        )
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::outcome::{
+        Context, Evaluated, FailOn, Run, Stats, EXIT_ERROR, EXIT_OK, EXIT_TRIPPED,
+    };
 
     fn rule(
         check: &str,
@@ -506,6 +255,6 @@ mod tests {
             result: Err("AccessDenied".into()),
         });
         assert_eq!(r.exit_status(), EXIT_ERROR);
-        assert!(r.summary_line().contains("1 target(s) not checked"));
+        assert_eq!(r.not_checked(), [("b", "AccessDenied")]);
     }
 }

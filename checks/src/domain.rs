@@ -7,8 +7,9 @@
 //! by its name *and* its `domainNameId` (names need not be unique); its base path
 //! mappings send `https://NAME/BASE/…` to one API's stage.
 
-use crate::path::{Index, ResolveError, SnapshotIndex, Target};
+use crate::index::{Index, SnapshotIndex};
 use crate::snapshot::{BasePathMapping, Certificate, DomainName};
+use crate::target::{ResolveError, Target};
 
 /// The domain's name as the client writes it: lower case, no trailing dot.
 pub fn normalise(name: &str) -> String {

@@ -13,6 +13,7 @@ pub mod domain;
 pub mod estate;
 pub mod explain;
 pub mod finding;
+pub mod index;
 pub mod known_policies;
 pub mod nacl;
 pub mod net;
@@ -23,6 +24,7 @@ pub mod remediation;
 pub mod routes;
 pub mod sg;
 pub mod snapshot;
+pub mod target;
 
 pub use check::{Check, CheckMeta, Hop, Need, Severity, Side};
 pub use checks::REGISTRY;

@@ -18,6 +18,7 @@ pub struct Call {
 }
 
 /// The calls of a run and the wall time of each wave, in order (wave n is `waves[n-1]`).
+/// A call's wave is its depth in the graph of reads: the round trips before it.
 #[derive(Default)]
 pub struct CallLog {
     calls: Mutex<Vec<Call>>,
@@ -45,11 +46,12 @@ impl CallLog {
             .push(call);
     }
 
-    /// Requests answered so far and waves finished, without copying the log.
+    /// Requests answered so far and the waves (round trips deep) reached before the
+    /// deepest answered one, without copying the log.
     pub fn progress(&self) -> (usize, usize) {
-        let calls = self.calls.lock().unwrap_or_else(|p| p.into_inner()).len();
-        let waves = self.waves.lock().unwrap_or_else(|p| p.into_inner()).len();
-        (calls, waves)
+        let calls = self.calls.lock().unwrap_or_else(|p| p.into_inner());
+        let deepest = calls.iter().map(|c| c.wave).max().unwrap_or(0);
+        (calls.len(), deepest.saturating_sub(1))
     }
 
     pub fn calls(&self) -> Vec<Call> {

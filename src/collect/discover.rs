@@ -1,7 +1,7 @@
 //! An audit's discovery in one account and region: no ids to start from, so every
 //! REST API, VPC endpoint, peering connection, managed node, usage plan and database is
-//! listed, and the networks and instances of the VPCs that can hold a path are read.
-//! Three waves:
+//! listed, and the networks and instances of the VPCs that can hold a path are read —
+//! declared as a graph of reads like a path's (`graph.rs`), three requests deep:
 //!
 //! 1. the lists: REST APIs, VPC endpoints, peering connections, usage plans, API keys,
 //!    DB instances, Systems Manager's managed nodes, and — once per account, shared by
@@ -21,18 +21,15 @@
 //! while the other scopes go on.
 
 use super::calls::CallError;
+use super::graph::{self, ask, Board, Decl, Order, Read, Side, Start};
 use super::iam::AccountIam;
-use super::{
-    all_at_once, apigateway, ec2, lambda, rds, settle, settle_all, sorted_unique, ssm,
-    CollectError, Ctx,
-};
+use super::{all_at_once, apigateway, ec2, lambda, rds, sorted_unique, ssm, CollectError, Ctx};
 use privpath_checks::backend::{integration_function_arn, split_function_arn};
 use privpath_checks::estate::policy_document;
 use privpath_checks::path::execute_api_service;
 use privpath_checks::policy::restricts_by_vpc;
-use privpath_checks::snapshot::{self as m, Scope, Unavailable};
+use privpath_checks::snapshot::{self as m, Scope, Source, Unavailable};
 use std::sync::Arc;
-use std::time::Instant;
 use tokio::sync::OnceCell;
 
 /// EC2 accepts at most 200 values in one filter.
@@ -43,116 +40,378 @@ const FILTER_VALUES: usize = 200;
 /// leave its failure to the account's other regions, which then ask again.
 pub type SharedIam = Arc<OnceCell<Arc<AccountIam>>>;
 
-/// Runs an EC2 call filtered by VPC ids in chunks the API accepts, all at once.
-async fn by_vpc_chunks<T, F, Fut>(
-    ctx: &Ctx,
-    vpcs: &[String],
-    call: F,
-) -> Result<Option<Vec<T>>, CallError>
-where
-    F: Fn(Ctx, Vec<String>) -> Fut + Copy,
-    Fut: std::future::Future<Output = Result<Vec<T>, CallError>> + Send + 'static,
-    T: Send + 'static,
-{
-    if vpcs.is_empty() {
-        return Ok(None);
-    }
-    let chunks: Vec<String> = vpcs.chunks(FILTER_VALUES).map(|c| c.join(",")).collect();
-    let results = all_at_once(ctx, &chunks, move |c, joined| {
-        call(c, joined.split(',').map(str::to_string).collect())
-    })
-    .await;
-    let mut out = Vec::new();
-    for r in results {
-        out.extend(r?);
-    }
-    Ok(Some(out))
+/// The facts of one account-region's discovery.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fact {
+    Apis,
+    Endpoints,
+    Peerings,
+    UsagePlans,
+    ApiKeys,
+    DbInstances,
+    InstanceInformation,
+    AccountIam,
+    /// The audited APIs, the VPCs that can hold a path and the plans of those APIs.
+    Audited,
+    Stages,
+    Resources,
+    UsagePlanKeys,
+    Vpcs,
+    Subnets,
+    RouteTables,
+    SecurityGroups,
+    NetworkAcls,
+    Instances,
+    VpcAttributes,
+    Deployments,
+    Functions,
+    FunctionPolicies,
 }
 
-/// A chunked answer as the snapshot keeps it: `None` when the call failed, empty when
-/// there was nothing to ask.
-fn empty_if_none<T>(v: Option<Option<Vec<T>>>) -> Option<Vec<T>> {
-    v.map(Option::unwrap_or_default)
-}
-
-pub async fn discover(
-    ctx: &Ctx,
-    account: Option<String>,
+/// One account-region's answers, as its scope will hold them (`None`: not read).
+pub struct DiscoveryBoard {
+    ctx: Ctx,
     iam: SharedIam,
-) -> Result<Scope, CollectError> {
-    let log = ctx.log.clone();
-    let region = ctx.region.clone();
-    let mut gaps: Vec<Unavailable> = Vec::new();
+    scope: Scope,
+    audited: Vec<String>,
+    vpcs: Vec<String>,
+    plans_of_audited: Vec<String>,
+}
 
-    // Wave 1: the lists.
-    let w = ctx.at(1);
-    let start = Instant::now();
-    let (apis, endpoints, peerings, usage_plans, api_keys, db_instances, info, account_iam) = tokio::join!(
-        apigateway::rest_apis(&w),
-        ec2::all_endpoints(&w),
-        ec2::all_peerings(&w),
-        apigateway::usage_plans(&w),
-        apigateway::api_keys(&w),
-        rds::db_instances(&w, None),
-        ssm::all_instance_information(&w),
-        async {
-            iam.get_or_try_init(|| async { super::iam::account_iam(&w).await.map(Arc::new) })
-                .await
-                .cloned()
-        },
-    );
-    log.wave_done(start.elapsed());
-    let apis = settle(apis, "apigateway:GET", &mut gaps)?;
-    let endpoints = settle(endpoints, "ec2:DescribeVpcEndpoints", &mut gaps)?;
-    let peerings = settle(peerings, "ec2:DescribeVpcPeeringConnections", &mut gaps)?;
-    let usage_plans = settle(usage_plans, "apigateway:GET", &mut gaps)?;
-    let api_keys = settle(api_keys, "apigateway:GET", &mut gaps)?;
-    let db_instances = settle(db_instances, "rds:DescribeDBInstances", &mut gaps)?;
-    let info = settle(info, "ssm:DescribeInstanceInformation", &mut gaps)?;
-    // One IAM call serves every IAM array; a denied one leaves them all out.
-    let account_iam = settle(account_iam, "iam:GetAccountAuthorizationDetails", &mut gaps)?;
-    if account_iam.is_none() {
-        for action in [
-            "iam:GetInstanceProfile",
-            "iam:ListAttachedRolePolicies",
-            "iam:GetPolicyVersion",
-        ] {
-            if let Some(g) = gaps
-                .iter()
-                .find(|g| g.action == "iam:GetAccountAuthorizationDetails")
-                .cloned()
-            {
+impl Board for DiscoveryBoard {
+    type Fact = Fact;
+
+    fn ctx(&self, _: Side) -> &Ctx {
+        &self.ctx
+    }
+
+    fn failed(&mut self, decl: &Decl<Fact>, error: CallError) -> Result<(), CollectError> {
+        let gaps = &mut self.scope.unavailable;
+        let mut add = |action: &str| {
+            if !gaps.iter().any(|g| g.action == action) {
                 gaps.push(Unavailable {
                     action: action.to_string(),
-                    error: g.error,
+                    error: error.to_string(),
                 });
             }
+        };
+        add(decl.action);
+        // One IAM call serves every IAM array; a denied one leaves them all out.
+        if decl.action == "iam:GetAccountAuthorizationDetails" {
+            for action in [
+                "iam:GetInstanceProfile",
+                "iam:ListAttachedRolePolicies",
+                "iam:GetPolicyVersion",
+            ] {
+                add(action);
+            }
         }
+        Ok(())
     }
+}
 
-    // Wave 2: what the audited APIs have, and the VPCs that can hold a path.
-    let audited: Vec<String> = apis
+/// A list of the whole account-region (no filter).
+macro_rules! list {
+    ($name:expr, $action:expr, $fact:expr, $array:expr, $call:expr, $field:ident) => {
+        Read {
+            decl: Decl {
+                name: $name,
+                action: $action,
+                side: Side::Api,
+                needs: &[],
+                fills: &[$fact],
+                arrays: &[$array],
+            },
+            start: |_, c| {
+                let c = c.clone();
+                ask(
+                    async move { ($call)(&c).await },
+                    |b: &mut DiscoveryBoard, v| b.scope.$field = Some(v),
+                )
+            },
+        }
+    };
+}
+
+/// An EC2 read of the VPCs that can hold a path, in chunks the API accepts.
+macro_rules! of_vpcs {
+    ($name:expr, $action:expr, $fact:expr, $array:expr, $call:path, $field:ident) => {
+        Read {
+            decl: Decl {
+                name: $name,
+                action: $action,
+                side: Side::Api,
+                needs: &[Fact::Audited],
+                fills: &[$fact],
+                arrays: &[$array],
+            },
+            start: |b, c| {
+                if b.vpcs.is_empty() {
+                    return Start::Now(Box::new(|b: &mut DiscoveryBoard| {
+                        b.scope.$field = Some(Vec::new());
+                        Ok(())
+                    }));
+                }
+                let (c, vpcs) = (c.clone(), b.vpcs.clone());
+                ask(
+                    async move {
+                        let chunks: Vec<String> =
+                            vpcs.chunks(FILTER_VALUES).map(|c| c.join(",")).collect();
+                        let found = all_at_once(&c, &chunks, |c, joined| async move {
+                            let vpcs: Vec<String> = joined.split(',').map(str::to_string).collect();
+                            $call(&c, &vpcs).await
+                        })
+                        .await;
+                        let mut out = Vec::new();
+                        for r in found {
+                            out.extend(r?);
+                        }
+                        Ok(out)
+                    },
+                    |b: &mut DiscoveryBoard, v| b.scope.$field = Some(v),
+                )
+            },
+        }
+    };
+}
+
+/// A fan-out over a list the board derived: all of it, or nothing.
+fn each<T, F, Fut>(
+    c: &Ctx,
+    items: Vec<String>,
+    call: F,
+    store: fn(&mut DiscoveryBoard, Vec<T>),
+) -> Start<DiscoveryBoard>
+where
+    T: Send + 'static,
+    F: Fn(Ctx, String) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<T, CallError>> + Send + 'static,
+{
+    if items.is_empty() {
+        return Start::Now(Box::new(move |b: &mut DiscoveryBoard| {
+            store(b, Vec::new());
+            Ok(())
+        }));
+    }
+    let c = c.clone();
+    ask(
+        async move {
+            all_at_once(&c, &items, call)
+                .await
+                .into_iter()
+                .collect::<Result<Vec<T>, CallError>>()
+        },
+        store,
+    )
+}
+
+/// Every read of an account-region's discovery.
+pub static READS: &[Read<DiscoveryBoard>] = &[
+    list!("every REST API", "apigateway:GET", Fact::Apis, Source::RestApis, apigateway::rest_apis, rest_apis),
+    list!("every VPC endpoint", "ec2:DescribeVpcEndpoints", Fact::Endpoints, Source::VpcEndpoints, ec2::all_endpoints, vpc_endpoints),
+    list!("every peering connection", "ec2:DescribeVpcPeeringConnections", Fact::Peerings, Source::VpcPeeringConnections, ec2::all_peerings, vpc_peering_connections),
+    list!("every usage plan", "apigateway:GET", Fact::UsagePlans, Source::UsagePlans, apigateway::usage_plans, usage_plans),
+    list!("every API key (without values)", "apigateway:GET", Fact::ApiKeys, Source::ApiKeys, apigateway::api_keys, api_keys),
+    list!("every DB instance", "rds:DescribeDBInstances", Fact::DbInstances, Source::DBInstances, |c| rds::db_instances(c, None), db_instances),
+    list!("every managed node", "ssm:DescribeInstanceInformation", Fact::InstanceInformation, Source::InstanceInformationList, ssm::all_instance_information, instance_information_list),
+    Read {
+        decl: Decl {
+            name: "the account's roles, instance profiles and customer managed policies (once per account)",
+            action: "iam:GetAccountAuthorizationDetails",
+            side: Side::Api,
+            needs: &[],
+            fills: &[Fact::AccountIam],
+            arrays: &[Source::RoleDetailList, Source::InstanceProfiles, Source::Policies],
+        },
+        start: |b, c| {
+            let (c, shared) = (c.clone(), b.iam.clone());
+            ask(
+                async move {
+                    shared
+                        .get_or_try_init(|| async { super::iam::account_iam(&c).await.map(Arc::new) })
+                        .await
+                        .cloned()
+                },
+                |b, iam| {
+                    b.scope.role_detail_list = Some(iam.roles.clone());
+                    b.scope.instance_profiles = Some(iam.profiles.clone());
+                    b.scope.policies = Some(iam.policies.clone());
+                },
+            )
+        },
+    },
+    Read::derived(
+        "the audited APIs and the VPCs that can hold a path",
+        &[Fact::Apis, Fact::Endpoints, Fact::Peerings, Fact::UsagePlans, Fact::DbInstances],
+        &[Fact::Audited],
+        |_, _| {
+            Start::Now(Box::new(|b: &mut DiscoveryBoard| {
+                choose_audited(b);
+                Ok(())
+            }))
+        },
+    ),
+    Read {
+        decl: Decl {
+            name: "the audited APIs' stages",
+            action: "apigateway:GET",
+            side: Side::Api,
+            needs: &[Fact::Audited],
+            fills: &[Fact::Stages],
+            arrays: &[Source::Stages],
+        },
+        start: |b, c| {
+            each(c, b.audited.clone(), |c, api| async move { apigateway::stages(&c, &api).await }, |b, v| {
+                b.scope.stages = Some(v.concat())
+            })
+        },
+    },
+    Read {
+        decl: Decl {
+            name: "the audited APIs' resources and methods",
+            action: "apigateway:GET",
+            side: Side::Api,
+            needs: &[Fact::Audited],
+            fills: &[Fact::Resources],
+            arrays: &[Source::Resources],
+        },
+        start: |b, c| {
+            each(c, b.audited.clone(), |c, api| async move { apigateway::resources(&c, &api).await }, |b, v| {
+                b.scope.resources = Some(v.concat())
+            })
+        },
+    },
+    Read {
+        decl: Decl {
+            name: "the keys of the audited APIs' usage plans",
+            action: "apigateway:GET",
+            side: Side::Api,
+            needs: &[Fact::Audited],
+            fills: &[Fact::UsagePlanKeys],
+            arrays: &[Source::UsagePlanKeys],
+        },
+        start: |b, c| {
+            each(c, b.plans_of_audited.clone(), |c, plan| async move { apigateway::usage_plan_keys(&c, &plan).await }, |b, v| {
+                b.scope.usage_plan_keys = Some(v.concat())
+            })
+        },
+    },
+    of_vpcs!("the VPCs that can hold a path", "ec2:DescribeVpcs", Fact::Vpcs, Source::Vpcs, ec2::vpcs, vpcs),
+    of_vpcs!("their subnets", "ec2:DescribeSubnets", Fact::Subnets, Source::Subnets, ec2::subnets, subnets),
+    of_vpcs!("their route tables", "ec2:DescribeRouteTables", Fact::RouteTables, Source::RouteTables, ec2::route_tables, route_tables),
+    of_vpcs!("their security groups", "ec2:DescribeSecurityGroups", Fact::SecurityGroups, Source::SecurityGroups, ec2::security_groups, security_groups),
+    of_vpcs!("their network ACLs", "ec2:DescribeNetworkAcls", Fact::NetworkAcls, Source::NetworkAcls, ec2::network_acls, network_acls),
+    of_vpcs!("their instances", "ec2:DescribeInstances", Fact::Instances, Source::Instances, ec2::instances_in_vpcs, instances),
+    Read {
+        decl: Decl {
+            name: "their DNS attributes",
+            action: "ec2:DescribeVpcAttribute",
+            side: Side::Api,
+            needs: &[Fact::Audited],
+            fills: &[Fact::VpcAttributes],
+            arrays: &[Source::VpcAttributes],
+        },
+        start: |b, c| {
+            each(c, b.vpcs.clone(), |c, vpc| async move { ec2::vpc_dns_attributes(&c, &vpc).await }, |b, v| {
+                b.scope.vpc_attributes = Some(v)
+            })
+        },
+    },
+    Read {
+        decl: Decl {
+            name: "the deployments the stages run",
+            action: "apigateway:GET",
+            side: Side::Api,
+            needs: &[Fact::Stages],
+            fills: &[Fact::Deployments],
+            arrays: &[Source::Deployments],
+        },
+        start: |b, c| {
+            let wanted: Vec<String> = sorted_unique(b.scope.stages.iter().flatten().filter_map(|s| {
+                Some(format!("{}\n{}", s.rest_api_id.as_deref()?, s.deployment_id.as_deref()?))
+            }));
+            each(c, wanted, |c, key| async move {
+                let (api, id) = key.split_once('\n').unwrap_or((&key, ""));
+                apigateway::deployment(&c, api, id).await
+            }, |b, v| b.scope.deployments = Some(v))
+        },
+    },
+    Read {
+        decl: Decl {
+            name: "the functions the methods invoke",
+            action: "lambda:GetFunctionConfiguration",
+            side: Side::Api,
+            needs: &[Fact::Resources],
+            fills: &[Fact::Functions],
+            arrays: &[Source::Functions],
+        },
+        start: |b, c| {
+            each(c, functions_wanted(&b.scope), |c, arn| async move { lambda::function(&c, &arn).await }, |b, v| {
+                b.scope.functions = Some(v)
+            })
+        },
+    },
+    Read {
+        decl: Decl {
+            name: "those functions' resource policies",
+            action: "lambda:GetPolicy",
+            side: Side::Api,
+            needs: &[Fact::Resources],
+            fills: &[Fact::FunctionPolicies],
+            arrays: &[Source::FunctionPolicies],
+        },
+        start: |b, c| {
+            let names: Vec<String> = functions_wanted(&b.scope)
+                .iter()
+                .filter_map(|arn| split_function_arn(arn).map(|(_, n)| n.to_string()))
+                .collect();
+            each(c, names, |c, name| async move { lambda::policy(&c, &name).await }, |b, v| {
+                b.scope.function_policies = Some(v)
+            })
+        },
+    },
+];
+
+fn functions_wanted(scope: &Scope) -> Vec<String> {
+    sorted_unique(
+        scope
+            .resources
+            .iter()
+            .flatten()
+            .flat_map(|r| r.resource_methods.values())
+            .filter_map(|m| m.method_integration.as_ref())
+            .filter_map(integration_function_arn)
+            .map(str::to_string),
+    )
+}
+
+/// The APIs an audit looks at (PRIVATE, or a policy restricting by VPC), the VPCs that
+/// can hold a path into them, and the usage plans of those APIs.
+fn choose_audited(b: &mut DiscoveryBoard) {
+    let s = &b.scope;
+    b.audited = s
+        .rest_apis
         .iter()
         .flatten()
         .filter(|a| a.is_private() || policy_document(a).is_some_and(|d| restricts_by_vpc(&d)))
         .map(|a| a.id.clone())
         .collect();
-    let service = execute_api_service(&region);
+    let service = execute_api_service(&s.region);
     let here = |info: &m::PeeringVpcInfo| {
-        info.region.as_deref().is_none_or(|r| r == region)
-            && match (info.owner_id.as_deref(), account.as_deref()) {
+        info.region.as_deref().is_none_or(|r| r == s.region)
+            && match (info.owner_id.as_deref(), s.account.as_deref()) {
                 (Some(o), Some(a)) => o == a,
                 _ => true,
             }
     };
-    let vpcs = sorted_unique(
-        endpoints
+    b.vpcs = sorted_unique(
+        s.vpc_endpoints
             .iter()
             .flatten()
             .filter(|e| e.service_name == service)
             .map(|e| e.vpc_id.clone())
             .chain(
-                peerings
+                s.vpc_peering_connections
                     .iter()
                     .flatten()
                     .filter(|p| privpath_checks::path::peering_alive(p))
@@ -162,167 +421,44 @@ pub async fn discover(
                     .filter_map(|i| i.vpc_id.clone()),
             )
             .chain(
-                db_instances
+                s.db_instances
                     .iter()
                     .flatten()
                     .filter_map(|d| d.db_subnet_group.as_ref().and_then(|g| g.vpc_id.clone())),
             ),
     );
-    let plans_of_audited: Vec<String> = usage_plans
+    let audited = &b.audited;
+    b.plans_of_audited = s
+        .usage_plans
         .iter()
         .flatten()
-        .filter(|u| u.api_stages.iter().any(|s| audited.contains(&s.api_id)))
+        .filter(|u| u.api_stages.iter().any(|st| audited.contains(&st.api_id)))
         .map(|u| u.id.clone())
         .collect();
-    let w = ctx.at(2);
-    let start = Instant::now();
-    let (
-        stages,
-        resources,
-        plan_keys,
-        vpc_records,
-        subnets,
-        route_tables,
-        security_groups,
-        network_acls,
-        instances,
-        attributes,
-    ) = tokio::join!(
-        all_at_once(&w, &audited, |c, api| async move {
-            apigateway::stages(&c, &api).await
-        }),
-        all_at_once(&w, &audited, |c, api| async move {
-            apigateway::resources(&c, &api).await
-        }),
-        all_at_once(&w, &plans_of_audited, |c, plan| async move {
-            apigateway::usage_plan_keys(&c, &plan).await
-        }),
-        by_vpc_chunks(&w, &vpcs, |c, v| async move { ec2::vpcs(&c, &v).await }),
-        by_vpc_chunks(&w, &vpcs, |c, v| async move { ec2::subnets(&c, &v).await }),
-        by_vpc_chunks(
-            &w,
-            &vpcs,
-            |c, v| async move { ec2::route_tables(&c, &v).await }
-        ),
-        by_vpc_chunks(&w, &vpcs, |c, v| async move {
-            ec2::security_groups(&c, &v).await
-        }),
-        by_vpc_chunks(
-            &w,
-            &vpcs,
-            |c, v| async move { ec2::network_acls(&c, &v).await }
-        ),
-        by_vpc_chunks(&w, &vpcs, |c, v| async move {
-            ec2::instances_in_vpcs(&c, &v).await
-        }),
-        all_at_once(&w, &vpcs, |c, vpc| async move {
-            ec2::vpc_dns_attributes(&c, &vpc).await
-        }),
-    );
-    log.wave_done(start.elapsed());
-    let stages = settle_all(stages, "apigateway:GET", &mut gaps)?.map(|s| s.concat());
-    let resources = settle_all(resources, "apigateway:GET", &mut gaps)?.map(|r| r.concat());
-    let usage_plan_keys = settle_all(plan_keys, "apigateway:GET", &mut gaps)?.map(|k| k.concat());
-    let vpc_records = empty_if_none(settle(vpc_records, "ec2:DescribeVpcs", &mut gaps)?);
-    let subnets = empty_if_none(settle(subnets, "ec2:DescribeSubnets", &mut gaps)?);
-    let route_tables = empty_if_none(settle(route_tables, "ec2:DescribeRouteTables", &mut gaps)?);
-    let security_groups = empty_if_none(settle(
-        security_groups,
-        "ec2:DescribeSecurityGroups",
-        &mut gaps,
-    )?);
-    let network_acls = empty_if_none(settle(network_acls, "ec2:DescribeNetworkAcls", &mut gaps)?);
-    let instances = empty_if_none(settle(instances, "ec2:DescribeInstances", &mut gaps)?);
-    let vpc_attributes = settle_all(attributes, "ec2:DescribeVpcAttribute", &mut gaps)?;
+}
 
-    // Wave 3: the deployments the stages run, the functions the methods invoke.
-    let deployments_wanted: Vec<String> = stages
-        .iter()
-        .flatten()
-        .filter_map(|s| {
-            Some(format!(
-                "{}\n{}",
-                s.rest_api_id.as_deref()?,
-                s.deployment_id.as_deref()?
-            ))
-        })
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let functions_wanted = sorted_unique(
-        resources
-            .iter()
-            .flatten()
-            .flat_map(|r| r.resource_methods.values())
-            .filter_map(|m| m.method_integration.as_ref())
-            .filter_map(integration_function_arn)
-            .map(str::to_string),
-    );
-    let function_names: Vec<String> = functions_wanted
-        .iter()
-        .filter_map(|arn| split_function_arn(arn).map(|(_, n)| n.to_string()))
-        .collect();
-    let mut deployments = Some(Vec::new());
-    let mut functions = Some(Vec::new());
-    let mut function_policies = Some(Vec::new());
-    if !deployments_wanted.is_empty() || !functions_wanted.is_empty() {
-        let w = ctx.at(3);
-        let start = Instant::now();
-        let (d, f, p) = tokio::join!(
-            all_at_once(&w, &deployments_wanted, |c, key| async move {
-                let (api, id) = key.split_once('\n').unwrap_or((&key, ""));
-                apigateway::deployment(&c, api, id).await
-            }),
-            all_at_once(&w, &functions_wanted, |c, arn| async move {
-                lambda::function(&c, &arn).await
-            }),
-            all_at_once(&w, &function_names, |c, name| async move {
-                lambda::policy(&c, &name).await
-            }),
-        );
-        log.wave_done(start.elapsed());
-        deployments = settle_all(d, "apigateway:GET", &mut gaps)?;
-        functions = settle_all(f, "lambda:GetFunctionConfiguration", &mut gaps)?;
-        function_policies = settle_all(p, "lambda:GetPolicy", &mut gaps)?;
-    }
-
-    let (roles, profiles, policies) = match account_iam {
-        Some(iam) => (
-            Some(iam.roles.clone()),
-            Some(iam.profiles.clone()),
-            Some(iam.policies.clone()),
-        ),
-        None => (None, None, None),
+/// Discovers one account-region into its scope.
+pub async fn discover(
+    ctx: &Ctx,
+    account: Option<String>,
+    iam: SharedIam,
+    order: Order,
+) -> Result<Scope, CollectError> {
+    let mut board = DiscoveryBoard {
+        ctx: ctx.clone(),
+        iam,
+        scope: Scope {
+            account,
+            region: ctx.region.clone(),
+            ..Scope::default()
+        },
+        audited: Vec::new(),
+        vpcs: Vec::new(),
+        plans_of_audited: Vec::new(),
     };
-    Ok(Scope {
-        account,
-        region,
-        vpcs: vpc_records,
-        subnets,
-        route_tables,
-        security_groups,
-        network_acls,
-        vpc_peering_connections: peerings,
-        vpc_endpoints: endpoints,
-        instances,
-        instance_information_list: info,
-        instance_profiles: profiles,
-        role_detail_list: roles,
-        rest_apis: apis,
-        vpc_attributes,
-        policies,
-        stages,
-        resources,
-        deployments,
-        usage_plans,
-        usage_plan_keys,
-        api_keys,
-        functions,
-        function_policies,
-        db_instances,
-        unavailable: gaps,
-        // Custom domain names are not discovered (yet): audited paths use the
-        // execute-api names, and the domain checks skip on them.
-        ..Scope::default()
-    })
+    let reads: Vec<&Read<DiscoveryBoard>> = READS.iter().collect();
+    graph::run(&mut board, &reads, order, &ctx.log).await?;
+    // Custom domain names are not discovered (yet): audited paths use the execute-api
+    // names, and the domain checks skip on them.
+    Ok(board.scope)
 }

@@ -2,13 +2,14 @@
 //! each, apply severities and suppressions, write every requested format, and return
 //! the gate's exit status.
 
+use super::{destinations, finish};
 use crate::cli::{CheckArgs, MethodArgs};
 use crate::config::{Config, NamedTarget};
-use crate::gate::{self, Evaluated, FailOn, Run, Stats, TargetRun};
+use crate::gate;
+use crate::io::{read_snapshot, write_snapshot};
 use crate::live::{collect_all, Collected, LiveTarget};
-use crate::report::{self, table, Format};
+use crate::outcome::{Context, Evaluated, Stats, TargetRun};
 use crate::session::{AwsArgs, ClientAwsArgs};
-use crate::{read_snapshot, write_snapshot};
 use anyhow::{anyhow, bail, Context as _, Result};
 use privpath_checks::date::Date;
 use privpath_checks::{evaluate, ResolvedPath, ScopeFilter, Selection, SnapshotIndex, Target};
@@ -139,98 +140,7 @@ fn plans(args: &CheckArgs, config: &Config) -> Result<Vec<Plan>> {
         .collect())
 }
 
-/// The end of a `check` or an `audit`: apply the suppressions, write every format, say
-/// the closing line, and return the gate's exit status.
-pub(crate) fn finish(
-    mut targets: Vec<TargetRun>,
-    rules: &[crate::config::SuppressionRule],
-    config: &Config,
-    report: &crate::cli::ReportArgs,
-    stats: Stats,
-    audit: bool,
-    destinations: &[(Format, Option<PathBuf>)],
-) -> Result<u8> {
-    let suppressions = gate::suppress(&mut targets, rules, Date::today());
-    let run = Run {
-        targets,
-        suppressions,
-        fail_on: report.fail_on.or(config.fail_on).unwrap_or(FailOn::Fail),
-        config_path: config.path.clone(),
-        stats,
-        audit,
-    };
-    write_reports(&run, destinations, report.details)?;
-    if !report.quiet {
-        eprintln!("{}", run.summary_line());
-    }
-    Ok(run.exit_status())
-}
-
-/// Where each format goes: the n-th --output is the n-th --format's file.
-pub(crate) fn destinations(
-    format: &[Format],
-    output: &[PathBuf],
-) -> Result<Vec<(Format, Option<PathBuf>)>> {
-    let formats = if format.is_empty() {
-        vec![Format::Table]
-    } else {
-        format.to_vec()
-    };
-    if output.len() > formats.len() {
-        bail!(
-            "{} --output for {} --format: give a --format for each --output",
-            output.len(),
-            formats.len()
-        );
-    }
-    let pairs: Vec<(Format, Option<PathBuf>)> = formats
-        .into_iter()
-        .enumerate()
-        .map(|(i, f)| (f, output.get(i).cloned()))
-        .collect();
-    if pairs.iter().filter(|(_, o)| o.is_none()).count() > 1 {
-        bail!("only one --format can go to stdout: give the others an --output FILE");
-    }
-    Ok(pairs)
-}
-
-/// Writes every requested format: to its file, or (one of them) to stdout, styled for a
-/// terminal when stdout is one.
-pub(crate) fn write_reports(
-    run: &Run,
-    destinations: &[(Format, Option<PathBuf>)],
-    details: bool,
-) -> Result<()> {
-    for (format, file) in destinations {
-        match file {
-            Some(path) => {
-                let style = table::Style {
-                    width: crate::report::text::PIPED_WIDTH,
-                    colour: false,
-                    details,
-                };
-                std::fs::write(path, format.render(run, &style))
-                    .with_context(|| format!("cannot write {}", path.display()))?;
-            }
-            None => {
-                let terminal = std::io::stdout().is_terminal();
-                let colour = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-                let width = crate::report::text::output_width(terminal);
-                crate::emit(&format.render(
-                    run,
-                    &table::Style {
-                        width,
-                        colour,
-                        details,
-                    },
-                ))?;
-            }
-        }
-    }
-    Ok(())
-}
-
-pub fn check(args: &CheckArgs) -> Result<u8> {
+pub fn run(args: &CheckArgs) -> Result<u8> {
     let config = Config::discover(args.config.as_deref())?;
     let selection = config.selection(&args.report.only, &args.report.skip)?;
     let destinations = destinations(&args.report.format, &args.report.output)?;
@@ -388,7 +298,7 @@ fn check_one(
     let path = ResolvedPath::resolve(&index, &target).with_context(|| source.clone())?;
     let findings = evaluate(&path, selection);
     Ok(Evaluated {
-        context: report::Context::new(&path, source),
+        context: Context::new(&path, source),
         outcomes: gate::judge(findings, &config.checks.severity),
     })
 }

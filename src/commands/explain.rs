@@ -3,7 +3,8 @@
 //! `privpath_checks::explain`.
 
 use crate::catalog::{check_text, iam_actions};
-use crate::gate::EXIT_OK;
+use crate::io::emit;
+use crate::outcome::EXIT_OK;
 use anyhow::{bail, Context as _, Result};
 use privpath_checks::explain::{diagnose, Symptom, SYMPTOMS};
 use privpath_checks::{find_check, REGISTRY};
@@ -103,7 +104,7 @@ pub fn run(words: &[String]) -> Result<u8> {
         words.join(" ")
     };
     match explain(&input) {
-        Some(text) => crate::emit(&text).map(|()| EXIT_OK),
+        Some(text) => emit(&text).map(|()| EXIT_OK),
         None => {
             let known: Vec<&str> = SYMPTOMS.iter().map(|s| s.id).collect();
             let ids: Vec<&str> = REGISTRY.iter().map(|c| c.meta.id).collect();

@@ -6,6 +6,8 @@ use crate::cli::MethodArgs;
 use crate::collect::{self, calls::CallLog};
 use crate::session::AwsArgs;
 use crate::{progress, verbose};
+
+pub mod estate;
 use anyhow::{anyhow, Context as _, Result};
 use privpath_checks::Snapshot;
 use std::sync::Arc;
@@ -53,17 +55,18 @@ async fn collect_one(
         ctx
     });
     let start = Instant::now();
-    let wanted = collect::Wanted {
-        api_id: t.api_id.as_deref(),
-        instance_id: &t.instance_id,
-        stage: t.method.stage.as_deref(),
-        http_method: t.method.method.as_deref(),
-        resource_path: t.method.path.as_deref(),
-        db_instance_id: t.method.db_instance_id.as_deref(),
-        domain_name: t.method.domain_name.as_deref(),
-        base_path: t.method.base_path.as_deref(),
+    let wanted = collect::path::Wanted {
+        api_id: t.api_id.clone(),
+        instance_id: t.instance_id.clone(),
+        stage: t.method.stage.clone(),
+        http_method: t.method.method.clone(),
+        resource_path: t.method.path.clone(),
+        db_instance_id: t.method.db_instance_id.clone(),
+        domain_name: t.method.domain_name.clone(),
+        base_path: t.method.base_path.clone(),
     };
-    let result = collect::collect(&ctx, client_ctx.as_ref(), &wanted).await;
+    let order = collect::graph::Order::from_env();
+    let result = collect::path::collect(&ctx, client_ctx.as_ref(), &wanted, order).await;
     // Also when collection stopped early: the calls made so far explain why. One
     // eprint! per target, so concurrent targets' logs do not interleave.
     if let Some(header) = verbose {

@@ -4,7 +4,7 @@
 //! account-regions that could not be read. Lines are built from ids and counts, never
 //! wrapped, so ids stay whole.
 
-use crate::gate::{Evaluated, Outcome, Run};
+use crate::outcome::{Evaluated, Outcome, Run};
 use privpath_checks::{estate, Finding, Status};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -164,8 +164,8 @@ pub(crate) fn headline(run: &Run, apis: &Matrix<'_>) -> String {
         .count();
     let paths: usize = groups.iter().map(|g| g.instances.len()).sum();
     let verdict = match run.exit_status() {
-        crate::gate::EXIT_OK => "✓ gate passed".to_string(),
-        crate::gate::EXIT_TRIPPED => format!("✗ gate failed (fail-on {})", run.fail_on.as_str()),
+        crate::outcome::EXIT_OK => "✓ gate passed".to_string(),
+        crate::outcome::EXIT_TRIPPED => format!("✗ gate failed (fail-on {})", run.fail_on.as_str()),
         _ => "✗ could not check everything".to_string(),
     };
     let mut line = format!(

@@ -6,7 +6,7 @@
 
 use super::audit::{estate_outcomes, headline, matrix, needing_attention, Group};
 use super::picture;
-use crate::gate::Run;
+use crate::outcome::Run;
 use privpath_checks::Status;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -114,7 +114,7 @@ fn picture_html(g: &Group<'_>) -> String {
 pub fn render(run: &Run) -> String {
     let apis = matrix(run);
     let title = headline(run, &apis);
-    let ok = run.exit_status() == crate::gate::EXIT_OK;
+    let ok = run.exit_status() == crate::outcome::EXIT_OK;
     // Rows: client subnets (with VPC and account/region); columns: API methods.
     let mut rows: BTreeMap<(String, String, String), BTreeMap<usize, Vec<&Group>>> =
         BTreeMap::new();

@@ -3,8 +3,8 @@
 //! `docs/json-schema.json`; `schema` is bumped on any incompatible change
 //! (2: several targets per run, suppressions and the gate).
 
-use super::Context;
-use crate::gate::{Outcome, Run, TargetRun};
+use crate::outcome::Context;
+use crate::outcome::{Outcome, Run, TargetRun};
 use privpath_checks::{find_meta, Finding, Summary};
 use serde::Serialize;
 
@@ -108,7 +108,7 @@ struct JsonSuppression<'a> {
     resource: Option<&'a str>,
     reason: &'a str,
     expires: Option<String>,
-    state: crate::gate::SuppressionState,
+    state: crate::outcome::SuppressionState,
     matched: usize,
     message: String,
     gates: bool,

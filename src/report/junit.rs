@@ -8,7 +8,7 @@
 //! A target that could not be checked is one `<error>` case.
 
 use super::status_label;
-use crate::gate::{Outcome, Run, TargetRun};
+use crate::outcome::{Outcome, Run, TargetRun};
 use privpath_checks::{find_meta, Status};
 use std::fmt::Write;
 

@@ -3,7 +3,7 @@
 //! with its fix; every check's row folded away in `<details>`.
 
 use super::status_label;
-use crate::gate::{Outcome, Run, SuppressionState};
+use crate::outcome::{Outcome, Run, SuppressionState};
 use privpath_checks::{find_meta, Status};
 use std::fmt::Write;
 
@@ -157,7 +157,7 @@ pub fn render(run: &Run) -> String {
     let _ = writeln!(
         out,
         "\n{}",
-        run.summary_line().trim_start_matches("privpath: ")
+        super::closing::summary_parts(run, false).join("; ")
     );
     out
 }

@@ -3,57 +3,8 @@
 //! each with its status mark and ids, so the broken hop is seen before it is read.
 //! Drawn as text for a terminal and as a Mermaid flowchart for Markdown and HTML.
 
-use crate::gate::Outcome;
-use privpath_checks::{ResolvedPath, Status};
-
-/// The ids a picture names, taken from the resolved path.
-#[derive(Clone, Debug, Default)]
-pub struct PathIds {
-    pub instance: String,
-    pub client_ip: Option<String>,
-    pub client_subnet: Option<String>,
-    pub route_table: Option<String>,
-    pub peering: Option<String>,
-    pub endpoint: Option<String>,
-    pub api: String,
-    pub method: Option<String>,
-    pub function: Option<String>,
-    pub databases: Vec<String>,
-    /// The custom domain name and base path the client calls, when it calls one.
-    pub domain: Option<String>,
-}
-
-impl PathIds {
-    pub fn of(p: &ResolvedPath<'_>) -> PathIds {
-        PathIds {
-            instance: p.client.id().to_string(),
-            client_ip: p.client.instance.private_ip_address.clone(),
-            client_subnet: p.client.instance.subnet_id.clone(),
-            route_table: p.client.route_table.map(|(t, _)| t.route_table_id.clone()),
-            peering: p
-                .peerings()
-                .first()
-                .map(|x| x.vpc_peering_connection_id.clone()),
-            endpoint: p.endpoint.as_ref().map(|e| e.id().to_string()),
-            api: p.api.id.clone(),
-            method: match (p.method.stage_name(), p.method.path()) {
-                (Some(s), Some(r)) => Some(format!("{} {r} on {s}", p.method.http_method)),
-                _ => None,
-            },
-            function: p.backend.function_name.clone(),
-            databases: p
-                .backend
-                .databases
-                .iter()
-                .map(|d| d.db_instance_identifier.clone())
-                .collect(),
-            domain: p.domain.as_ref().map(|d| match d.url_base_path() {
-                "" => d.name.clone(),
-                base => format!("{}/{base}", d.name),
-            }),
-        }
-    }
-}
+use crate::outcome::{Outcome, PathIds};
+use privpath_checks::Status;
 
 /// One hop of the picture: what it is, the ids that make it, the checks that judge it.
 #[derive(Clone)]

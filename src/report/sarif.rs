@@ -8,7 +8,7 @@
 //! about. `partialFingerprints` are derived from target, check and resources, so an
 //! alert stays the same alert from run to run while the finding does.
 
-use crate::gate::{Outcome, Run, SuppressionState, TargetRun};
+use crate::outcome::{Outcome, Run, SuppressionState, TargetRun};
 use privpath_checks::{CheckMeta, Severity, Status, REGISTRY};
 use serde_json::{json, Value};
 use std::path::Path;

@@ -5,7 +5,7 @@
 //! request that works, and the counts last; then the suppressions.
 
 use super::{picture, text};
-use crate::gate::{Evaluated, Outcome, Run, SuppressionState};
+use crate::outcome::{Evaluated, Outcome, Run, SuppressionState};
 use privpath_checks::{find_meta, Finding, Status, Summary};
 
 pub struct Style {

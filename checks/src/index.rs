@@ -1,0 +1,392 @@
+//! Lookups over a snapshot: per scope, id → record maps built once in linear time, so
+//! that resolving a path (or thousands of them in an audit) never scans the estate.
+
+use crate::net::Cidr;
+use crate::policy;
+use crate::snapshot::*;
+use crate::target::ScopeFilter;
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// Id → record maps over one scope of the snapshot: ids are unique only within a scope.
+pub struct Index<'a> {
+    pub scope: &'a Scope,
+    /// Where the scope is in the snapshot's `scopes`.
+    pub position: usize,
+    pub vpcs: HashMap<&'a str, &'a Vpc>,
+    pub subnets: HashMap<&'a str, &'a Subnet>,
+    pub route_tables_by_subnet: HashMap<&'a str, &'a RouteTable>,
+    pub main_route_table_by_vpc: HashMap<&'a str, &'a RouteTable>,
+    pub security_groups: HashMap<&'a str, &'a SecurityGroup>,
+    pub network_acls_by_subnet: HashMap<&'a str, &'a NetworkAcl>,
+    pub endpoints: HashMap<&'a str, &'a VpcEndpoint>,
+    pub endpoints_by_vpc: HashMap<&'a str, Vec<&'a VpcEndpoint>>,
+    pub peerings: Vec<&'a VpcPeeringConnection>,
+    pub instance_information: HashMap<&'a str, &'a InstanceInformation>,
+    pub instance_profiles: HashMap<&'a str, &'a InstanceProfile>,
+    pub roles: HashMap<&'a str, &'a RoleDetail>,
+    pub vpc_attributes: HashMap<&'a str, &'a VpcAttribute>,
+    pub instances: HashMap<&'a str, &'a Instance>,
+    pub instances_by_vpc: HashMap<&'a str, Vec<&'a Instance>>,
+    pub rest_apis: HashMap<&'a str, &'a RestApi>,
+    /// Peering connections by the VPC at either end.
+    pub peerings_by_vpc: HashMap<&'a str, Vec<&'a VpcPeeringConnection>>,
+    /// Every id this scope holds a record for, so a fix can name where it must run.
+    owned: std::collections::HashSet<&'a str>,
+}
+
+/// One [`Index`] per scope, built once per snapshot and shared by every path resolved
+/// over it.
+pub struct SnapshotIndex<'a> {
+    pub snapshot: &'a Snapshot,
+    pub scopes: Vec<Index<'a>>,
+    /// `ACCOUNT/REGION` → position in `scopes`.
+    by_label: HashMap<String, usize>,
+}
+
+impl<'a> SnapshotIndex<'a> {
+    pub fn build(snapshot: &'a Snapshot) -> SnapshotIndex<'a> {
+        let scopes: Vec<Index<'a>> = snapshot
+            .scopes
+            .iter()
+            .enumerate()
+            .map(|(i, s)| Index {
+                position: i,
+                ..Index::build(s)
+            })
+            .collect();
+        let by_label = scopes
+            .iter()
+            .enumerate()
+            .map(|(i, ix)| (ix.scope.label(), i))
+            .collect();
+        SnapshotIndex {
+            snapshot,
+            scopes,
+            by_label,
+        }
+    }
+
+    /// The scope of an account and region, when the snapshot holds it. An unknown
+    /// account matches a scope of that region without one, or the only one there.
+    pub fn scope(&self, account: Option<&str>, region: &str) -> Option<&Index<'a>> {
+        if let Some(a) = account {
+            if let Some(i) = self.by_label.get(&format!("{a}/{region}")) {
+                return Some(&self.scopes[*i]);
+            }
+        }
+        self.scopes.iter().find(|ix| {
+            ix.scope.region == region
+                && match (account, ix.scope.account.as_deref()) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => true,
+                }
+        })
+    }
+
+    /// The one scope a filter naming both account and region pins, if any.
+    pub(crate) fn pinned(&self, filter: &ScopeFilter) -> Option<&Index<'a>> {
+        match (&filter.account, &filter.region) {
+            (Some(a), Some(r)) => self
+                .by_label
+                .get(&format!("{a}/{r}"))
+                .map(|i| &self.scopes[*i]),
+            _ => None,
+        }
+    }
+}
+
+fn len<T>(v: &Option<Vec<T>>) -> usize {
+    v.as_ref().map_or(0, Vec::len)
+}
+
+impl<'a> Index<'a> {
+    pub fn build(s: &'a Scope) -> Index<'a> {
+        // Sized up front: growing a map rehashes every key, and on large snapshots
+        // those extra passes over scattered records dominate evaluation time.
+        let mut ix = Index {
+            scope: s,
+            position: 0,
+            vpcs: HashMap::with_capacity(len(&s.vpcs)),
+            subnets: HashMap::with_capacity(len(&s.subnets)),
+            route_tables_by_subnet: HashMap::with_capacity(len(&s.subnets)),
+            main_route_table_by_vpc: HashMap::with_capacity(len(&s.vpcs)),
+            security_groups: HashMap::with_capacity(len(&s.security_groups)),
+            network_acls_by_subnet: HashMap::with_capacity(len(&s.subnets)),
+            endpoints: HashMap::with_capacity(len(&s.vpc_endpoints)),
+            endpoints_by_vpc: HashMap::with_capacity(len(&s.vpcs)),
+            instance_information: HashMap::with_capacity(len(&s.instance_information_list)),
+            peerings: Vec::new(),
+            instance_profiles: HashMap::new(),
+            roles: HashMap::new(),
+            vpc_attributes: HashMap::with_capacity(len(&s.vpc_attributes)),
+            instances: HashMap::with_capacity(len(&s.instances)),
+            instances_by_vpc: HashMap::new(),
+            rest_apis: HashMap::with_capacity(len(&s.rest_apis)),
+            peerings_by_vpc: HashMap::new(),
+            owned: std::collections::HashSet::new(),
+        };
+        for v in s.vpcs.iter().flatten() {
+            ix.vpcs.insert(&v.vpc_id, v);
+        }
+        for sn in s.subnets.iter().flatten() {
+            ix.subnets.insert(&sn.subnet_id, sn);
+        }
+        for rt in s.route_tables.iter().flatten() {
+            for a in &rt.associations {
+                if a.main {
+                    ix.main_route_table_by_vpc.insert(&rt.vpc_id, rt);
+                } else if let Some(subnet) = &a.subnet_id {
+                    ix.route_tables_by_subnet.insert(subnet, rt);
+                }
+            }
+        }
+        for g in s.security_groups.iter().flatten() {
+            ix.security_groups.insert(&g.group_id, g);
+        }
+        for acl in s.network_acls.iter().flatten() {
+            for a in &acl.associations {
+                ix.network_acls_by_subnet.insert(&a.subnet_id, acl);
+            }
+        }
+        for e in s.vpc_endpoints.iter().flatten() {
+            ix.endpoints.insert(&e.vpc_endpoint_id, e);
+            ix.endpoints_by_vpc.entry(&e.vpc_id).or_default().push(e);
+        }
+        ix.peerings = s.vpc_peering_connections.iter().flatten().collect();
+        for p in &ix.peerings {
+            let ends = [&p.requester_vpc_info, &p.accepter_vpc_info];
+            let vpcs = ends
+                .into_iter()
+                .flatten()
+                .filter_map(|i| i.vpc_id.as_deref());
+            for (n, vpc) in vpcs.enumerate() {
+                let list = ix.peerings_by_vpc.entry(vpc).or_default();
+                // A connection of a VPC with itself is listed once.
+                if n == 0 || !list.iter().any(|x| std::ptr::eq(*x, *p)) {
+                    list.push(p);
+                }
+            }
+        }
+        for i in s.instances.iter().flatten() {
+            ix.instances.insert(&i.instance_id, i);
+            if let Some(vpc) = i.vpc_id.as_deref() {
+                ix.instances_by_vpc.entry(vpc).or_default().push(i);
+            }
+        }
+        for a in s.rest_apis.iter().flatten() {
+            ix.rest_apis.insert(&a.id, a);
+        }
+        for i in s.instance_information_list.iter().flatten() {
+            ix.instance_information.insert(&i.instance_id, i);
+        }
+        for p in s.instance_profiles.iter().flatten() {
+            ix.instance_profiles.insert(&p.arn, p);
+        }
+        for r in s.role_detail_list.iter().flatten() {
+            ix.roles.insert(&r.role_name, r);
+        }
+        for a in s.vpc_attributes.iter().flatten() {
+            ix.vpc_attributes.insert(&a.vpc_id, a);
+        }
+        ix.owned = ix
+            .vpcs
+            .keys()
+            .chain(ix.subnets.keys())
+            .chain(ix.security_groups.keys())
+            .chain(ix.endpoints.keys())
+            .copied()
+            .chain(
+                s.route_tables
+                    .iter()
+                    .flatten()
+                    .map(|r| r.route_table_id.as_str()),
+            )
+            .chain(
+                s.network_acls
+                    .iter()
+                    .flatten()
+                    .map(|a| a.network_acl_id.as_str()),
+            )
+            .chain(s.instances.iter().flatten().map(|i| i.instance_id.as_str()))
+            .chain(s.rest_apis.iter().flatten().map(|a| a.id.as_str()))
+            .chain(
+                s.functions
+                    .iter()
+                    .flatten()
+                    .map(|f| f.function_name.as_str()),
+            )
+            .chain(
+                s.db_instances
+                    .iter()
+                    .flatten()
+                    .map(|d| d.db_instance_identifier.as_str()),
+            )
+            // IAM names: the instance role is the client account's, the function's
+            // role the API account's, and a fix must say which.
+            .chain(
+                s.role_detail_list
+                    .iter()
+                    .flatten()
+                    .map(|r| r.role_name.as_str()),
+            )
+            .chain(
+                s.instance_profiles
+                    .iter()
+                    .flatten()
+                    .map(|p| p.instance_profile_name.as_str()),
+            )
+            .collect();
+        ix
+    }
+
+    /// Whether this scope holds a record with this id.
+    pub fn owns(&self, id: &str) -> bool {
+        self.owned.contains(id)
+    }
+
+    /// The VPC's DNS attributes, when collected.
+    pub fn vpc_attribute(&self, vpc_id: &str) -> Option<&'a VpcAttribute> {
+        self.vpc_attributes.get(vpc_id).copied()
+    }
+
+    /// A role's managed and inline policies as (name, decoded document); policies
+    /// whose document is not in this scope are listed separately by ARN.
+    pub fn role_policies(&self, role: &RoleDetail) -> (Vec<(String, Value)>, Vec<String>) {
+        let mut docs = Vec::new();
+        let mut missing = Vec::new();
+        for p in &role.attached_managed_policies {
+            if let Some(doc) = crate::known_policies::document(&p.policy_arn) {
+                docs.push((p.policy_name.clone(), doc));
+                continue;
+            }
+            let found = self
+                .scope
+                .policies
+                .iter()
+                .flatten()
+                .find(|m| m.arn == p.policy_arn)
+                .and_then(|m| m.default_document())
+                .and_then(|d| policy::decode_document(d).ok());
+            match found {
+                Some(doc) => docs.push((p.policy_name.clone(), doc)),
+                None => missing.push(p.policy_arn.clone()),
+            }
+        }
+        for p in &role.role_policy_list {
+            match policy::decode_document(&p.policy_document) {
+                Ok(doc) => docs.push((format!("inline policy {}", p.policy_name), doc)),
+                Err(_) => missing.push(format!("inline policy {}", p.policy_name)),
+            }
+        }
+        (docs, missing)
+    }
+
+    /// The route table a subnet uses: its explicit association, else its VPC's main
+    /// table. The flag says which.
+    pub fn effective_route_table(
+        &self,
+        subnet_id: &str,
+        vpc_id: &str,
+    ) -> Option<(&'a RouteTable, bool)> {
+        if let Some(rt) = self.route_tables_by_subnet.get(subnet_id) {
+            return Some((rt, true));
+        }
+        self.main_route_table_by_vpc
+            .get(vpc_id)
+            .map(|rt| (*rt, false))
+    }
+
+    /// Every IPv4 CIDR of a VPC: the VPC record's associated blocks, else what a
+    /// peering connection reports for it.
+    pub fn vpc_cidrs(&self, vpc_id: &str) -> Vec<Cidr> {
+        let mut out = Vec::new();
+        if let Some(vpc) = self.vpcs.get(vpc_id) {
+            for assoc in &vpc.cidr_block_association_set {
+                let live = assoc
+                    .cidr_block_state
+                    .as_ref()
+                    .is_none_or(|s| s.state.is_empty() || s.state == "associated");
+                if live {
+                    out.extend(Cidr::parse(&assoc.cidr_block));
+                }
+            }
+            if out.is_empty() {
+                out.extend(vpc.cidr_block.as_deref().and_then(Cidr::parse));
+            }
+        }
+        if out.is_empty() {
+            for p in &self.peerings {
+                for info in [&p.requester_vpc_info, &p.accepter_vpc_info]
+                    .into_iter()
+                    .flatten()
+                {
+                    if info.vpc_id.as_deref() == Some(vpc_id) {
+                        out.extend(
+                            info.cidr_block_set
+                                .iter()
+                                .filter_map(|c| Cidr::parse(&c.cidr_block)),
+                        );
+                        if out.is_empty() {
+                            out.extend(info.cidr_block.as_deref().and_then(Cidr::parse));
+                        }
+                    }
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Peering connections joining two VPCs, either way round, active ones first.
+    pub fn peerings_between(&self, a: &str, b: &str) -> Vec<&'a VpcPeeringConnection> {
+        let mut out: Vec<&VpcPeeringConnection> = self
+            .peerings_by_vpc
+            .get(a)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|p| {
+                let r = p
+                    .requester_vpc_info
+                    .as_ref()
+                    .and_then(|i| i.vpc_id.as_deref());
+                let c = p
+                    .accepter_vpc_info
+                    .as_ref()
+                    .and_then(|i| i.vpc_id.as_deref());
+                (r == Some(a) && c == Some(b)) || (r == Some(b) && c == Some(a))
+            })
+            .collect();
+        out.sort_by_key(|p| peering_rank(p));
+        out
+    }
+}
+
+/// Which of several connections between the same VPCs matters most: an active one,
+/// else one still on its way to active, else a dead one (deleted, rejected, …).
+pub(crate) fn peering_rank(p: &VpcPeeringConnection) -> u8 {
+    match peering_status(p) {
+        "active" => 0,
+        "pending-acceptance" | "provisioning" | "initiating-request" => 1,
+        _ => 2,
+    }
+}
+
+pub fn is_active(p: &VpcPeeringConnection) -> bool {
+    p.status.as_ref().is_some_and(|s| s.code == "active")
+}
+
+/// Whether a connection in this state carries, or is on its way to carrying, traffic:
+/// a path an audit checks (deleted, rejected, failed and expired ones are not).
+pub fn peering_alive(p: &VpcPeeringConnection) -> bool {
+    matches!(
+        peering_status(p),
+        "active" | "pending-acceptance" | "provisioning" | "initiating-request"
+    )
+}
+
+pub fn peering_status(p: &VpcPeeringConnection) -> &str {
+    p.status.as_ref().map_or("unknown", |s| s.code.as_str())
+}

@@ -1,0 +1,325 @@
+//! An audit's collection: the account-regions to read (the session's account,
+//! `--accounts`, or the Organization's with `--org`; its region, a list, or every
+//! enabled region), each discovered in its own graph of reads (`collect::discover`) —
+//! at most `--concurrency` at once, each with a bounded fan-out, the SDK backing off on
+//! throttling — into one snapshot of many scopes. An account-region that cannot be
+//! read is a scope holding only why.
+
+use crate::cli::AuditArgs;
+use crate::collect::calls::CallLog;
+use crate::collect::discover::{self, SharedIam};
+use crate::collect::{self, Ctx};
+use crate::config::Audit;
+use crate::session::AwsArgs;
+use crate::{progress, verbose};
+use anyhow::{anyhow, bail, Context as _, Result};
+use privpath_checks::snapshot::{Scope, Snapshot, Unavailable};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Requests in flight at once within one account-region.
+const PER_SCOPE_REQUESTS: usize = 16;
+
+/// What the options (or the config's [audit] table) say to audit.
+struct Plan {
+    accounts: Accounts,
+    regions: Vec<String>,
+    role_name: Option<String>,
+    external_id: Option<String>,
+    exclude: Vec<String>,
+}
+
+enum Accounts {
+    /// The session's own account, with the session's credentials.
+    Own,
+    List(Vec<String>),
+    Organization,
+}
+
+fn plan(args: &AuditArgs, cfg: &Audit) -> Result<Plan> {
+    let accounts = if args.org || (args.accounts.is_empty() && cfg.org) {
+        Accounts::Organization
+    } else if !args.accounts.is_empty() {
+        Accounts::List(args.accounts.clone())
+    } else if !cfg.accounts.is_empty() {
+        Accounts::List(cfg.accounts.clone())
+    } else {
+        Accounts::Own
+    };
+    let role_name = args.role_name.clone().or_else(|| cfg.role_name.clone());
+    if !matches!(accounts, Accounts::Own) && role_name.is_none() {
+        bail!("auditing other accounts needs --role-name NAME (the read-only role deployed to each; docs/audit.md)");
+    }
+    for a in match &accounts {
+        Accounts::List(a) => a.as_slice(),
+        _ => &[],
+    } {
+        if a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()) {
+            bail!("--accounts: `{a}` is not a 12-digit AWS account id");
+        }
+    }
+    Ok(Plan {
+        accounts,
+        regions: if args.regions.is_empty() {
+            cfg.regions.clone()
+        } else {
+            args.regions.clone()
+        },
+        role_name,
+        external_id: args.external_id.clone().or_else(|| cfg.external_id.clone()),
+        exclude: cfg.exclude.clone(),
+    })
+}
+
+fn excluded(exclude: &[String], account: &str, region: &str) -> bool {
+    exclude
+        .iter()
+        .any(|e| e == account || e == region || *e == format!("{account}/{region}"))
+}
+
+fn partition(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}
+
+/// The scope a failure leaves: no array, the reason in `unavailable`.
+fn failed_scope(account: &str, region: &str, action: &str, error: String) -> Scope {
+    Scope {
+        account: Some(account.to_string()),
+        region: region.to_string(),
+        unavailable: vec![Unavailable {
+            action: action.to_string(),
+            error,
+        }],
+        ..Scope::default()
+    }
+}
+
+/// Discovers every planned account-region into one snapshot; returns it with the
+/// number of AWS requests made.
+pub fn collect_estate(args: &AuditArgs, cfg: &Audit, progress: bool) -> Result<(Snapshot, usize)> {
+    let plan = plan(args, cfg)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let session = AwsArgs {
+            profile: args.profile.clone(),
+            region: args.region.clone(),
+            role_arn: None,
+            external_id: None,
+            endpoint_url: args.endpoint_url.clone(),
+            attempt_timeout: args.attempt_timeout,
+        };
+        let started = Instant::now();
+        let base = session.load().await?;
+        let base_region = base.region().map(|r| r.to_string()).unwrap_or_default();
+        let mut base_ctx = Ctx::new(&base);
+        let base_log = Arc::new(CallLog::default());
+        base_ctx.log = base_log.clone();
+        let (accounts, regions) = tokio::join!(
+            async {
+                match &plan.accounts {
+                    Accounts::Own => collect::sts::account(&base_ctx)
+                        .await
+                        .map_err(|e| anyhow!("cannot tell the session's account (sts:GetCallerIdentity): {e}"))?
+                        .map(|a| vec![a])
+                        .ok_or_else(|| anyhow!("sts:GetCallerIdentity named no account")),
+                    Accounts::List(a) => Ok(a.clone()),
+                    Accounts::Organization => {
+                        let client = aws_sdk_organizations::Client::new(&base);
+                        collect::organizations::active_accounts(&client, &base_ctx)
+                            .await
+                            .map_err(|e| anyhow!("cannot list the Organization's accounts (organizations:ListAccounts, from the management account or a delegated administrator): {e}"))
+                    }
+                }
+            },
+            async {
+                match plan.regions.as_slice() {
+                    [] => Ok(vec![base_region.clone()]),
+                    [all] if all == "all" => collect::ec2::enabled_regions(&base_ctx)
+                        .await
+                        .map_err(|e| anyhow!("cannot list the enabled regions (ec2:DescribeRegions): {e}")),
+                    list => Ok(list.to_vec()),
+                }
+            },
+        );
+        let (accounts, regions) = (accounts?, regions?);
+        let listed = started.elapsed();
+        let mut scopes: Vec<(String, String)> = Vec::new();
+        for a in &accounts {
+            for r in &regions {
+                if !excluded(&plan.exclude, a, r) {
+                    scopes.push((a.clone(), r.clone()));
+                }
+            }
+        }
+        if scopes.is_empty() {
+            bail!("nothing to audit: every account-region is excluded");
+        }
+        let iam: HashMap<String, SharedIam> = accounts
+            .iter()
+            .map(|a| (a.clone(), SharedIam::default()))
+            .collect();
+        let limit = Arc::new(tokio::sync::Semaphore::new(args.concurrency.max(1)));
+        let logs: Vec<Arc<CallLog>> = scopes.iter().map(|_| Arc::default()).collect();
+        let labels: Vec<String> = scopes.iter().map(|(a, r)| format!("{a}/{r}")).collect();
+        let mut set = tokio::task::JoinSet::new();
+        for (i, (account, region)) in scopes.iter().cloned().enumerate() {
+            let role_arn = match (&plan.accounts, &plan.role_name) {
+                (Accounts::Own, _) | (_, None) => None,
+                (_, Some(name)) => Some(format!("arn:{}:iam::{account}:role/{name}", partition(&region))),
+            };
+            let aws = AwsArgs {
+                region: Some(region.clone()),
+                role_arn: role_arn.clone(),
+                external_id: role_arn.as_ref().and(plan.external_id.clone()),
+                ..session.clone()
+            };
+            let (log, limit, shared) = (logs[i].clone(), limit.clone(), iam[&account].clone());
+            set.spawn(async move {
+                let _permit = limit.acquire_owned().await.ok();
+                let started = Instant::now();
+                let config = match aws.load().await {
+                    Ok(c) => c,
+                    Err(e) => {
+                        let scope = failed_scope(&account, &region, "config", e.to_string());
+                        return (i, scope, started.elapsed());
+                    }
+                };
+                let mut ctx = Ctx::new(&config);
+                ctx.log = log;
+                ctx.limit = Some(Arc::new(tokio::sync::Semaphore::new(PER_SCOPE_REQUESTS)));
+                let order = collect::graph::Order::from_env();
+                let scope = match discover::discover(&ctx, Some(account.clone()), shared, order).await {
+                    Ok(scope) => scope,
+                    Err(e) => {
+                        let action = if role_arn.is_some() { "sts:AssumeRole" } else { "credentials" };
+                        failed_scope(&account, &region, action, e.to_string())
+                    }
+                };
+                (i, scope, started.elapsed())
+            });
+        }
+        let mut found: Vec<Option<Scope>> = scopes.iter().map(|_| None).collect();
+        let mut took = vec![std::time::Duration::ZERO; scopes.len()];
+        let drain = async {
+            while let Some(joined) = set.join_next().await {
+                match joined {
+                    Ok((i, scope, elapsed)) => {
+                        found[i] = Some(scope);
+                        took[i] = elapsed;
+                    }
+                    Err(e) => eprintln!("privpath: error: a discovery task failed: {e}"),
+                }
+            }
+        };
+        if progress {
+            progress::while_collecting_named(&labels, &logs, "account-regions", drain).await;
+        } else {
+            drain.await;
+        }
+        if args.verbose {
+            eprint!("privpath: session:\n{}", verbose::render(&base_log, listed));
+            for ((label, log), elapsed) in labels.iter().zip(&logs).zip(&took) {
+                eprint!("privpath: {label}:\n{}", verbose::render(log, *elapsed));
+            }
+        }
+        let calls = base_log.progress().0 + logs.iter().map(|l| l.progress().0).sum::<usize>();
+        let scopes: Vec<Scope> = found
+            .into_iter()
+            .zip(&scopes)
+            .map(|(s, (a, r))| s.unwrap_or_else(|| failed_scope(a, r, "discovery", "the task stopped".to_string())))
+            .collect();
+        Ok((
+            Snapshot {
+                captured_at: Some(collect::now_rfc3339()),
+                tool_version: Some(format!("privpath {}", env!("CARGO_PKG_VERSION"))),
+                scopes,
+                ..Snapshot::default()
+            },
+            calls,
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exclusions_name_an_account_a_region_or_both() {
+        let exclude = [
+            "999988887777".to_string(),
+            "ap-east-1".to_string(),
+            "111122223333/me-south-1".to_string(),
+        ];
+        assert!(excluded(&exclude, "999988887777", "us-east-1"));
+        assert!(excluded(&exclude, "111122223333", "ap-east-1"));
+        assert!(excluded(&exclude, "111122223333", "me-south-1"));
+        assert!(!excluded(&exclude, "444455556666", "me-south-1"));
+        assert!(!excluded(&exclude, "111122223333", "us-east-1"));
+    }
+
+    #[test]
+    fn other_accounts_need_a_role_and_real_account_ids() {
+        let base = || AuditArgs {
+            config: None,
+            snapshot: None,
+            regions: vec![],
+            org: false,
+            accounts: vec![],
+            role_name: None,
+            external_id: None,
+            profile: None,
+            region: None,
+            endpoint_url: None,
+            attempt_timeout: 10,
+            concurrency: 8,
+            save_snapshot: None,
+            verbose: false,
+            report: crate::cli::ReportArgs::default(),
+        };
+        let cfg = Audit::default();
+        assert!(matches!(
+            plan(&base(), &cfg).unwrap().accounts,
+            Accounts::Own
+        ));
+        let args = AuditArgs {
+            accounts: vec!["111122223333".into()],
+            ..base()
+        };
+        assert!(plan(&args, &cfg)
+            .err()
+            .unwrap()
+            .to_string()
+            .contains("--role-name"));
+        let args = AuditArgs {
+            accounts: vec!["1111".into()],
+            role_name: Some("r".into()),
+            ..base()
+        };
+        assert!(plan(&args, &cfg)
+            .err()
+            .unwrap()
+            .to_string()
+            .contains("12-digit"));
+        let from_config = Audit {
+            org: true,
+            role_name: Some("r".into()),
+            regions: vec!["all".into()],
+            ..Audit::default()
+        };
+        let p = plan(&base(), &from_config).unwrap();
+        assert!(matches!(p.accounts, Accounts::Organization));
+        assert_eq!(p.regions, ["all"]);
+        assert_eq!(p.role_name.as_deref(), Some("r"));
+    }
+}

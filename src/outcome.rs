@@ -55,6 +55,16 @@ pub struct Outcome {
     pub suppressed: Option<usize>,
 }
 
+impl Outcome {
+    /// The status as people read it: suppressed findings say so.
+    pub fn status_label(&self) -> String {
+        match self.suppressed {
+            Some(_) => format!("{} (suppressed)", self.finding.status),
+            None => self.finding.status.to_string(),
+        }
+    }
+}
+
 pub struct Evaluated {
     pub context: Context,
     pub outcomes: Vec<Outcome>,

@@ -7,7 +7,6 @@
 //! with their message in `<system-out>`; skipped and suppressed checks are `<skipped>`.
 //! A target that could not be checked is one `<error>` case.
 
-use super::status_label;
 use crate::outcome::{Outcome, Run, TargetRun};
 use privpath_checks::{find_meta, Status};
 use std::fmt::Write;
@@ -35,7 +34,7 @@ fn details(outcomes: &[&Outcome]) -> String {
     let mut out = String::new();
     for o in outcomes {
         let f = &o.finding;
-        let _ = writeln!(out, "[{}] {}", status_label(o), f.message);
+        let _ = writeln!(out, "[{}] {}", o.status_label(), f.message);
         if !f.resources.is_empty() {
             let _ = writeln!(out, "resources: {}", f.resources.join(", "));
         }

@@ -2,7 +2,6 @@
 //! notes): the verdict first, a line per target, then per target what needs attention
 //! with its fix; every check's row folded away in `<details>`.
 
-use super::status_label;
 use crate::outcome::{Outcome, Run, SuppressionState};
 use privpath_checks::{find_meta, Status};
 use std::fmt::Write;
@@ -46,7 +45,7 @@ fn rows(out: &mut String, run: &Run, outcomes: &[&Outcome]) {
             out,
             "| {} {} | `{}` | {} | {} | {} |",
             icon(o),
-            status_label(o),
+            o.status_label(),
             f.check,
             hop,
             cell(&f.resources.join(", ")),

@@ -45,11 +45,3 @@ impl Format {
         }
     }
 }
-
-/// The status as people read it: suppressed findings say so.
-pub fn status_label(o: &crate::outcome::Outcome) -> String {
-    match o.suppressed {
-        Some(_) => format!("{} (suppressed)", o.finding.status),
-        None => o.finding.status.to_string(),
-    }
-}

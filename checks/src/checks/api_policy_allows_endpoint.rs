@@ -55,7 +55,7 @@ fn classic_mistakes(
             );
         }
     }
-    super::dedup(out)
+    super::common::dedup(out)
 }
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
@@ -75,7 +75,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         )
         .resource(api)];
     };
-    let ep = match super::endpoint_or_skip(id, p, false) {
+    let ep = match super::common::endpoint_or_skip(id, p, false) {
         Ok(ep) => ep,
         Err(skip) => return skip,
     };
@@ -101,7 +101,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         .resource(api)
         .needs("ec2:DescribeInstances")];
     };
-    let client_ip = match super::client_ip_or_unknown(id, p) {
+    let client_ip = match super::common::client_ip_or_unknown(id, p) {
         Ok(ip) => ip,
         Err(unknown) => return unknown,
     };
@@ -129,7 +129,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
             arn: arn.clone(),
             shorthand_base: Some(api_arn(p.partition(), p.region, account, api)),
         },
-        keys: super::keys_through_endpoint(ep, client_ip),
+        keys: super::common::keys_through_endpoint(ep, client_ip),
     };
     let eval = evaluate(doc, &request);
     let mistakes = classic_mistakes(doc, p.client.vpc_id, ep.vpc_id(), ep.id());

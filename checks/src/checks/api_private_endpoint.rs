@@ -35,7 +35,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
             .resource(api)
             .fix(format!("aws apigateway update-rest-api --rest-api-id {api} --patch-operations op=replace,path=/endpointConfiguration/types/{current},value=PRIVATE"))];
     }
-    let ep = match super::endpoint_or_skip(id, p, false) {
+    let ep = match super::common::endpoint_or_skip(id, p, false) {
         Ok(ep) => ep,
         Err(skip) => return skip,
     };

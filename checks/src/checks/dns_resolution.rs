@@ -145,11 +145,11 @@ pub fn working_request(p: &ResolvedPath<'_>) -> Option<WorkingRequest> {
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
-    let ep = match super::endpoint_or_skip(id, p, false) {
+    let ep = match super::common::endpoint_or_skip(id, p, false) {
         Ok(ep) => ep,
         Err(skip) => return skip,
     };
-    let client_vpc = match super::client_vpc_or_unknown(id, p) {
+    let client_vpc = match super::common::client_vpc_or_unknown(id, p) {
         Ok(vpc) => vpc,
         Err(unknown) => return unknown,
     };

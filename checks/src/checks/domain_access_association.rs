@@ -24,11 +24,11 @@ pub static META: CheckMeta = CheckMeta {
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
-    let (d, _) = match super::private_domain_or_skip(id, p) {
+    let (d, _) = match super::common::private_domain_or_skip(id, p) {
         Ok(found) => found,
         Err(skip) => return skip,
     };
-    let ep = match super::endpoint_or_skip(id, p, false) {
+    let ep = match super::common::endpoint_or_skip(id, p, false) {
         Ok(ep) => ep,
         Err(skip) => return skip,
     };

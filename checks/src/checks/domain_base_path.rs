@@ -32,7 +32,7 @@ fn shown_arg(base: &str) -> &str {
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
-    let (d, record) = match super::private_domain_or_skip(id, p) {
+    let (d, record) = match super::common::private_domain_or_skip(id, p) {
         Ok(found) => found,
         Err(skip) => return skip,
     };

@@ -117,15 +117,15 @@ fn leads_to_endpoint(r: &ResourceRecordSet, ep: &EndpointHop<'_>) -> Result<Stri
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
-    let d = match super::domain_or_skip(id, p) {
+    let d = match super::common::domain_or_skip(id, p) {
         Ok(d) => d,
         Err(skip) => return skip,
     };
-    let ep = match super::endpoint_or_skip(id, p, false) {
+    let ep = match super::common::endpoint_or_skip(id, p, false) {
         Ok(ep) => ep,
         Err(skip) => return skip,
     };
-    let vpc = match super::client_vpc_or_unknown(id, p) {
+    let vpc = match super::common::client_vpc_or_unknown(id, p) {
         Ok(vpc) => vpc,
         Err(unknown) => return unknown,
     };

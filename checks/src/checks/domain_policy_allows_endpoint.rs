@@ -27,11 +27,11 @@ pub static META: CheckMeta = CheckMeta {
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
-    let (d, record) = match super::private_domain_or_skip(id, p) {
+    let (d, record) = match super::common::private_domain_or_skip(id, p) {
         Ok(found) => found,
         Err(skip) => return skip,
     };
-    let ep = match super::endpoint_or_skip(id, p, false) {
+    let ep = match super::common::endpoint_or_skip(id, p, false) {
         Ok(ep) => ep,
         Err(skip) => return skip,
     };
@@ -79,7 +79,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
             .fix(fix)]
         }
     };
-    let client_ip = match super::client_ip_or_unknown(id, p) {
+    let client_ip = match super::common::client_ip_or_unknown(id, p) {
         Ok(ip) => ip,
         Err(unknown) => return unknown,
     };
@@ -90,7 +90,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
             arn: arn.clone(),
             shorthand_base: Some(arn.clone()),
         },
-        keys: super::keys_through_endpoint(ep, client_ip),
+        keys: super::common::keys_through_endpoint(ep, client_ip),
     };
     let the_call = format!(
         "the call to {} from {} via {}",

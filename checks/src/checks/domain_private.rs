@@ -28,7 +28,7 @@ const EXPIRY_HORIZON_DAYS: i64 = 30;
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
-    let d = match super::domain_or_skip(id, p) {
+    let d = match super::common::domain_or_skip(id, p) {
         Ok(d) => d,
         Err(skip) => return skip,
     };
@@ -102,7 +102,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         .fix(replace)];
     }
     if !cert.covers(name) {
-        let names = super::dedup(
+        let names = super::common::dedup(
             cert.domain_name
                 .iter()
                 .chain(cert.subject_alternative_names.iter())

@@ -62,7 +62,7 @@ fn passed(date: &str, as_of: &str) -> bool {
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
-    let (name, function) = match super::function_or_skip(id, p) {
+    let (name, function) = match super::common::function_or_skip(id, p) {
         Ok(f) => f,
         Err(skip) => return skip,
     };

@@ -25,7 +25,7 @@ pub static META: CheckMeta = CheckMeta {
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
-    let (name, function) = match super::function_or_skip(id, p) {
+    let (name, function) = match super::common::function_or_skip(id, p) {
         Ok(found) => found,
         Err(skip) => return skip,
     };
@@ -71,7 +71,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         ActionsGrant::NotGranted { missing } => vec![Finding::fail(id, format!("role {role_name} of {name} does not grant {}: Lambda cannot manage the function's network interfaces in {}", missing.join(", "), function.vpc_id().unwrap_or("its VPC")))
             .resources(resources)
             .fix(attach)],
-        undecided => super::undecided_grant(id, role_name, &undecided, resources)
+        undecided => super::common::undecided_grant(id, role_name, &undecided, resources)
             .into_iter()
             .collect(),
     }

@@ -170,7 +170,7 @@ fn judge_db(
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
-    let (name, function) = match super::function_or_skip(id, p) {
+    let (name, function) = match super::common::function_or_skip(id, p) {
         Ok(found) => found,
         Err(skip) => return skip,
     };
@@ -234,11 +234,11 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
             id,
             format!(
                 "{name} cannot reach its database: {}",
-                super::dedup(texts).join("; ")
+                super::common::dedup(texts).join("; ")
             ),
         )
         .resources(resources)
-        .fix(super::dedup(fixes).join("\n"))];
+        .fix(super::common::dedup(fixes).join("\n"))];
     }
     if !unknown.is_empty() {
         return vec![Finding::unknown(id, unknown.join("; "))

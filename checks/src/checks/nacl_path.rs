@@ -76,7 +76,7 @@ fn fix_for(leg: &Leg<'_>, rule: Option<i64>, taken: &mut Vec<(String, bool, i64)
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
-    let ep = match super::endpoint_or_skip(id, p, true) {
+    let ep = match super::common::endpoint_or_skip(id, p, true) {
         Ok(ep) => ep,
         Err(skip) => return skip,
     };
@@ -201,8 +201,8 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let report = |items: Vec<(String, String)>| {
         let (texts, fixes): (Vec<String>, Vec<String>) = items.into_iter().unzip();
         (
-            super::dedup(texts).join("; "),
-            super::dedup(fixes).join("\n"),
+            super::common::dedup(texts).join("; "),
+            super::common::dedup(fixes).join("\n"),
         )
     };
     if !fails.is_empty() {

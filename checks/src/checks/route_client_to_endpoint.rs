@@ -1,7 +1,7 @@
 //! `route-client-to-endpoint`: the client subnet's effective route table sends every
 //! endpoint subnet's CIDR to the peering connection.
 
-use super::route_finding;
+use super::common::route_finding;
 use crate::check::{client, endpoint, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::path::ResolvedPath;
@@ -25,7 +25,7 @@ pub static META: CheckMeta = CheckMeta {
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
-    let ep = match super::endpoint_or_skip(id, p, true) {
+    let ep = match super::common::endpoint_or_skip(id, p, true) {
         Ok(ep) => ep,
         Err(skip) => return skip,
     };

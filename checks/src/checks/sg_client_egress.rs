@@ -23,7 +23,7 @@ pub static META: CheckMeta = CheckMeta {
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
-    let ep = match super::endpoint_or_skip(id, p, true) {
+    let ep = match super::common::endpoint_or_skip(id, p, true) {
         Ok(ep) => ep,
         Err(skip) => return skip,
     };

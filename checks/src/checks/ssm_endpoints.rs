@@ -35,7 +35,7 @@ fn internet_route(p: &ResolvedPath<'_>) -> Option<String> {
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
     let client = &p.client;
-    let vpc = match super::client_vpc_or_unknown(id, p) {
+    let vpc = match super::common::client_vpc_or_unknown(id, p) {
         Ok(vpc) => vpc,
         Err(unknown) => return unknown,
     };

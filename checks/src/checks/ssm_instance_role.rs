@@ -135,7 +135,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
                 .resources(resources)
                 .fix(attach)]
         }
-        undecided => super::undecided_grant(
+        undecided => super::common::undecided_grant(
             id,
             role_name,
             &undecided,

@@ -2,7 +2,7 @@
 //! call — none sits where it could reach an endpoint, or every one that does is cut
 //! off by a broken hop.
 
-use super::{CheckedPath, Estate};
+use super::paths::{CheckedPath, Estate};
 use crate::check::{CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use std::collections::{BTreeMap, HashMap};

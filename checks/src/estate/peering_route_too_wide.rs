@@ -2,7 +2,7 @@
 //! wider than the peer VPC's CIDRs (CIS AWS Foundations, "least access" routing for VPC
 //! peering).
 
-use super::Estate;
+use super::paths::Estate;
 use crate::check::{CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::net::Cidr;

@@ -1,7 +1,7 @@
 //! `estate-policy-any-vpc`: a private API whose resource policy lets every VPC endpoint
 //! invoke it — no `aws:SourceVpce` or `aws:SourceVpc` condition anywhere.
 
-use super::{policy_document, Estate};
+use super::paths::{policy_document, Estate};
 use crate::check::{CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::policy;

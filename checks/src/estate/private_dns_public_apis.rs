@@ -1,7 +1,7 @@
 //! `estate-private-dns-public-apis`: an execute-api endpoint with private DNS on, in a
 //! VPC whose instances also reach the internet — and so, presumably, public APIs.
 
-use super::Estate;
+use super::paths::Estate;
 use crate::check::{CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::routes::internet_route;

@@ -2,7 +2,7 @@
 //! Session Manager, gathered from every path's `ssm-agent-version`, `ssm-instance-role`
 //! and `ssm-endpoints` findings.
 
-use super::Estate;
+use super::paths::Estate;
 use crate::check::{CheckMeta, Hop, Severity};
 use crate::finding::{Finding, Status};
 use std::collections::BTreeMap;

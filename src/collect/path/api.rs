@@ -3,7 +3,7 @@
 //! of the API's plans; the integration's Lambda function and its resource policy; the
 //! DB instances.
 
-use super::{Fact, PathBoard};
+use super::board::{Fact, PathBoard};
 use crate::collect::calls::CallError;
 use crate::collect::graph::{ask, ask_judged, Decl, Read, Side, Start};
 use crate::collect::{all_at_once, apigateway, lambda, rds, sorted_unique, CollectError};

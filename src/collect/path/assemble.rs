@@ -1,7 +1,7 @@
 //! From a path's answers to the snapshot: one scope per side (or one, when both sides
 //! are one account and region), each array present only when it was read.
 
-use super::PathBoard;
+use super::board::PathBoard;
 use crate::collect::now_rfc3339;
 use privpath_checks::snapshot::{self as m, Scope, Snapshot, Unavailable};
 

@@ -2,7 +2,7 @@
 //! record and instance profile, and — when the client side has credentials of its own —
 //! the API side's account, which decides whether the two sides are one scope.
 
-use super::{Fact, PathBoard};
+use super::board::{Fact, PathBoard};
 use crate::collect::calls::CallError;
 use crate::collect::graph::{ask, ask_judged, Decl, Read, Side, Start};
 use crate::collect::{ec2, iam, ssm, sts, CollectError};

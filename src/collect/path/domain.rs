@@ -8,40 +8,11 @@
 //! With `--api-id` these run beside the rest of the path. Without it the mapping names
 //! the API, so the API's reads wait for it: two round trips nothing can remove.
 
-use super::{Fact, PathBoard, API};
+use super::board::{Fact, PathBoard, API};
 use crate::collect::graph::{ask, Decl, Read, Side, Start};
 use crate::collect::{acm, all_at_once, apigateway, route53, sorted_unique, CollectError};
 use privpath_checks::domain::{choose_mapping, normalise};
 use privpath_checks::snapshot::{self as m, Source};
-
-/// The domain's answers, as the snapshot keeps them once settled.
-#[derive(Default)]
-pub struct DomainAnswers {
-    /// `None`: the list could not be read.
-    own: Option<Vec<m::DomainName>>,
-    shared: Option<Vec<m::DomainName>>,
-    assoc_own: Option<Vec<m::DomainNameAccessAssociation>>,
-    assoc_others: Option<Vec<m::DomainNameAccessAssociation>>,
-    pub(super) associations_client: Option<Vec<m::DomainNameAccessAssociation>>,
-    /// The domain the detail reads look at: the API side's own private one of that name
-    /// (a shared one's mappings and policy belong to its owner and cannot be read here).
-    chosen: Option<m::DomainName>,
-    /// `GetDomainName`'s record (with the policy).
-    detail: Option<m::DomainName>,
-    /// `None`: failed; `Some(None)`: not asked.
-    mappings_answer: Option<Option<Vec<m::BasePathMapping>>>,
-    certificate_answer: Option<Option<m::Certificate>>,
-    /// What the snapshot holds.
-    pub(super) domain_names: Option<Vec<m::DomainName>>,
-    pub(super) mappings: Option<Vec<m::BasePathMapping>>,
-    pub(super) certificates: Option<Vec<m::Certificate>>,
-    pub(super) associations_api: Option<Vec<m::DomainNameAccessAssociation>>,
-    pub(super) zones: Option<Vec<m::HostedZoneSummary>>,
-    pub(super) records: Option<Vec<m::ResourceRecordSet>>,
-    /// The API and stage the mapping sends the request to.
-    api_id: Option<String>,
-    stage: Option<String>,
-}
 
 fn wanted(b: &PathBoard) -> bool {
     b.want.domain_name.is_some()

@@ -18,227 +18,20 @@
 
 mod api;
 mod assemble;
+mod board;
 mod client;
 mod domain;
 mod network;
 mod roles;
 
-use super::calls::CallError;
-use super::graph::{self, Board, Decl, Order, Read, Side};
+pub use board::{PathBoard, Wanted};
+
+#[cfg(test)]
+use board::Fact;
+
+use super::graph::{self, Order, Read};
 use super::{CollectError, Ctx};
-use privpath_checks::snapshot::{self as m, Snapshot, Unavailable};
-
-pub use domain::DomainAnswers;
-
-/// What to collect: the ids given on the command line.
-#[derive(Clone, Debug, Default)]
-pub struct Wanted {
-    /// `None`: the custom domain's base path mapping names it.
-    pub api_id: Option<String>,
-    pub instance_id: String,
-    pub stage: Option<String>,
-    pub http_method: Option<String>,
-    pub resource_path: Option<String>,
-    pub db_instance_id: Option<String>,
-    /// The private custom domain name the client calls, and the base path under it.
-    pub domain_name: Option<String>,
-    pub base_path: Option<String>,
-}
-
-/// The facts a path's reads need and settle.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Fact {
-    /// The API to read: `--api-id`, or the one the domain's mapping names.
-    ApiId,
-    Instance,
-    /// The API side's account (two sides only).
-    ApiAccount,
-    /// Whether the two sides are one scope: settled once the instance's owner and the
-    /// API side's account are known.
-    Sides,
-    Api,
-    /// Both ends of the path exist (the instance's failure is reported before the API's).
-    Ends,
-    InstanceInformation,
-    Stages,
-    Resources,
-    UsagePlans,
-    ApiKeys,
-    DbInstances,
-    /// The method, stage and integration the checks will look at.
-    Method,
-    EndpointsInVpcs,
-    EndpointsNamed,
-    EndpointsOfClient,
-    PeeringsRequested,
-    PeeringsAccepted,
-    InstanceProfile,
-    Deployments,
-    UsagePlanKeys,
-    Function,
-    FunctionPolicy,
-    /// The VPCs whose networks are read, per side.
-    NetworkVpcs,
-    Vpcs,
-    Subnets,
-    RouteTables,
-    SecurityGroups,
-    NetworkAcls,
-    VpcAttributes,
-    ClientVpcs,
-    ClientSubnets,
-    ClientRouteTables,
-    ClientSecurityGroups,
-    ClientNetworkAcls,
-    ClientVpcAttributes,
-    ApiPeeringsRequested,
-    ApiPeeringsAccepted,
-    InstanceRoleAttached,
-    InstanceRoleInline,
-    FunctionRoleAttached,
-    FunctionRoleInline,
-    InstanceRoleInlineDocs,
-    FunctionRoleInlineDocs,
-    PolicyVersions,
-    ClientPolicyVersions,
-    PolicyDocuments,
-    ClientPolicyDocuments,
-    DomainNamesOwn,
-    DomainNamesShared,
-    AssociationsOwn,
-    AssociationsOthers,
-    AssociationsOfClient,
-    /// The domain read further (the API side's own private one of that name).
-    Domain,
-    DomainDetail,
-    DomainMappings,
-    DomainCertificate,
-    /// The API and stage the domain's mapping sends the request to.
-    Mapping,
-    HostedZones,
-    RecordSets,
-}
-
-/// Which of the two sides' arrays a value belongs to.
-pub(super) const API: usize = 0;
-pub(super) const CLIENT: usize = 1;
-
-/// A side's networks as answered; `None`: not read (nothing on the path there) or failed.
-#[derive(Default)]
-pub(super) struct Networks {
-    pub vpcs: Option<Vec<m::Vpc>>,
-    pub subnets: Option<Vec<m::Subnet>>,
-    pub route_tables: Option<Vec<m::RouteTable>>,
-    pub security_groups: Option<Vec<m::SecurityGroup>>,
-    pub network_acls: Option<Vec<m::NetworkAcl>>,
-    pub vpc_attributes: Option<Vec<m::VpcAttribute>>,
-}
-
-/// One role's policies as read: the attached list and inline names, then the inline
-/// documents.
-pub(super) struct RolePolicies {
-    pub side: usize,
-    pub name: String,
-    pub arn: Option<String>,
-    /// `None`: the list could not be read.
-    pub attached: Option<Vec<m::AttachedPolicy>>,
-    pub inline_names: Vec<String>,
-    pub inline: Vec<m::InlinePolicy>,
-}
-
-/// Everything a path's reads answered, and where they are sent.
-pub struct PathBoard {
-    pub(super) want: Wanted,
-    /// The API side's clients, and the client side's (the same when it has no
-    /// credentials or region of its own).
-    ctx: [Ctx; 2],
-    /// Whether the client side was given credentials or a region of its own.
-    two_sides: bool,
-    /// Whether the two sides proved to be one account and region.
-    one_scope: bool,
-    gaps: [Vec<Unavailable>; 2],
-
-    pub(super) api_id: Option<String>,
-    pub(super) stage: Option<String>,
-    pub(super) instance: Option<m::Instance>,
-    pub(super) client_account: Option<String>,
-    pub(super) api_account: Option<String>,
-    pub(super) api: Option<m::RestApi>,
-    /// Why the API could not be read, reported once the instance is known to exist.
-    pub(super) api_failure: Option<CollectError>,
-    pub(super) info: Option<Vec<m::InstanceInformation>>,
-    pub(super) stages: Option<Vec<m::Stage>>,
-    pub(super) resources: Option<Vec<m::ApiResource>>,
-    pub(super) usage_plans: Option<Vec<m::UsagePlan>>,
-    pub(super) api_keys: Option<Vec<m::ApiKey>>,
-    pub(super) db_instances: Option<Vec<m::DbInstance>>,
-    pub(super) deployment_ids: Vec<String>,
-    pub(super) function_arn: Option<String>,
-    pub(super) endpoints_in_vpcs: Option<Vec<m::VpcEndpoint>>,
-    pub(super) endpoints_named: Option<Vec<m::VpcEndpoint>>,
-    pub(super) endpoints_client: Option<Vec<m::VpcEndpoint>>,
-    pub(super) peerings_requested: Option<Vec<m::VpcPeeringConnection>>,
-    pub(super) peerings_accepted: Option<Vec<m::VpcPeeringConnection>>,
-    pub(super) api_peerings_requested: Option<Vec<m::VpcPeeringConnection>>,
-    pub(super) api_peerings_accepted: Option<Vec<m::VpcPeeringConnection>>,
-    /// `None`: the call failed; `Some(None)`: the instance has no profile.
-    pub(super) profile: Option<Option<m::InstanceProfile>>,
-    pub(super) deployments: Option<Vec<m::Deployment>>,
-    pub(super) usage_plan_keys: Option<Vec<m::UsagePlanKey>>,
-    /// `None`: the call failed; `Some(None)`: no function on the method.
-    pub(super) function: Option<Option<m::Function>>,
-    pub(super) function_policy: Option<Option<m::FunctionPolicy>>,
-    /// The VPCs whose networks each side reads, and whose DNS attributes.
-    pub(super) network_vpcs: [Vec<String>; 2],
-    pub(super) dns_vpcs: [Vec<String>; 2],
-    pub(super) networks: [Networks; 2],
-    pub(super) roles: Vec<RolePolicies>,
-    /// Attached policies privpath does not know by ARN: (side, ARN, name) and, once
-    /// asked, their default version.
-    pub(super) unknown_policies: Vec<(usize, String, String, Option<String>)>,
-    pub(super) policies: [Vec<m::ManagedPolicy>; 2],
-    pub(super) domain: DomainAnswers,
-}
-
-impl PathBoard {
-    /// Where a side's reads and records go now: once both sides proved to be one
-    /// scope, everything is the API side's.
-    pub(super) fn side(&self, side: Side) -> usize {
-        match side {
-            Side::Client if self.split() => CLIENT,
-            _ => API,
-        }
-    }
-
-    /// Whether the snapshot holds two scopes.
-    pub(super) fn split(&self) -> bool {
-        self.two_sides && !self.one_scope
-    }
-
-    pub(super) fn client_vpc(&self) -> Option<&str> {
-        self.instance.as_ref().and_then(|i| i.vpc_id.as_deref())
-    }
-
-    pub(super) fn api_region(&self) -> &str {
-        &self.ctx[API].region
-    }
-
-    pub(super) fn client_region(&self) -> &str {
-        &self.ctx[CLIENT].region
-    }
-}
-
-impl Board for PathBoard {
-    type Fact = Fact;
-
-    fn ctx(&self, side: Side) -> &Ctx {
-        &self.ctx[self.side(side)]
-    }
-
-    fn failed(&mut self, decl: &Decl<Fact>, error: CallError) -> Result<(), CollectError> {
-        self.record(self.side(decl.side), decl.action, error)
-    }
-}
+use privpath_checks::snapshot::Snapshot;
 
 /// Every read of a path, the hops' declarations in one list.
 pub fn reads() -> impl Iterator<Item = &'static Read<PathBoard>> {
@@ -258,47 +51,7 @@ pub async fn collect(
     want: &Wanted,
     order: Order,
 ) -> Result<Snapshot, CollectError> {
-    let mut board = PathBoard {
-        want: want.clone(),
-        ctx: [api.clone(), client.unwrap_or(api).clone()],
-        two_sides: client.is_some(),
-        one_scope: false,
-        gaps: [Vec::new(), Vec::new()],
-        api_id: None,
-        stage: want.stage.clone(),
-        instance: None,
-        client_account: None,
-        api_account: None,
-        api: None,
-        api_failure: None,
-        info: None,
-        stages: None,
-        resources: None,
-        usage_plans: None,
-        api_keys: None,
-        db_instances: None,
-        deployment_ids: Vec::new(),
-        function_arn: None,
-        endpoints_in_vpcs: None,
-        endpoints_named: None,
-        endpoints_client: None,
-        peerings_requested: None,
-        peerings_accepted: None,
-        api_peerings_requested: None,
-        api_peerings_accepted: None,
-        profile: None,
-        deployments: None,
-        usage_plan_keys: None,
-        function: None,
-        function_policy: None,
-        network_vpcs: [Vec::new(), Vec::new()],
-        dns_vpcs: [Vec::new(), Vec::new()],
-        networks: [Networks::default(), Networks::default()],
-        roles: Vec::new(),
-        unknown_policies: Vec::new(),
-        policies: [Vec::new(), Vec::new()],
-        domain: DomainAnswers::default(),
-    };
+    let mut board = PathBoard::new(api, client, want);
     let all: Vec<&Read<PathBoard>> = reads().collect();
     graph::run(&mut board, &all, order, &api.log).await?;
     Ok(assemble::snapshot(board))

@@ -4,7 +4,7 @@
 //! subnets, route tables, security groups, network ACLs and DNS attributes of the VPCs
 //! on the path, each filtered to those VPCs and each asked of the side that owns them.
 
-use super::{Fact, PathBoard, API, CLIENT};
+use super::board::{Fact, PathBoard, API, CLIENT};
 use crate::collect::calls::CallError;
 use crate::collect::graph::{ask, Decl, Read, Side, Start};
 use crate::collect::{all_at_once, ec2, sorted_unique, Ctx};

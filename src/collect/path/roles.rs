@@ -3,12 +3,11 @@
 //! default version of every attached policy privpath does not know by ARN. Each role is
 //! asked of the side that owns it; a role both sides share is asked once.
 
-use super::{Fact, PathBoard, RolePolicies, API, CLIENT};
-use crate::collect::calls::CallError;
+use super::board::{Fact, PathBoard, RolePolicies, API, CLIENT};
 use crate::collect::graph::{Decl, Read, Settle, Side, Start};
-use crate::collect::{all_at_once, iam, CollectError, Ctx};
+use crate::collect::{all_at_once, iam, Ctx};
 use privpath_checks::known_policies;
-use privpath_checks::snapshot::{self as m, Source};
+use privpath_checks::snapshot::Source;
 use std::collections::BTreeSet;
 
 /// A role: (side its records go to, name, ARN).
@@ -308,26 +307,3 @@ pub(super) static READS: &[Read<PathBoard>] = &[
         },
     },
 ];
-
-impl PathBoard {
-    /// Records one failed request of a read that settles its requests one by one; a
-    /// failure that dooms every call stops the run.
-    pub(super) fn record(
-        &mut self,
-        side: usize,
-        action: &str,
-        error: CallError,
-    ) -> Result<(), CollectError> {
-        if error.is_global() {
-            return Err(CollectError::Global(error));
-        }
-        let gaps = &mut self.gaps[side];
-        if !gaps.iter().any(|g| g.action == action) {
-            gaps.push(m::Unavailable {
-                action: action.to_string(),
-                error: error.to_string(),
-            });
-        }
-        Ok(())
-    }
-}

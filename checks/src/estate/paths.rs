@@ -1,0 +1,274 @@
+//! An audit's paths: every (API, client instance, stage × method) of a snapshot of
+//! many scopes, enumerated over the one index of the snapshot, and the estate the
+//! estate checks read (every path with its findings).
+
+use crate::finding::{Finding, Status};
+use crate::path::{
+    endpoint_refs, execute_api_service, Index, PolicyState, ScopeFilter, SnapshotIndex, Target,
+};
+use crate::policy;
+use crate::snapshot::{Instance, RestApi, Scope, VpcEndpoint};
+use serde_json::Value;
+use std::collections::{BTreeSet, HashMap};
+
+/// One path of the estate: a client instance calling one method of one API.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EstatePath {
+    /// Positions in the snapshot's `scopes`.
+    pub api_scope: usize,
+    pub client_scope: usize,
+    pub api_id: String,
+    pub instance_id: String,
+    pub stage: Option<String>,
+    pub http_method: Option<String>,
+    pub resource_path: Option<String>,
+}
+
+impl EstatePath {
+    /// The target `privpath check` would resolve for this path.
+    pub fn target(&self, ix: &SnapshotIndex<'_>) -> Target {
+        let pin = |i: usize| {
+            let s = ix.scopes[i].scope;
+            ScopeFilter {
+                account: s.account.clone(),
+                region: Some(s.region.clone()),
+            }
+        };
+        Target {
+            api_id: Some(self.api_id.clone()),
+            instance_id: Some(self.instance_id.clone()),
+            stage: self.stage.clone(),
+            http_method: self.http_method.clone(),
+            resource_path: self.resource_path.clone(),
+            db_instance_id: None,
+            client_scope: pin(self.client_scope),
+            api_scope: pin(self.api_scope),
+            today: None,
+            // An audit does not discover custom domain names (yet): its paths are the
+            // execute-api names.
+            domain_name: None,
+            base_path: None,
+        }
+    }
+}
+
+/// A path with the findings its checks gave.
+pub struct CheckedPath {
+    pub path: EstatePath,
+    pub findings: Vec<Finding>,
+}
+
+impl CheckedPath {
+    /// The first check that fails on the request's way (in path order), if any. Session
+    /// Manager's checks are the operator's branch: they do not stop a request.
+    pub fn first_failure(&self) -> Option<&Finding> {
+        self.findings
+            .iter()
+            .find(|f| f.status == Status::Fail && blocks_requests(f.check))
+    }
+}
+
+/// Whether a failure of this check stops the client's requests (not only the
+/// operator's sessions).
+pub fn blocks_requests(check: &str) -> bool {
+    crate::checks::REGISTRY
+        .iter()
+        .find(|c| c.meta.id == check)
+        .is_some_and(|c| c.meta.hop != crate::check::Hop::OperatorAccess)
+}
+
+/// What an estate check sees: the snapshot's index, the APIs the audit covers and every
+/// checked path.
+pub struct Estate<'i, 'a> {
+    pub ix: &'i SnapshotIndex<'a>,
+    pub apis: Vec<(usize, &'a RestApi)>,
+    pub paths: &'i [CheckedPath],
+}
+
+impl<'i, 'a> Estate<'i, 'a> {
+    pub fn new(ix: &'i SnapshotIndex<'a>, paths: &'i [CheckedPath]) -> Estate<'i, 'a> {
+        Estate {
+            ix,
+            apis: audited_apis(ix),
+            paths,
+        }
+    }
+
+    pub fn scope(&self, i: usize) -> &'a Scope {
+        self.ix.scopes[i].scope
+    }
+}
+
+/// The APIs an audit covers: every PRIVATE REST API, and any other whose resource
+/// policy names VPC endpoints or VPCs (a REGIONAL or EDGE API meant for private callers).
+pub fn audited_apis<'a>(ix: &SnapshotIndex<'a>) -> Vec<(usize, &'a RestApi)> {
+    let mut out = Vec::new();
+    for scope_ix in &ix.scopes {
+        for api in scope_ix.scope.rest_apis.iter().flatten() {
+            if api.is_private()
+                || policy_document(api).is_some_and(|d| policy::restricts_by_vpc(&d))
+            {
+                out.push((scope_ix.position, api));
+            }
+        }
+    }
+    out
+}
+
+/// The API's resource policy, decoded, when it has a readable one.
+pub fn policy_document(api: &RestApi) -> Option<Value> {
+    match PolicyState::of(api) {
+        PolicyState::Present(doc) => Some(doc),
+        _ => None,
+    }
+}
+
+/// Whether an instance in this state can send a request (stopped and terminated ones
+/// cannot; an instance described without a state is taken as running).
+fn can_call(i: &Instance) -> bool {
+    i.state
+        .as_ref()
+        .is_none_or(|s| matches!(s.name.as_str(), "" | "running" | "pending"))
+}
+
+/// The VPCs (with their scopes) whose instances can reach an endpoint: its own, and
+/// every VPC peered with it (any account or region the snapshot holds), each once.
+pub fn client_vpcs<'a>(
+    ix: &SnapshotIndex<'a>,
+    endpoint_ix: &Index<'a>,
+    endpoint: &VpcEndpoint,
+) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = vec![(endpoint_ix.position, endpoint.vpc_id.clone())];
+    for p in endpoint_ix
+        .peerings_by_vpc
+        .get(endpoint.vpc_id.as_str())
+        .into_iter()
+        .flatten()
+    {
+        if !crate::path::peering_alive(p) {
+            continue;
+        }
+        for info in [&p.requester_vpc_info, &p.accepter_vpc_info]
+            .into_iter()
+            .flatten()
+        {
+            let Some(vpc) = info.vpc_id.as_deref() else {
+                continue;
+            };
+            let region = info.region.as_deref().unwrap_or(&endpoint_ix.scope.region);
+            let account = info
+                .owner_id
+                .as_deref()
+                .or(endpoint_ix.scope.account.as_deref());
+            let Some(peer_ix) = ix.scope(account, region) else {
+                continue;
+            };
+            if vpc == endpoint.vpc_id && peer_ix.position == endpoint_ix.position {
+                continue;
+            }
+            let key = (peer_ix.position, vpc.to_string());
+            if !out.contains(&key) {
+                out.push(key);
+            }
+        }
+    }
+    out
+}
+
+/// A stage and a (resource path, HTTP method) of an API; `None` lets the checks pick.
+type MethodCombo = (Option<String>, Option<(String, String)>);
+
+/// The (resource path, HTTP method) pairs of the API's methods, and its stages.
+fn methods_and_stages(scope: &Scope, api: &RestApi) -> (Vec<(String, String)>, Vec<String>) {
+    let mine = |id: &Option<String>| id.as_deref().is_none_or(|i| i == api.id);
+    let mut methods = Vec::new();
+    for r in scope
+        .resources
+        .iter()
+        .flatten()
+        .filter(|r| mine(&r.rest_api_id))
+    {
+        for verb in r.resource_methods.keys() {
+            methods.push((r.path.clone(), verb.clone()));
+        }
+    }
+    let stages = scope
+        .stages
+        .iter()
+        .flatten()
+        .filter(|s| mine(&s.rest_api_id))
+        .map(|s| s.stage_name.clone())
+        .collect();
+    (methods, stages)
+}
+
+/// Every path of the estate: for each audited API, each client instance that sits in a
+/// VPC able to reach one of the API's execute-api endpoints, and each deployed stage ×
+/// method of the API (one path with the defaults when it has none, so the API checks
+/// say what is missing). Linear in the estate: every lookup goes through the index.
+pub fn paths(ix: &SnapshotIndex<'_>) -> Vec<EstatePath> {
+    let mut by_region: HashMap<&str, Vec<&Index<'_>>> = HashMap::new();
+    for s in &ix.scopes {
+        by_region
+            .entry(s.scope.region.as_str())
+            .or_default()
+            .push(s);
+    }
+    let mut out = Vec::new();
+    for (api_pos, api) in audited_apis(ix) {
+        let api_ix = &ix.scopes[api_pos];
+        let region = api_ix.scope.region.as_str();
+        // The API's own scope first, then the other accounts of its region.
+        let mut scopes: Vec<&Index<'_>> = vec![api_ix];
+        scopes.extend(
+            by_region
+                .get(region)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|s| s.position != api_pos),
+        );
+        let refs = endpoint_refs(
+            &scopes,
+            api,
+            &PolicyState::of(api),
+            &execute_api_service(region),
+        );
+        let mut clients: BTreeSet<(usize, &str)> = BTreeSet::new();
+        for (e_ix, e) in refs.iter().filter_map(|r| r.record) {
+            for (scope, vpc) in client_vpcs(ix, e_ix, e) {
+                let instances = ix.scopes[scope].instances_by_vpc.get(vpc.as_str());
+                for i in instances.into_iter().flatten().filter(|i| can_call(i)) {
+                    clients.insert((scope, i.instance_id.as_str()));
+                }
+            }
+        }
+        let (methods, stages) = methods_and_stages(api_ix.scope, api);
+        let combos: Vec<MethodCombo> = if stages.is_empty() || methods.is_empty() {
+            vec![(None, None)]
+        } else {
+            stages
+                .iter()
+                .flat_map(|s| {
+                    methods
+                        .iter()
+                        .map(move |m| (Some(s.clone()), Some(m.clone())))
+                })
+                .collect()
+        };
+        for (scope, instance) in clients {
+            for (stage, method) in &combos {
+                out.push(EstatePath {
+                    api_scope: api_pos,
+                    client_scope: scope,
+                    api_id: api.id.clone(),
+                    instance_id: instance.to_string(),
+                    stage: stage.clone(),
+                    http_method: method.as_ref().map(|(_, v)| v.clone()),
+                    resource_path: method.as_ref().map(|(p, _)| p.clone()),
+                });
+            }
+        }
+    }
+    out
+}

@@ -16,7 +16,7 @@ use anyhow::{anyhow, bail, Context as _, Result};
 use privpath_checks::snapshot::{Scope, Snapshot, Unavailable};
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Requests in flight at once within one account-region.
 const PER_SCOPE_REQUESTS: usize = 16;
@@ -120,134 +120,206 @@ pub fn collect_estate(args: &AuditArgs, cfg: &Audit, progress: bool) -> Result<(
         };
         let started = Instant::now();
         let base = session.load().await?;
-        let base_region = base.region().map(|r| r.to_string()).unwrap_or_default();
         let mut base_ctx = Ctx::new(&base);
         let base_log = Arc::new(CallLog::default());
         base_ctx.log = base_log.clone();
         let (accounts, regions) = tokio::join!(
-            async {
-                match &plan.accounts {
-                    Accounts::Own => collect::sts::account(&base_ctx)
-                        .await
-                        .map_err(|e| anyhow!("cannot tell the session's account (sts:GetCallerIdentity): {e}"))?
-                        .map(|a| vec![a])
-                        .ok_or_else(|| anyhow!("sts:GetCallerIdentity named no account")),
-                    Accounts::List(a) => Ok(a.clone()),
-                    Accounts::Organization => {
-                        let client = aws_sdk_organizations::Client::new(&base);
-                        collect::organizations::active_accounts(&client, &base_ctx)
-                            .await
-                            .map_err(|e| anyhow!("cannot list the Organization's accounts (organizations:ListAccounts, from the management account or a delegated administrator): {e}"))
-                    }
-                }
-            },
-            async {
-                match plan.regions.as_slice() {
-                    [] => Ok(vec![base_region.clone()]),
-                    [all] if all == "all" => collect::ec2::enabled_regions(&base_ctx)
-                        .await
-                        .map_err(|e| anyhow!("cannot list the enabled regions (ec2:DescribeRegions): {e}")),
-                    list => Ok(list.to_vec()),
-                }
-            },
+            accounts_of(&plan, &base, &base_ctx),
+            regions_of(&plan, &base_ctx)
         );
         let (accounts, regions) = (accounts?, regions?);
         let listed = started.elapsed();
-        let mut scopes: Vec<(String, String)> = Vec::new();
-        for a in &accounts {
-            for r in &regions {
-                if !excluded(&plan.exclude, a, r) {
-                    scopes.push((a.clone(), r.clone()));
-                }
-            }
-        }
-        if scopes.is_empty() {
-            bail!("nothing to audit: every account-region is excluded");
-        }
-        let iam: HashMap<String, SharedIam> = accounts
-            .iter()
-            .map(|a| (a.clone(), SharedIam::default()))
-            .collect();
-        let limit = Arc::new(tokio::sync::Semaphore::new(args.concurrency.max(1)));
-        let logs: Vec<Arc<CallLog>> = scopes.iter().map(|_| Arc::default()).collect();
-        let labels: Vec<String> = scopes.iter().map(|(a, r)| format!("{a}/{r}")).collect();
-        let mut set = tokio::task::JoinSet::new();
-        for (i, (account, region)) in scopes.iter().cloned().enumerate() {
-            let role_arn = match (&plan.accounts, &plan.role_name) {
-                (Accounts::Own, _) | (_, None) => None,
-                (_, Some(name)) => Some(format!("arn:{}:iam::{account}:role/{name}", partition(&region))),
-            };
-            let aws = AwsArgs {
-                region: Some(region.clone()),
-                role_arn: role_arn.clone(),
-                external_id: role_arn.as_ref().and(plan.external_id.clone()),
-                ..session.clone()
-            };
-            let (log, limit, shared) = (logs[i].clone(), limit.clone(), iam[&account].clone());
-            set.spawn(async move {
-                let _permit = limit.acquire_owned().await.ok();
-                let started = Instant::now();
-                let config = match aws.load().await {
-                    Ok(c) => c,
-                    Err(e) => {
-                        let scope = failed_scope(&account, &region, "config", e.to_string());
-                        return (i, scope, started.elapsed());
-                    }
-                };
-                let mut ctx = Ctx::new(&config);
-                ctx.log = log;
-                ctx.limit = Some(Arc::new(tokio::sync::Semaphore::new(PER_SCOPE_REQUESTS)));
-                let order = collect::graph::Order::from_env();
-                let scope = match discover::discover(&ctx, Some(account.clone()), shared, order).await {
-                    Ok(scope) => scope,
-                    Err(e) => {
-                        let action = if role_arn.is_some() { "sts:AssumeRole" } else { "credentials" };
-                        failed_scope(&account, &region, action, e.to_string())
-                    }
-                };
-                (i, scope, started.elapsed())
-            });
-        }
-        let mut found: Vec<Option<Scope>> = scopes.iter().map(|_| None).collect();
-        let mut took = vec![std::time::Duration::ZERO; scopes.len()];
-        let drain = async {
-            while let Some(joined) = set.join_next().await {
-                match joined {
-                    Ok((i, scope, elapsed)) => {
-                        found[i] = Some(scope);
-                        took[i] = elapsed;
-                    }
-                    Err(e) => eprintln!("privpath: error: a discovery task failed: {e}"),
-                }
-            }
-        };
-        if progress {
-            progress::while_collecting_named(&labels, &logs, "account-regions", drain).await;
-        } else {
-            drain.await;
-        }
+        let scopes = account_regions(&plan, &accounts, &regions)?;
+        let run = discover_all(
+            &plan,
+            &session,
+            args.concurrency,
+            &accounts,
+            &scopes,
+            progress,
+        )
+        .await;
         if args.verbose {
             eprint!("privpath: session:\n{}", verbose::render(&base_log, listed));
-            for ((label, log), elapsed) in labels.iter().zip(&logs).zip(&took) {
+            for ((label, log), elapsed) in run.labels.iter().zip(&run.logs).zip(&run.took) {
                 eprint!("privpath: {label}:\n{}", verbose::render(log, *elapsed));
             }
         }
-        let calls = base_log.progress().0 + logs.iter().map(|l| l.progress().0).sum::<usize>();
-        let scopes: Vec<Scope> = found
-            .into_iter()
-            .zip(&scopes)
-            .map(|(s, (a, r))| s.unwrap_or_else(|| failed_scope(a, r, "discovery", "the task stopped".to_string())))
-            .collect();
+        let calls = base_log.progress().0 + run.logs.iter().map(|l| l.progress().0).sum::<usize>();
         Ok((
             Snapshot {
                 captured_at: Some(collect::now_rfc3339()),
                 tool_version: Some(format!("privpath {}", env!("CARGO_PKG_VERSION"))),
-                scopes,
+                scopes: run.scopes,
                 ..Snapshot::default()
             },
             calls,
         ))
     })
+}
+
+/// The accounts to audit: the session's, the list, or the Organization's.
+async fn accounts_of(plan: &Plan, base: &aws_types::SdkConfig, ctx: &Ctx) -> Result<Vec<String>> {
+    match &plan.accounts {
+        Accounts::Own => collect::sts::account(ctx)
+            .await
+            .map_err(|e| anyhow!("cannot tell the session's account (sts:GetCallerIdentity): {e}"))?
+            .map(|a| vec![a])
+            .ok_or_else(|| anyhow!("sts:GetCallerIdentity named no account")),
+        Accounts::List(a) => Ok(a.clone()),
+        Accounts::Organization => {
+            let client = aws_sdk_organizations::Client::new(base);
+            collect::organizations::active_accounts(&client, ctx)
+                .await
+                .map_err(|e| anyhow!("cannot list the Organization's accounts (organizations:ListAccounts, from the management account or a delegated administrator): {e}"))
+        }
+    }
+}
+
+/// The regions to audit: the session's, the list, or every enabled one.
+async fn regions_of(plan: &Plan, ctx: &Ctx) -> Result<Vec<String>> {
+    match plan.regions.as_slice() {
+        [] => Ok(vec![ctx.region.clone()]),
+        [all] if all == "all" => collect::ec2::enabled_regions(ctx)
+            .await
+            .map_err(|e| anyhow!("cannot list the enabled regions (ec2:DescribeRegions): {e}")),
+        list => Ok(list.to_vec()),
+    }
+}
+
+/// Every account × region not excluded.
+fn account_regions(
+    plan: &Plan,
+    accounts: &[String],
+    regions: &[String],
+) -> Result<Vec<(String, String)>> {
+    let mut scopes = Vec::new();
+    for a in accounts {
+        for r in regions {
+            if !excluded(&plan.exclude, a, r) {
+                scopes.push((a.clone(), r.clone()));
+            }
+        }
+    }
+    if scopes.is_empty() {
+        bail!("nothing to audit: every account-region is excluded");
+    }
+    Ok(scopes)
+}
+
+/// The account-regions as discovered, in the planned order, with each one's log and
+/// time.
+struct Discovered {
+    scopes: Vec<Scope>,
+    labels: Vec<String>,
+    logs: Vec<Arc<CallLog>>,
+    took: Vec<Duration>,
+}
+
+/// Discovers every account-region, at most `concurrency` at once; one that fails is a
+/// scope saying why.
+async fn discover_all(
+    plan: &Plan,
+    session: &AwsArgs,
+    concurrency: usize,
+    accounts: &[String],
+    scopes: &[(String, String)],
+    progress: bool,
+) -> Discovered {
+    let iam: HashMap<String, SharedIam> = accounts
+        .iter()
+        .map(|a| (a.clone(), SharedIam::default()))
+        .collect();
+    let limit = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
+    let logs: Vec<Arc<CallLog>> = scopes.iter().map(|_| Arc::default()).collect();
+    let labels: Vec<String> = scopes.iter().map(|(a, r)| format!("{a}/{r}")).collect();
+    let mut set = tokio::task::JoinSet::new();
+    for (i, (account, region)) in scopes.iter().cloned().enumerate() {
+        let aws = scope_session(plan, session, &account, &region);
+        let (log, limit, shared) = (logs[i].clone(), limit.clone(), iam[&account].clone());
+        set.spawn(async move {
+            let _permit = limit.acquire_owned().await.ok();
+            let started = Instant::now();
+            let scope = discover_one(aws, account, region, log, shared).await;
+            (i, scope, started.elapsed())
+        });
+    }
+    let mut found: Vec<Option<Scope>> = scopes.iter().map(|_| None).collect();
+    let mut took = vec![Duration::ZERO; scopes.len()];
+    let drain = async {
+        while let Some(joined) = set.join_next().await {
+            match joined {
+                Ok((i, scope, elapsed)) => {
+                    found[i] = Some(scope);
+                    took[i] = elapsed;
+                }
+                Err(e) => eprintln!("privpath: error: a discovery task failed: {e}"),
+            }
+        }
+    };
+    if progress {
+        progress::while_collecting_named(&labels, &logs, "account-regions", drain).await;
+    } else {
+        drain.await;
+    }
+    let scopes = found
+        .into_iter()
+        .zip(scopes)
+        .map(|(s, (a, r))| {
+            s.unwrap_or_else(|| failed_scope(a, r, "discovery", "the task stopped".to_string()))
+        })
+        .collect();
+    Discovered {
+        scopes,
+        labels,
+        logs,
+        took,
+    }
+}
+
+/// The session of one account-region: the audit role in another account.
+fn scope_session(plan: &Plan, session: &AwsArgs, account: &str, region: &str) -> AwsArgs {
+    let role_arn = match (&plan.accounts, &plan.role_name) {
+        (Accounts::Own, _) | (_, None) => None,
+        (_, Some(name)) => Some(format!(
+            "arn:{}:iam::{account}:role/{name}",
+            partition(region)
+        )),
+    };
+    AwsArgs {
+        region: Some(region.to_string()),
+        external_id: role_arn.as_ref().and(plan.external_id.clone()),
+        role_arn,
+        ..session.clone()
+    }
+}
+
+async fn discover_one(
+    aws: AwsArgs,
+    account: String,
+    region: String,
+    log: Arc<CallLog>,
+    iam: SharedIam,
+) -> Scope {
+    let config = match aws.load().await {
+        Ok(c) => c,
+        Err(e) => return failed_scope(&account, &region, "config", e.to_string()),
+    };
+    let mut ctx = Ctx::new(&config);
+    ctx.log = log;
+    ctx.limit = Some(Arc::new(tokio::sync::Semaphore::new(PER_SCOPE_REQUESTS)));
+    let order = collect::graph::Order::from_env();
+    match discover::discover(&ctx, Some(account.clone()), iam, order).await {
+        Ok(scope) => scope,
+        Err(e) => {
+            let action = if aws.role_arn.is_some() {
+                "sts:AssumeRole"
+            } else {
+                "credentials"
+            };
+            failed_scope(&account, &region, action, e.to_string())
+        }
+    }
 }
 
 #[cfg(test)]

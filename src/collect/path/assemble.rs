@@ -1,7 +1,7 @@
 //! From a path's answers to the snapshot: one scope per side (or one, when both sides
 //! are one account and region), each array present only when it was read.
 
-use super::board::PathBoard;
+use super::board::{PathBoard, API, CLIENT};
 use crate::collect::now_rfc3339;
 use privpath_checks::snapshot::{self as m, Scope, Snapshot, Unavailable};
 
@@ -48,13 +48,13 @@ fn roles_known(
     }
 }
 
-pub(super) fn snapshot(mut b: PathBoard) -> Snapshot {
-    let split = b.split();
-    let mut role_details: [Vec<m::RoleDetail>; 2] = [Vec::new(), Vec::new()];
+/// The roles read, per side, as `RoleDetail`s.
+fn role_details(b: &mut PathBoard) -> [Vec<m::RoleDetail>; 2] {
+    let mut out: [Vec<m::RoleDetail>; 2] = [Vec::new(), Vec::new()];
     for r in std::mem::take(&mut b.roles) {
         // A role whose attached list could not be read is left out: its checks say so.
         if let Some(attached) = r.attached {
-            role_details[r.side].push(m::RoleDetail {
+            out[r.side].push(m::RoleDetail {
                 role_name: r.name,
                 arn: r.arn,
                 attached_managed_policies: attached,
@@ -62,29 +62,15 @@ pub(super) fn snapshot(mut b: PathBoard) -> Snapshot {
             });
         }
     }
-    let instance_profiles = match &b.profile {
-        // The profile call failed: the profile is not known.
-        None => None,
-        Some(None) => Some(Vec::new()),
-        Some(Some(p)) => Some(vec![p.clone()]),
-    };
-    let function_read = matches!(b.function, Some(Some(_)));
-    let profile_read = b.profile.is_some();
-    let [api_roles, client_roles] = role_details;
-    let [api_policies, client_policies] = std::mem::take(&mut b.policies);
-    let [mut api_gaps, client_gaps] = std::mem::take(&mut b.gaps);
-    let [api_net, client_net] = std::mem::take(&mut b.networks);
-    let endpoints_api = merge_endpoints(b.endpoints_in_vpcs.take(), b.endpoints_named.take());
-    let peerings_client = merge_peerings(b.peerings_requested.take(), b.peerings_accepted.take());
-    let peerings_api = if split {
-        merge_peerings(
-            b.api_peerings_requested.take(),
-            b.api_peerings_accepted.take(),
-        )
-    } else {
-        None
-    };
-    let mut api_scope = Scope {
+    out
+}
+
+/// The API side's scope: API Gateway, Lambda, RDS, the endpoints the API names and the
+/// networks of their VPCs (with the client's, on one side).
+fn api_scope(b: &mut PathBoard, peerings_client: Option<Vec<m::VpcPeeringConnection>>) -> Scope {
+    let split = b.split();
+    let net = std::mem::take(&mut b.networks[API]);
+    Scope {
         // One scope: the account that owns the instance, as a single-side run always had.
         account: if split {
             b.api_account.clone()
@@ -92,20 +78,23 @@ pub(super) fn snapshot(mut b: PathBoard) -> Snapshot {
             b.client_account.clone().or(b.api_account.clone())
         },
         region: b.api_region().to_string(),
-        vpcs: api_net.vpcs,
-        subnets: api_net.subnets,
-        route_tables: api_net.route_tables,
-        security_groups: api_net.security_groups,
-        network_acls: api_net.network_acls,
+        vpcs: net.vpcs,
+        subnets: net.subnets,
+        route_tables: net.route_tables,
+        security_groups: net.security_groups,
+        network_acls: net.network_acls,
         vpc_peering_connections: if split {
-            peerings_api
+            merge_peerings(
+                b.api_peerings_requested.take(),
+                b.api_peerings_accepted.take(),
+            )
         } else {
-            peerings_client.clone()
+            peerings_client
         },
-        vpc_endpoints: endpoints_api,
+        vpc_endpoints: merge_endpoints(b.endpoints_in_vpcs.take(), b.endpoints_named.take()),
         rest_apis: b.api.take().map(|a| vec![a]),
-        vpc_attributes: api_net.vpc_attributes,
-        policies: Some(api_policies),
+        vpc_attributes: net.vpc_attributes,
+        policies: Some(std::mem::take(&mut b.policies[API])),
         stages: b.stages.take(),
         resources: b.resources.take(),
         deployments: b.deployments.take(),
@@ -116,42 +105,69 @@ pub(super) fn snapshot(mut b: PathBoard) -> Snapshot {
         function_policies: b.function_policy.take().map(|p| p.into_iter().collect()),
         db_instances: b.db_instances.take(),
         ..Scope::default()
-    };
-    let mut client_scope = Scope {
+    }
+}
+
+/// The client side's scope: the instance, its Systems Manager record and profile, its
+/// VPC's endpoints, peerings and network.
+fn client_scope(b: &mut PathBoard, peerings_client: Option<Vec<m::VpcPeeringConnection>>) -> Scope {
+    let net = std::mem::take(&mut b.networks[CLIENT]);
+    Scope {
         account: b.client_account.clone(),
         region: b.client_region().to_string(),
-        vpcs: client_net.vpcs,
-        subnets: client_net.subnets,
-        route_tables: client_net.route_tables,
-        security_groups: client_net.security_groups,
-        network_acls: client_net.network_acls,
+        vpcs: net.vpcs,
+        subnets: net.subnets,
+        route_tables: net.route_tables,
+        security_groups: net.security_groups,
+        network_acls: net.network_acls,
         vpc_peering_connections: peerings_client,
         vpc_endpoints: b.endpoints_client.take(),
         instances: b.instance.take().map(|i| vec![i]),
         instance_information_list: b.info.take(),
-        instance_profiles,
-        vpc_attributes: client_net.vpc_attributes,
-        policies: Some(client_policies),
+        instance_profiles: match &b.profile {
+            // The profile call failed: the profile is not known.
+            None => None,
+            Some(None) => Some(Vec::new()),
+            Some(Some(p)) => Some(vec![p.clone()]),
+        },
+        vpc_attributes: net.vpc_attributes,
+        policies: Some(std::mem::take(&mut b.policies[CLIENT])),
         ..Scope::default()
-    };
-    // The domain, its mappings, certificate and the API side's associations are the
-    // API's scope; the client's zones, records and associations the client's.
-    if b.want.domain_name.is_some() {
-        let d = std::mem::take(&mut b.domain);
-        api_scope.domain_names = d.domain_names;
-        api_scope.base_path_mappings = d.mappings;
-        api_scope.certificates = d.certificates;
-        api_scope.domain_name_access_associations = d.associations_api;
-        client_scope.hosted_zones = d.zones;
-        client_scope.resource_record_sets = d.records;
-        client_scope.domain_name_access_associations = d.associations_client;
     }
+}
+
+/// The domain, its mappings, certificate and the API side's associations are the API's
+/// scope; the client's zones, records and associations the client's.
+fn add_domain(b: &mut PathBoard, api: &mut Scope, client: &mut Scope) {
+    if b.want.domain_name.is_none() {
+        return;
+    }
+    let d = std::mem::take(&mut b.domain);
+    api.domain_names = d.domain_names;
+    api.base_path_mappings = d.mappings;
+    api.certificates = d.certificates;
+    api.domain_name_access_associations = d.associations_api;
+    client.hosted_zones = d.zones;
+    client.resource_record_sets = d.records;
+    client.domain_name_access_associations = d.associations_client;
+}
+
+pub(super) fn snapshot(mut b: PathBoard) -> Snapshot {
+    let split = b.split();
+    let function_read = matches!(b.function, Some(Some(_)));
+    let profile_read = b.profile.is_some();
+    let [api_roles, client_roles] = role_details(&mut b);
+    let [mut api_gaps, client_gaps] = std::mem::take(&mut b.gaps);
+    let peerings_client = merge_peerings(b.peerings_requested.take(), b.peerings_accepted.take());
+    let mut api = api_scope(&mut b, peerings_client.clone());
+    let mut client = client_scope(&mut b, peerings_client);
+    add_domain(&mut b, &mut api, &mut client);
     let scopes = if split {
-        api_scope.role_detail_list = roles_known(api_roles, &api_gaps, function_read);
-        api_scope.unavailable = api_gaps;
-        client_scope.role_detail_list = roles_known(client_roles, &client_gaps, profile_read);
-        client_scope.unavailable = client_gaps;
-        vec![api_scope, client_scope]
+        api.role_detail_list = roles_known(api_roles, &api_gaps, function_read);
+        api.unavailable = api_gaps;
+        client.role_detail_list = roles_known(client_roles, &client_gaps, profile_read);
+        client.unavailable = client_gaps;
+        vec![api, client]
     } else {
         // Failures recorded before the sides proved one scope are the scope's too.
         for g in client_gaps {
@@ -159,14 +175,14 @@ pub(super) fn snapshot(mut b: PathBoard) -> Snapshot {
                 api_gaps.push(g);
             }
         }
-        api_scope.instances = client_scope.instances;
-        api_scope.instance_information_list = client_scope.instance_information_list;
-        api_scope.instance_profiles = client_scope.instance_profiles;
-        api_scope.hosted_zones = client_scope.hosted_zones;
-        api_scope.resource_record_sets = client_scope.resource_record_sets;
-        api_scope.role_detail_list = roles_known(api_roles, &api_gaps, profile_read);
-        api_scope.unavailable = api_gaps;
-        vec![api_scope]
+        api.instances = client.instances;
+        api.instance_information_list = client.instance_information_list;
+        api.instance_profiles = client.instance_profiles;
+        api.hosted_zones = client.hosted_zones;
+        api.resource_record_sets = client.resource_record_sets;
+        api.role_detail_list = roles_known(api_roles, &api_gaps, profile_read);
+        api.unavailable = api_gaps;
+        vec![api]
     };
     Snapshot {
         captured_at: Some(now_rfc3339()),

@@ -31,6 +31,14 @@ pub struct Index<'a> {
     pub rest_apis: HashMap<&'a str, &'a RestApi>,
     /// Peering connections by the VPC at either end.
     pub peerings_by_vpc: HashMap<&'a str, Vec<&'a VpcPeeringConnection>>,
+    /// Transit gateways, their VPC attachments (by VPC), the attachments' records with
+    /// their route table association (by attachment id), TGW peerings (by either TGW),
+    /// and TGW routes (by route table).
+    pub transit_gateways: HashMap<&'a str, &'a TransitGateway>,
+    pub tgw_attachments_by_vpc: HashMap<&'a str, Vec<&'a TransitGatewayVpcAttachment>>,
+    pub tgw_attachment_records: HashMap<&'a str, &'a TransitGatewayAttachment>,
+    pub tgw_peerings_by_tgw: HashMap<&'a str, Vec<&'a TransitGatewayPeeringAttachment>>,
+    pub tgw_routes_by_table: HashMap<&'a str, Vec<&'a TransitGatewayRoute>>,
     /// Every id this scope holds a record for, so a fix can name where it must run.
     owned: std::collections::HashSet<&'a str>,
 }
@@ -42,6 +50,8 @@ pub struct SnapshotIndex<'a> {
     pub scopes: Vec<Index<'a>>,
     /// `ACCOUNT/REGION` → position in `scopes`.
     by_label: HashMap<String, usize>,
+    /// Region → positions in `scopes`.
+    by_region: HashMap<&'a str, Vec<usize>>,
 }
 
 impl<'a> SnapshotIndex<'a> {
@@ -60,11 +70,25 @@ impl<'a> SnapshotIndex<'a> {
             .enumerate()
             .map(|(i, ix)| (ix.scope.label(), i))
             .collect();
+        let mut by_region: HashMap<&'a str, Vec<usize>> = HashMap::new();
+        for (i, s) in snapshot.scopes.iter().enumerate() {
+            by_region.entry(&s.region).or_default().push(i);
+        }
         SnapshotIndex {
             snapshot,
             scopes,
             by_label,
+            by_region,
         }
+    }
+
+    /// The scopes of a region, in snapshot order.
+    pub fn scopes_in<'s>(&'s self, region: &str) -> impl Iterator<Item = &'s Index<'a>> + 's {
+        self.by_region
+            .get(region)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.scopes[*i])
     }
 
     /// The scope of an account and region, when the snapshot holds it. An unknown
@@ -124,6 +148,11 @@ impl<'a> Index<'a> {
             instances_by_vpc: HashMap::new(),
             rest_apis: HashMap::with_capacity(len(&s.rest_apis)),
             peerings_by_vpc: HashMap::new(),
+            transit_gateways: HashMap::new(),
+            tgw_attachments_by_vpc: HashMap::with_capacity(len(&s.transit_gateway_vpc_attachments)),
+            tgw_attachment_records: HashMap::with_capacity(len(&s.transit_gateway_attachments)),
+            tgw_peerings_by_tgw: HashMap::new(),
+            tgw_routes_by_table: HashMap::new(),
             owned: std::collections::HashSet::new(),
         };
         for v in s.vpcs.iter().flatten() {
@@ -189,6 +218,7 @@ impl<'a> Index<'a> {
         for a in s.vpc_attributes.iter().flatten() {
             ix.vpc_attributes.insert(&a.vpc_id, a);
         }
+        ix.index_transit(s);
         ix.owned = ix
             .vpcs
             .keys()
@@ -209,6 +239,9 @@ impl<'a> Index<'a> {
                     .map(|a| a.network_acl_id.as_str()),
             )
             .chain(s.instances.iter().flatten().map(|i| i.instance_id.as_str()))
+            // A TGW's route tables and its attachments' associations are its owner's.
+            .chain(ix.transit_gateways.keys().copied())
+            .chain(ix.tgw_routes_by_table.keys().copied())
             .chain(s.rest_apis.iter().flatten().map(|a| a.id.as_str()))
             .chain(
                 s.functions
@@ -238,6 +271,34 @@ impl<'a> Index<'a> {
             )
             .collect();
         ix
+    }
+
+    fn index_transit(&mut self, s: &'a Scope) {
+        for t in s.transit_gateways.iter().flatten() {
+            self.transit_gateways.insert(&t.transit_gateway_id, t);
+        }
+        for a in s.transit_gateway_vpc_attachments.iter().flatten() {
+            self.tgw_attachments_by_vpc.entry(&a.vpc_id).or_default().push(a);
+        }
+        for a in s.transit_gateway_attachments.iter().flatten() {
+            self.tgw_attachment_records
+                .insert(&a.transit_gateway_attachment_id, a);
+        }
+        for p in s.transit_gateway_peering_attachments.iter().flatten() {
+            let ends = [&p.requester_tgw_info, &p.accepter_tgw_info];
+            for tgw in ends.into_iter().flatten().filter_map(|i| i.transit_gateway_id.as_deref()) {
+                let list = self.tgw_peerings_by_tgw.entry(tgw).or_default();
+                if !list.iter().any(|x| std::ptr::eq(*x, p)) {
+                    list.push(p);
+                }
+            }
+        }
+        for r in s.transit_gateway_routes.iter().flatten() {
+            self.tgw_routes_by_table
+                .entry(&r.transit_gateway_route_table_id)
+                .or_default()
+                .push(r);
+        }
     }
 
     /// Whether this scope holds a record with this id.

@@ -25,6 +25,7 @@ pub mod routes;
 pub mod sg;
 pub mod snapshot;
 pub mod target;
+pub mod transit;
 
 pub use check::{Check, CheckMeta, Hop, Need, Severity, Side};
 pub use checks::REGISTRY;
@@ -106,12 +107,12 @@ pub fn evaluate(path: &ResolvedPath<'_>, selection: &Selection) -> Vec<Finding> 
     let mut findings = Vec::new();
     for check in REGISTRY.iter().filter(|c| selection.includes(c.meta.id)) {
         let mut missing: Vec<(&path::Index<'_>, Source)> = Vec::new();
-        // A path without a custom domain needs none of a domain check's data.
-        let needs = if path.domain.is_none() && checks::DOMAIN_CHECKS.contains(&check.meta.id) {
-            &[]
-        } else {
-            check.meta.needs
-        };
+        // A path without a custom domain needs none of a domain check's data, nor one
+        // without a transit gateway a TGW check's.
+        let off_path = (path.domain.is_none() && checks::DOMAIN_CHECKS.contains(&check.meta.id))
+            || (!matches!(path.carrier(), path::Carrier::Transit { .. })
+                && checks::TRANSIT_CHECKS.contains(&check.meta.id));
+        let needs = if off_path { &[] } else { check.meta.needs };
         for need in needs {
             let ix = match need.side {
                 Side::Client => path.client_ix,

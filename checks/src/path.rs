@@ -5,6 +5,7 @@
 use crate::index::peering_rank;
 pub use crate::index::{is_active, peering_alive, peering_status, Index, SnapshotIndex};
 pub use crate::target::{ResolveError, ScopeFilter, Target};
+pub use crate::transit::Transit;
 
 use crate::api_target::MethodTarget;
 use crate::backend::Backend;
@@ -12,7 +13,31 @@ use crate::net::{parse_ipv4, Cidr};
 use crate::policy;
 use crate::snapshot::*;
 use crate::target::list_ids;
+use crate::transit;
 use serde_json::Value;
+
+/// What carries the request between the two VPCs.
+#[derive(Clone, Copy)]
+pub enum Carrier<'a> {
+    /// One VPC (or no endpoint): nothing between.
+    SameVpc,
+    /// A VPC peering connection (`ResolvedPath::peerings`, possibly none).
+    Peering,
+    /// A transit gateway: the one the client's route names (or both VPCs are attached
+    /// to), with the attachments when the snapshot shows them.
+    Transit {
+        tgw: &'a str,
+        hop: Option<Transit<'a>>,
+    },
+}
+
+/// The TGW the client's route table sends the endpoint's first subnet to.
+fn routed_tgw<'a>(client: &Client<'a>, e: &EndpointHop<'a>) -> Option<&'a str> {
+    let (table, _) = client.route_table?;
+    let dest = e.subnets.iter().find_map(|s| s.cidr())?;
+    let (route, _) = crate::routes::lookup(table, dest).covering?;
+    route.transit_gateway_id.as_deref()
+}
 
 /// The client instance and its network context.
 pub struct Client<'a> {
@@ -162,6 +187,11 @@ pub struct ResolvedPath<'a> {
     pub backend: Backend<'a>,
     /// The private custom domain name the client calls, when it calls one.
     pub domain: Option<crate::domain::DomainHop<'a>>,
+    /// The transit gateway(s) joining the client VPC and the endpoint VPC, when both are
+    /// attached (to one TGW, or to two peered ones).
+    pub transit: Option<Transit<'a>>,
+    /// The TGW the client's route table sends the endpoint's first subnet to, if any.
+    pub routed_tgw: Option<&'a str>,
     /// The snapshot holds several scopes (an audit, or a path across accounts).
     pub many_scopes: bool,
     /// The day the data describes (`YYYY-MM-DD`): when the snapshot was captured, else
@@ -203,8 +233,15 @@ impl<'a> ResolvedPath<'a> {
                 vec![api_ix, client_ix]
             };
         let endpoint_refs = endpoint_refs(&endpoint_scopes, api, &policy, &service);
-        let endpoint = pick_endpoint(client_ix, &client, &endpoint_refs, &service)
+        let endpoint = pick_endpoint(ix, client_ix, &client, &endpoint_refs, &service)
             .map(|(e_ix, e)| resolve_endpoint(e_ix, e));
+        let routed_tgw = endpoint.as_ref().and_then(|e| routed_tgw(&client, e));
+        let transit = match (client.vpc_id, &endpoint) {
+            (Some(vpc), Some(e)) if !(vpc == e.vpc_id() && std::ptr::eq(client_ix, e.ix)) => {
+                transit::locate(ix, client_ix, vpc, e.ix, e.vpc_id(), routed_tgw)
+            }
+            _ => None,
+        };
         let method = MethodTarget::resolve(
             api_scope,
             api,
@@ -231,6 +268,8 @@ impl<'a> ResolvedPath<'a> {
             method,
             backend,
             domain,
+            transit,
+            routed_tgw,
             many_scopes: ix.scopes.len() > 1,
             as_of: ix
                 .snapshot
@@ -296,6 +335,23 @@ impl<'a> ResolvedPath<'a> {
         }
         out.sort_by_key(|p| peering_rank(p));
         out
+    }
+
+    /// What carries the request between the client VPC and the endpoint VPC: a
+    /// transit gateway when the client's route table sends the endpoint there, or when
+    /// both VPCs are attached and no peering joins them; else the peering (none found
+    /// is `Peering` too: peering-active says so).
+    pub fn carrier(&self) -> Carrier<'a> {
+        if self.endpoint.is_none() || self.same_vpc() {
+            return Carrier::SameVpc;
+        }
+        let tgw = self.routed_tgw.or(self.transit.map(|t| t.client.tgw_id()));
+        match (tgw, self.transit) {
+            (Some(tgw), hop) if self.routed_tgw.is_some() || self.peerings().is_empty() => {
+                Carrier::Transit { tgw, hop }
+            }
+            _ => Carrier::Peering,
+        }
     }
 
     /// Whether client and endpoint share a VPC (no peering on the path).
@@ -626,6 +682,7 @@ pub(crate) fn endpoint_refs<'a>(
 /// the API, prefer an available one, then one the client can reach without peering,
 /// then one in a VPC peered with the client's, then one associated with the API.
 fn pick_endpoint<'a>(
+    ix: &'a SnapshotIndex<'a>,
     client_ix: &'a Index<'a>,
     client: &Client<'a>,
     refs: &[EndpointRef<'a>],
@@ -635,11 +692,12 @@ fn pick_endpoint<'a>(
         .filter_map(|r| r.record)
         .filter(|(_, e)| e.is_interface() && e.service_name == service)
         .enumerate()
-        .max_by_key(|(order, (ix, e))| {
-            let same_vpc = client.vpc_id == Some(e.vpc_id.as_str()) && std::ptr::eq(*ix, client_ix);
+        .max_by_key(|(order, (e_ix, e))| {
+            let same_vpc = client.vpc_id == Some(e.vpc_id.as_str()) && std::ptr::eq(*e_ix, client_ix);
             let peered = client.vpc_id.is_some_and(|v| {
                 !client_ix.peerings_between(v, &e.vpc_id).is_empty()
-                    || !ix.peerings_between(v, &e.vpc_id).is_empty()
+                    || !e_ix.peerings_between(v, &e.vpc_id).is_empty()
+                    || transit::locate(ix, client_ix, v, e_ix, &e.vpc_id, None).is_some()
             });
             let associated = refs
                 .iter()

@@ -121,27 +121,59 @@ pub fn lookup(table: &RouteTable, dest: Cidr) -> Lookup<'_> {
     Lookup { covering, inside }
 }
 
-/// Whether a route carries traffic across one of `peerings`, active.
-pub fn uses_peering(route: &Route, peerings: &[&str]) -> bool {
-    matches!(route_target(route), RouteTarget::Peering(id) if peerings.contains(&id))
-        && !is_blackhole(route)
+/// What a route must send the traffic to: one of the peering connections joining the
+/// two VPCs (the preferred first), or the transit gateway both are attached to.
+#[derive(Clone, Copy, Debug)]
+pub enum Via<'a> {
+    Peering(&'a [&'a str]),
+    Transit(&'a str),
+}
+
+impl Via<'_> {
+    /// Whether the route targets it (blackhole or not).
+    fn targets(&self, route: &Route) -> bool {
+        match (self, route_target(route)) {
+            (Via::Peering(ids), RouteTarget::Peering(id)) => ids.contains(&id),
+            (Via::Transit(tgw), RouteTarget::Other { kind, id }) => {
+                kind == "transit gateway" && id == *tgw
+            }
+            _ => false,
+        }
+    }
+
+    /// The `create-route`/`replace-route` argument naming it.
+    fn target_arg(&self) -> String {
+        match self {
+            Via::Peering(ids) => format!(
+                "--vpc-peering-connection-id {}",
+                ids.first().copied().unwrap_or("PCX_ID")
+            ),
+            Via::Transit(tgw) => format!("--transit-gateway-id {tgw}"),
+        }
+    }
+
+    fn noun(&self) -> &'static str {
+        match self {
+            Via::Peering(_) => "the peering connection",
+            Via::Transit(_) => "the transit gateway",
+        }
+    }
+}
+
+/// Whether a route carries traffic over `via`, active.
+pub fn uses(route: &Route, via: &Via<'_>) -> bool {
+    via.targets(route) && !is_blackhole(route)
 }
 
 /// The verdict on one destination: `Ok(description)` or `Err((problem, fix))`.
 pub type RouteVerdict = Result<String, (String, String)>;
 
-/// Checks that `table` sends `dest` over one of `peerings` (ids joining the two VPCs,
-/// the preferred one first). `what` names the destination in messages; a missing route
-/// is fixed with one for `fix_dest` (e.g. the client's subnet rather than its address).
-pub fn judge(
-    table: &RouteTable,
-    dest: Cidr,
-    fix_dest: Cidr,
-    what: &str,
-    peerings: &[&str],
-) -> RouteVerdict {
+/// Checks that `table` sends `dest` over `via`. `what` names the destination in
+/// messages; a missing route is fixed with one for `fix_dest` (e.g. the client's subnet
+/// rather than its address).
+pub fn judge(table: &RouteTable, dest: Cidr, fix_dest: Cidr, what: &str, via: &Via<'_>) -> RouteVerdict {
     let rtb = &table.route_table_id;
-    let pcx = peerings.first().copied().unwrap_or("PCX_ID");
+    let arg = via.target_arg();
     let look = lookup(table, dest);
     let Some((route, cidr)) = look.covering else {
         let mut msg = format!("{rtb} has no route for {what} {dest}");
@@ -150,18 +182,22 @@ pub fn judge(
         }
         return Err((
             msg,
-            format!("aws ec2 create-route --route-table-id {rtb} --destination-cidr-block {fix_dest} --vpc-peering-connection-id {pcx}"),
+            format!("aws ec2 create-route --route-table-id {rtb} --destination-cidr-block {fix_dest} {arg}"),
         ));
     };
     let target = route_target(route);
-    let on_peering = matches!(target, RouteTarget::Peering(id) if peerings.contains(&id));
-    if on_peering && is_blackhole(route) {
+    let on_via = via.targets(route);
+    if on_via && is_blackhole(route) {
+        let gone = match via {
+            Via::Peering(_) => "the peering connection is gone or not active",
+            Via::Transit(_) => "the VPC's attachment to the transit gateway is gone",
+        };
         return Err((
-            format!("{rtb} sends {what} {dest} to {target} via {cidr}, but the route is a blackhole (the peering connection is gone or not active)"),
-            format!("aws ec2 replace-route --route-table-id {rtb} --destination-cidr-block {cidr} --vpc-peering-connection-id {pcx}"),
+            format!("{rtb} sends {what} {dest} to {target} via {cidr}, but the route is a blackhole ({gone})"),
+            format!("aws ec2 replace-route --route-table-id {rtb} --destination-cidr-block {cidr} {arg}"),
         ));
     }
-    if !on_peering {
+    if !on_via {
         let why = match &target {
             RouteTarget::Peering(id) if is_blackhole(route) => {
                 format!("{id}, a blackhole (that peering connection no longer exists)")
@@ -169,27 +205,34 @@ pub fn judge(
             RouteTarget::Peering(id) => {
                 format!("{id}, a peering connection that does not join these VPCs")
             }
+            RouteTarget::Other { kind, id } if *kind == "transit gateway" => {
+                format!("{id}, a transit gateway that does not join these VPCs")
+            }
             other => other.to_string(),
         };
         let fix = if cidr == dest {
-            format!("aws ec2 replace-route --route-table-id {rtb} --destination-cidr-block {dest} --vpc-peering-connection-id {pcx}")
+            format!("aws ec2 replace-route --route-table-id {rtb} --destination-cidr-block {dest} {arg}")
         } else {
-            format!("aws ec2 create-route --route-table-id {rtb} --destination-cidr-block {fix_dest} --vpc-peering-connection-id {pcx}")
+            format!("aws ec2 create-route --route-table-id {rtb} --destination-cidr-block {fix_dest} {arg}")
         };
         return Err((
-            format!("{rtb} sends {what} {dest} to {why} (longest prefix match: {cidr}), not to the peering connection"),
+            format!(
+                "{rtb} sends {what} {dest} to {why} (longest prefix match: {cidr}), not to {}",
+                via.noun()
+            ),
             fix,
         ));
     }
     for (inner, inner_cidr) in &look.inside {
-        if !uses_peering(inner, peerings) {
+        if !uses(inner, via) {
             return Err((
                 format!(
-                    "{rtb}: the more specific route {inner_cidr} → {}{} shadows the peering route {cidr} for part of {what} {dest}",
+                    "{rtb}: the more specific route {inner_cidr} → {}{} shadows the route {cidr} to {} for part of {what} {dest}",
                     route_target(inner),
                     if is_blackhole(inner) { " (blackhole)" } else { "" },
+                    via.noun(),
                 ),
-                format!("aws ec2 replace-route --route-table-id {rtb} --destination-cidr-block {inner_cidr} --vpc-peering-connection-id {pcx}"),
+                format!("aws ec2 replace-route --route-table-id {rtb} --destination-cidr-block {inner_cidr} {arg}"),
             ));
         }
     }
@@ -235,7 +278,7 @@ mod tests {
             route("10.0.0.0/16", "local", "active"),
             route("10.1.0.0/16", "pcx-1", "active"),
         ]);
-        assert!(judge(&t, dest(), dest(), "subnet", &["pcx-1"]).is_ok());
+        assert!(judge(&t, dest(), dest(), "subnet", &Via::Peering(&["pcx-1"])).is_ok());
     }
 
     #[test]
@@ -244,7 +287,7 @@ mod tests {
             route("10.1.0.0/16", "pcx-1", "active"),
             route("10.1.1.0/24", "igw-1", "active"),
         ]);
-        let (msg, fix) = judge(&t, dest(), dest(), "subnet", &["pcx-1"]).unwrap_err();
+        let (msg, fix) = judge(&t, dest(), dest(), "subnet", &Via::Peering(&["pcx-1"])).unwrap_err();
         assert!(msg.contains("igw-1 (internet gateway)"), "{msg}");
         assert!(
             fix.contains("replace-route") && fix.contains("10.1.1.0/24"),
@@ -258,7 +301,7 @@ mod tests {
             route("10.1.0.0/16", "pcx-1", "active"),
             route("10.1.1.128/25", "nat-1", "active"),
         ]);
-        let (msg, _) = judge(&t, dest(), dest(), "subnet", &["pcx-1"]).unwrap_err();
+        let (msg, _) = judge(&t, dest(), dest(), "subnet", &Via::Peering(&["pcx-1"])).unwrap_err();
         assert!(
             msg.contains("10.1.1.128/25") && msg.contains("shadows"),
             "{msg}"
@@ -268,7 +311,7 @@ mod tests {
     #[test]
     fn default_route_is_not_the_peering() {
         let t = table(vec![route("0.0.0.0/0", "nat-1", "active")]);
-        let (msg, fix) = judge(&t, dest(), dest(), "subnet", &["pcx-1"]).unwrap_err();
+        let (msg, fix) = judge(&t, dest(), dest(), "subnet", &Via::Peering(&["pcx-1"])).unwrap_err();
         assert!(msg.contains("nat-1 (NAT gateway)"), "{msg}");
         assert!(
             fix.contains("create-route") && fix.contains("10.1.1.0/24"),
@@ -279,12 +322,12 @@ mod tests {
     #[test]
     fn blackhole_and_missing_routes_fail() {
         let t = table(vec![route("10.1.0.0/16", "pcx-1", "blackhole")]);
-        assert!(judge(&t, dest(), dest(), "subnet", &["pcx-1"])
+        assert!(judge(&t, dest(), dest(), "subnet", &Via::Peering(&["pcx-1"]))
             .unwrap_err()
             .0
             .contains("blackhole"));
         let t = table(vec![route("10.0.0.0/16", "local", "active")]);
-        assert!(judge(&t, dest(), dest(), "subnet", &["pcx-1"])
+        assert!(judge(&t, dest(), dest(), "subnet", &Via::Peering(&["pcx-1"]))
             .unwrap_err()
             .0
             .contains("no route"));
@@ -293,7 +336,7 @@ mod tests {
     #[test]
     fn wrong_peering_fails() {
         let t = table(vec![route("10.1.0.0/16", "pcx-other", "active")]);
-        let (msg, _) = judge(&t, dest(), dest(), "subnet", &["pcx-1"]).unwrap_err();
+        let (msg, _) = judge(&t, dest(), dest(), "subnet", &Via::Peering(&["pcx-1"])).unwrap_err();
         assert!(msg.contains("does not join"), "{msg}");
     }
 }

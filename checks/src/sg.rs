@@ -21,7 +21,8 @@ pub fn admits_tcp(rule: &IpPermission, port: u16) -> bool {
 
 /// The interfaces on the other end of a rule: their security groups and where those
 /// live. A rule may name a group of another account (`UserIdGroupPairs` with `UserId`)
-/// across a same-region peering; across regions a group reference admits nothing.
+/// across a same-region peering; across regions a group reference admits nothing, nor
+/// across a transit gateway to an interface endpoint or in an outbound rule.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Peer<'a> {
     pub groups: &'a [&'a str],
@@ -30,9 +31,20 @@ pub struct Peer<'a> {
     /// The account that owns the rule's group: a pair without `UserId` names a group
     /// of this account.
     pub rule_account: Option<&'a str>,
-    /// Whether the peer is in another region than the rule's group.
-    pub other_region: bool,
+    /// Why a reference to the peer's groups admits nothing here, when it does not (an
+    /// inter-region peering, a transit gateway): the words that finish "which admits
+    /// nothing …".
+    pub blocked: Option<&'a str>,
 }
+
+/// Across an inter-region peering: AWS allows no group references there.
+pub const INTER_REGION: &str = "across an inter-region peering";
+/// Across a transit gateway to an interface endpoint: AWS supports security group
+/// referencing through a TGW, but not for PrivateLink endpoints.
+/// <https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security>
+pub const TGW_TO_ENDPOINT: &str = "across a transit gateway to an interface endpoint (security group referencing through a transit gateway does not support PrivateLink endpoints)";
+/// In an outbound rule across a transit gateway: references work in inbound rules only.
+pub const TGW_OUTBOUND: &str = "in an outbound rule across a transit gateway (security group referencing through a transit gateway works in inbound rules only)";
 
 impl<'a> Peer<'a> {
     /// Groups in the rule's own account and region.
@@ -48,8 +60,8 @@ impl<'a> Peer<'a> {
 enum PairMatch {
     No,
     Yes,
-    /// It names the peer's group, but the peer is in another region.
-    OtherRegion,
+    /// It names the peer's group, but references admit nothing there.
+    Blocked,
     /// It names a group of another account, and the peer's account is not known.
     Undecided(String),
 }
@@ -69,10 +81,9 @@ fn pair_matches(pair: &UserIdGroupPair, peer: &Peer<'_>) -> PairMatch {
         }
         _ => {}
     }
-    if peer.other_region {
-        PairMatch::OtherRegion
-    } else {
-        PairMatch::Yes
+    match peer.blocked {
+        Some(_) => PairMatch::Blocked,
+        None => PairMatch::Yes,
     }
 }
 
@@ -81,9 +92,9 @@ fn pair_matches(pair: &UserIdGroupPair, peer: &Peer<'_>) -> PairMatch {
 pub enum Admission {
     /// This rule (described) lets it through.
     Admitted(String),
-    /// Only a reference to the peer's group would, and the peer is in another region,
-    /// where group references admit nothing (inter-region peering).
-    OtherRegionReference(String),
+    /// Only a reference to the peer's group would, and references admit nothing there
+    /// (an inter-region peering, a transit gateway).
+    ReferenceBlocked(String),
     /// Only a reference to a group privpath cannot place might.
     Undecided(String),
     Denied,
@@ -107,7 +118,7 @@ impl Admission {
 /// admits wins over any reference that cannot.
 #[derive(Default)]
 struct References {
-    other_region: Option<String>,
+    blocked: Option<String>,
     undecided: Option<String>,
 }
 
@@ -126,10 +137,12 @@ impl References {
                 g.group_id, pair.group_id
             )),
             PairMatch::No => None,
-            PairMatch::OtherRegion => {
-                self.other_region.get_or_insert(format!(
-                    "{} allows {what} group {} only by reference, which admits nothing across an inter-region peering",
-                    g.group_id, pair.group_id
+            PairMatch::Blocked => {
+                self.blocked.get_or_insert(format!(
+                    "{} allows {what} group {} only by reference, which admits nothing {}",
+                    g.group_id,
+                    pair.group_id,
+                    peer.blocked.unwrap_or(INTER_REGION)
                 ));
                 None
             }
@@ -141,8 +154,8 @@ impl References {
     }
 
     fn otherwise(self) -> Admission {
-        match (self.other_region, self.undecided) {
-            (Some(why), _) => Admission::OtherRegionReference(why),
+        match (self.blocked, self.undecided) {
+            (Some(why), _) => Admission::ReferenceBlocked(why),
             (None, Some(why)) => Admission::Undecided(why),
             (None, None) => Admission::Denied,
         }
@@ -411,7 +424,7 @@ mod tests {
             groups: &client,
             account: Some("222"),
             rule_account: Some("111"),
-            other_region: false,
+            blocked: None,
         };
         // The client's group, named with its account, across a same-region peering.
         let g = cross_account_rule(Some("222"));
@@ -430,12 +443,21 @@ mod tests {
         // Across regions a reference admits nothing, and says why.
         let g = cross_account_rule(Some("222"));
         let other_region = Peer {
-            other_region: true,
+            blocked: Some(INTER_REGION),
             ..same_region
         };
         assert!(matches!(
             ingress_from(&[&g], 443, ip, &other_region),
-            Admission::OtherRegionReference(_)
+            Admission::ReferenceBlocked(why) if why.ends_with("across an inter-region peering")
+        ));
+        // Across a transit gateway to an interface endpoint, likewise, saying why.
+        let tgw = Peer {
+            blocked: Some(TGW_TO_ENDPOINT),
+            ..same_region
+        };
+        assert!(matches!(
+            ingress_from(&[&g], 443, ip, &tgw),
+            Admission::ReferenceBlocked(why) if why.contains("PrivateLink")
         ));
         // A CIDR rule still admits across regions.
         let mut with_cidr = cross_account_rule(Some("222"));

@@ -2,7 +2,7 @@
 //! lists for it: named checks have the named status, every other check passes. So a
 //! broken fixture fails exactly the checks it was built to break.
 
-use privpath_checks::checks::DOMAIN_CHECKS;
+use privpath_checks::checks::{DOMAIN_CHECKS, TRANSIT_CHECKS};
 use privpath_checks::{evaluate, ResolvedPath, Selection, Snapshot, Status, Target, REGISTRY};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -96,7 +96,7 @@ fn every_fixture_produces_exactly_its_expected_statuses() {
 #[test]
 fn every_fixture_file_has_an_expectation() {
     let expected = expectations();
-    for group in ["seed", "broken", "variants", "cross"] {
+    for group in ["seed", "broken", "variants", "cross", "domain", "tgw"] {
         for entry in std::fs::read_dir(fixtures_dir().join(group)).unwrap() {
             let name = entry.unwrap().file_name().into_string().unwrap();
             let rel = format!("{group}/{name}");
@@ -124,8 +124,9 @@ fn every_check_has_a_broken_fixture_that_fails_it() {
         let broken_by: Vec<&String> = expected
             .iter()
             .filter(|(rel, ex)| {
-                // A custom domain's checks are broken on the domain seed, under domain/.
-                (rel.starts_with("broken/") || rel.starts_with("domain/"))
+                // A custom domain's checks are broken on the domain seed, under domain/,
+                // a transit gateway's on the TGW seed, under tgw/.
+                (rel.starts_with("broken/") || rel.starts_with("domain/") || rel.starts_with("tgw/"))
                     && ex.get(check.meta.id).map(String::as_str) == Some(worst)
             })
             .map(|(rel, _)| rel)
@@ -140,10 +141,11 @@ fn every_check_has_a_broken_fixture_that_fails_it() {
 
 #[test]
 fn healthy_seed_passes_everything() {
-    // The seed's client calls the execute-api name: the custom domain checks skip.
+    // The seed's client calls the execute-api name over a peering: the custom domain
+    // checks and the transit gateway's skip.
     let got = statuses("seed/healthy.json");
     for (check, status) in &got {
-        let want = if DOMAIN_CHECKS.contains(check) {
+        let want = if DOMAIN_CHECKS.contains(check) || TRANSIT_CHECKS.contains(check) {
             Status::Skip
         } else {
             Status::Pass
@@ -152,7 +154,24 @@ fn healthy_seed_passes_everything() {
     }
     // Through https://orders.internal.example.com every check, the domain's too, passes.
     let got = statuses("domain/healthy.json");
-    assert!(got.values().all(|s| *s == Status::Pass), "{got:?}");
+    for (check, status) in &got {
+        let want = if TRANSIT_CHECKS.contains(check) { Status::Skip } else { Status::Pass };
+        assert_eq!(*status, want, "{check}: {got:?}");
+    }
+    // Through a transit gateway — one account, RAM-shared across accounts, two TGWs
+    // peered across regions — every check passes but peering-active, which says why it
+    // does not apply.
+    for rel in ["tgw/healthy.json", "tgw/healthy-shared-cross-account.json", "tgw/healthy-cross-region.json"] {
+        let got = statuses(rel);
+        for (check, status) in &got {
+            let want = if DOMAIN_CHECKS.contains(check) || *check == "peering-active" {
+                Status::Skip
+            } else {
+                Status::Pass
+            };
+            assert_eq!(*status, want, "{rel}: {check}: {got:?}");
+        }
+    }
 }
 
 /// Messages and fixes name the real resources, not placeholders.

@@ -193,6 +193,7 @@ pub async fn subnets(ctx: &Ctx, vpc_ids: &[String]) -> Result<Vec<m::Subnet>, Ca
             vpc_id: x.vpc_id().unwrap_or_default().to_string(),
             cidr_block: s(x.cidr_block()),
             availability_zone: s(x.availability_zone()),
+            availability_zone_id: s(x.availability_zone_id()),
         })
         .collect())
 }

@@ -6,7 +6,7 @@ use crate::check::{api, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::net::Cidr;
 use crate::path::ResolvedPath;
-use crate::routes::judge;
+use crate::routes::{judge, Via};
 use crate::sg;
 use crate::snapshot::{DbInstance, SecurityGroup, Source};
 
@@ -150,7 +150,7 @@ fn judge_db(
                     return Err(format!("the route table of {sid} is not in the snapshot"));
                 };
                 for (_, cidr) in to_cidrs.iter() {
-                    if let Err((text, fix)) = judge(table, *cidr, *cidr, "subnet", &ids) {
+                    if let Err((text, fix)) = judge(table, *cidr, *cidr, "subnet", &Via::Peering(&ids)) {
                         problems.push((text, fix));
                     }
                 }

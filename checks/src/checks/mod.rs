@@ -29,6 +29,7 @@ pub mod sg_endpoint_ingress;
 pub mod ssm_agent_version;
 pub mod ssm_endpoints;
 pub mod ssm_instance_role;
+pub mod tgw_path;
 
 /// Every check, in the order of the hops a request crosses.
 pub static REGISTRY: &[Check] = &[
@@ -63,6 +64,10 @@ pub static REGISTRY: &[Check] = &[
     Check {
         meta: &peering_active::META,
         run: peering_active::run,
+    },
+    Check {
+        meta: &tgw_path::META,
+        run: tgw_path::run,
     },
     Check {
         meta: &execute_api_endpoint::META,
@@ -144,3 +149,7 @@ pub const DOMAIN_CHECKS: [&str; 5] = [
     "domain-policy-allows-endpoint",
     "domain-base-path",
 ];
+
+/// The checks of a transit gateway hop: they read their data only on a path that
+/// crosses a TGW, and skip otherwise (a peering path reads no TGW data).
+pub const TRANSIT_CHECKS: [&str; 1] = ["tgw-path"];

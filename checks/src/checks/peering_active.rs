@@ -3,7 +3,7 @@
 
 use crate::check::{client, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
-use crate::path::{is_active, peering_status, ResolvedPath};
+use crate::path::{is_active, peering_status, Carrier, ResolvedPath};
 use crate::snapshot::{Scope, Source, VpcPeeringConnection};
 
 pub static META: CheckMeta = CheckMeta {
@@ -89,6 +89,13 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
                 ep.id()
             ),
         )];
+    }
+    if let Carrier::Transit { tgw, .. } = p.carrier() {
+        return vec![Finding::skip(
+            id,
+            format!("the path crosses the transit gateway {tgw}, not a peering connection (tgw-path checks it)"),
+        )
+        .resource(tgw)];
     }
     let peerings = p.peerings();
     // Where the endpoint's side is, when it is not the client's: creating a peering

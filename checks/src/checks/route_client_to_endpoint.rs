@@ -4,8 +4,8 @@
 use super::common::route_finding;
 use crate::check::{client, endpoint, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
-use crate::path::ResolvedPath;
-use crate::routes::judge;
+use crate::path::{Carrier, ResolvedPath};
+use crate::routes::{judge, Via};
 use crate::snapshot::Source;
 
 pub static META: CheckMeta = CheckMeta {
@@ -57,6 +57,10 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         .iter()
         .map(|x| x.vpc_peering_connection_id.as_str())
         .collect();
+    let via = match p.carrier() {
+        Carrier::Transit { tgw, .. } => Via::Transit(tgw),
+        _ => Via::Peering(&pcx_ids),
+    };
     let mut verdicts = Vec::new();
     let mut resources = vec![subnet_id.to_string(), table.route_table_id.clone()];
     for s in &ep.subnets {
@@ -78,10 +82,13 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
             cidr,
             cidr,
             &format!("endpoint subnet {}", s.id),
-            &pcx_ids,
+            &via,
         ));
     }
-    resources.extend(pcx_ids.iter().map(|s| s.to_string()));
+    match via {
+        Via::Transit(tgw) => resources.push(tgw.to_string()),
+        Via::Peering(ids) => resources.extend(ids.iter().map(|s| s.to_string())),
+    }
     let mut finding = route_finding(id, verdicts, resources);
     if finding.status == crate::finding::Status::Pass && !explicit {
         finding.message.push_str(&format!(

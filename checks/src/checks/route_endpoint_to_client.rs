@@ -5,8 +5,8 @@ use super::common::route_finding;
 use crate::check::{client, endpoint, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::net::Cidr;
-use crate::path::ResolvedPath;
-use crate::routes::judge;
+use crate::path::{Carrier, ResolvedPath};
+use crate::routes::{judge, Via};
 use crate::snapshot::Source;
 
 pub static META: CheckMeta = CheckMeta {
@@ -59,6 +59,10 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         .iter()
         .map(|x| x.vpc_peering_connection_id.as_str())
         .collect();
+    let via = match p.carrier() {
+        Carrier::Transit { tgw, .. } => Via::Transit(tgw),
+        _ => Via::Peering(&pcx_ids),
+    };
     let mut verdicts = Vec::new();
     let mut resources = Vec::new();
     for s in &ep.subnets {
@@ -72,9 +76,12 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
             resources.push(table.route_table_id.clone());
         }
         verdicts.push(
-            judge(table, dest, fix_dest, &what, &pcx_ids).map(|ok| format!("{}: {ok}", s.id)),
+            judge(table, dest, fix_dest, &what, &via).map(|ok| format!("{}: {ok}", s.id)),
         );
     }
-    resources.extend(pcx_ids.iter().map(|s| s.to_string()));
+    match via {
+        Via::Transit(tgw) => resources.push(tgw.to_string()),
+        Via::Peering(ids) => resources.extend(ids.iter().map(|s| s.to_string())),
+    }
     vec![route_finding(id, verdicts, resources)]
 }

@@ -2,7 +2,7 @@
 
 use crate::check::{client, endpoint, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
-use crate::path::ResolvedPath;
+use crate::path::{Carrier, ResolvedPath};
 use crate::sg;
 use crate::snapshot::Source;
 
@@ -46,7 +46,13 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         groups: &endpoint_groups,
         account: ep.ix.scope.account.as_deref(),
         rule_account: p.client_scope.account.as_deref(),
-        other_region: p.client_scope.region != ep.ix.scope.region,
+        blocked: if matches!(p.carrier(), Carrier::Transit { .. }) {
+            Some(sg::TGW_OUTBOUND)
+        } else if p.client_scope.region != ep.ix.scope.region {
+            Some(sg::INTER_REGION)
+        } else {
+            None
+        },
     };
     let mut allowed = Vec::new();
     let mut blocked = Vec::new();
@@ -75,7 +81,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
                 .resources(resources)
                 .needs(Source::SecurityGroups.iam_action())]
             }
-            sg::Admission::OtherRegionReference(why) => {
+            sg::Admission::ReferenceBlocked(why) => {
                 other_region.get_or_insert(why);
                 blocked.push((s.id, cidr));
             }
@@ -108,6 +114,11 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         .map(|(_, c)| format!("aws ec2 authorize-security-group-egress --group-id {group} --protocol tcp --port 443 --cidr {c}"))
         .collect();
     let message = match other_region {
+        Some(why) if !why.ends_with(sg::INTER_REGION) => format!(
+            "{why}; no CIDR rule of {} allows tcp/443 out to endpoint subnet(s) {}",
+            client.group_ids.join(", "),
+            names.join(", ")
+        ),
         Some(why) => format!(
             "{why} (the client is in {}, the endpoint in {}); no CIDR rule of {} allows tcp/443 out to endpoint subnet(s) {}",
             p.client_region(),

@@ -3,7 +3,7 @@
 use crate::check::{client, endpoint, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::net::{fmt_ipv4, Cidr};
-use crate::path::ResolvedPath;
+use crate::path::{Carrier, ResolvedPath};
 use crate::sg;
 use crate::snapshot::Source;
 
@@ -72,7 +72,13 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         groups: &client.group_ids,
         account: p.client_scope.account.as_deref(),
         rule_account: ep.ix.scope.account.as_deref(),
-        other_region: p.client_scope.region != ep.ix.scope.region,
+        blocked: if matches!(p.carrier(), Carrier::Transit { .. }) {
+            Some(sg::TGW_TO_ENDPOINT)
+        } else if p.client_scope.region != ep.ix.scope.region {
+            Some(sg::INTER_REGION)
+        } else {
+            None
+        },
     };
     let admission = sg::ingress_from(&ep.security_groups, 443, ip, &peer);
     let other_region = match admission {
@@ -94,7 +100,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
             .resources(resources)
             .needs(Source::Instances.iam_action())];
         }
-        sg::Admission::OtherRegionReference(why) => Some(why),
+        sg::Admission::ReferenceBlocked(why) => Some(why),
         sg::Admission::Denied => None,
     };
     let prefix_lists = sg::prefix_lists(&ep.security_groups, 443, sg::Direction::Ingress);
@@ -108,7 +114,8 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     }
     let source = client.subnet_cidr().unwrap_or(Cidr::host(ip));
     let message = match other_region {
-        Some(why) => format!("{why} (the client is in {}, the endpoint in {}); no CIDR rule admits the client {} ({addr})", p.client_region(), ep.ix.scope.region, client.id()),
+        Some(why) if why.ends_with(sg::INTER_REGION) => format!("{why} (the client is in {}, the endpoint in {}); no CIDR rule admits the client {} ({addr})", p.client_region(), ep.ix.scope.region, client.id()),
+        Some(why) => format!("{why}; no CIDR rule admits the client {} ({addr})", client.id()),
         None => format!("no inbound rule of {} ({}) admits tcp/443 from the client {} ({addr}, groups {})", groups.join(", "), ep.id(), client.id(), client.group_ids.join(", ")),
     };
     vec![Finding::fail(id, message)

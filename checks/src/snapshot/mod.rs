@@ -184,6 +184,39 @@ pub struct Scope {
     )]
     pub certificates: Option<Vec<Certificate>>,
 
+    // Transit gateways on the path: the TGWs and attachments each side sees, and the
+    // routes of the route tables the attachments are associated with (the TGW owner's).
+    #[serde(
+        rename = "TransitGateways",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub transit_gateways: Option<Vec<TransitGateway>>,
+    #[serde(
+        rename = "TransitGatewayVpcAttachments",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub transit_gateway_vpc_attachments: Option<Vec<TransitGatewayVpcAttachment>>,
+    #[serde(
+        rename = "TransitGatewayAttachments",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub transit_gateway_attachments: Option<Vec<TransitGatewayAttachment>>,
+    #[serde(
+        rename = "TransitGatewayPeeringAttachments",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub transit_gateway_peering_attachments: Option<Vec<TransitGatewayPeeringAttachment>>,
+    #[serde(
+        rename = "TransitGatewayRoutes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub transit_gateway_routes: Option<Vec<TransitGatewayRoute>>,
+
     /// Calls a live run could not make, so a check can say why its data is missing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unavailable: Vec<Unavailable>,
@@ -231,10 +264,15 @@ pub enum Source {
     HostedZones,
     ResourceRecordSets,
     Certificates,
+    TransitGateways,
+    TransitGatewayVpcAttachments,
+    TransitGatewayAttachments,
+    TransitGatewayPeeringAttachments,
+    TransitGatewayRoutes,
 }
 
 impl Source {
-    pub const ALL: [Source; 29] = [
+    pub const ALL: [Source; 34] = [
         Source::Vpcs,
         Source::Subnets,
         Source::RouteTables,
@@ -264,6 +302,11 @@ impl Source {
         Source::HostedZones,
         Source::ResourceRecordSets,
         Source::Certificates,
+        Source::TransitGateways,
+        Source::TransitGatewayVpcAttachments,
+        Source::TransitGatewayAttachments,
+        Source::TransitGatewayPeeringAttachments,
+        Source::TransitGatewayRoutes,
     ];
 
     /// The array's key in the snapshot.
@@ -298,6 +341,11 @@ impl Source {
             Source::HostedZones => "HostedZones",
             Source::ResourceRecordSets => "ResourceRecordSets",
             Source::Certificates => "Certificates",
+            Source::TransitGateways => "TransitGateways",
+            Source::TransitGatewayVpcAttachments => "TransitGatewayVpcAttachments",
+            Source::TransitGatewayAttachments => "TransitGatewayAttachments",
+            Source::TransitGatewayPeeringAttachments => "TransitGatewayPeeringAttachments",
+            Source::TransitGatewayRoutes => "TransitGatewayRoutes",
         }
     }
 
@@ -333,6 +381,11 @@ impl Source {
             Source::HostedZones => "route53:ListHostedZonesByVPC",
             Source::ResourceRecordSets => "route53:ListResourceRecordSets",
             Source::Certificates => "acm:DescribeCertificate",
+            Source::TransitGateways => "ec2:DescribeTransitGateways",
+            Source::TransitGatewayVpcAttachments => "ec2:DescribeTransitGatewayVpcAttachments",
+            Source::TransitGatewayAttachments => "ec2:DescribeTransitGatewayAttachments",
+            Source::TransitGatewayPeeringAttachments => "ec2:DescribeTransitGatewayPeeringAttachments",
+            Source::TransitGatewayRoutes => "ec2:SearchTransitGatewayRoutes",
         }
     }
 
@@ -384,6 +437,11 @@ impl Source {
             Source::HostedZones => "aws route53 list-hosted-zones-by-vpc --vpc-id VPC_A --vpc-region REGION --query HostedZoneSummaries, each with VPCId and VPCRegion added",
             Source::ResourceRecordSets => "aws route53 list-resource-record-sets --hosted-zone-id ZONE --query ResourceRecordSets, each with HostedZoneId added",
             Source::Certificates => "aws acm describe-certificate --certificate-arn ARN --query Certificate",
+            Source::TransitGateways => "aws ec2 describe-transit-gateways --transit-gateway-ids TGW --query TransitGateways",
+            Source::TransitGatewayVpcAttachments => "aws ec2 describe-transit-gateway-vpc-attachments --filters Name=vpc-id,Values=VPC_A,VPC_B --query TransitGatewayVpcAttachments",
+            Source::TransitGatewayAttachments => "aws ec2 describe-transit-gateway-attachments --filters Name=resource-id,Values=VPC_A,VPC_B --query TransitGatewayAttachments",
+            Source::TransitGatewayPeeringAttachments => "aws ec2 describe-transit-gateway-peering-attachments --filters Name=transit-gateway-id,Values=TGW --query TransitGatewayPeeringAttachments",
+            Source::TransitGatewayRoutes => "aws ec2 search-transit-gateway-routes --transit-gateway-route-table-id RTB --filters Name=type,Values=static,propagated --query Routes, each with TransitGatewayRouteTableId added (as the TGW's owner)",
         }
     }
 
@@ -420,6 +478,15 @@ impl Source {
             Source::HostedZones => snapshot.hosted_zones.is_some(),
             Source::ResourceRecordSets => snapshot.resource_record_sets.is_some(),
             Source::Certificates => snapshot.certificates.is_some(),
+            Source::TransitGateways => snapshot.transit_gateways.is_some(),
+            Source::TransitGatewayVpcAttachments => {
+                snapshot.transit_gateway_vpc_attachments.is_some()
+            }
+            Source::TransitGatewayAttachments => snapshot.transit_gateway_attachments.is_some(),
+            Source::TransitGatewayPeeringAttachments => {
+                snapshot.transit_gateway_peering_attachments.is_some()
+            }
+            Source::TransitGatewayRoutes => snapshot.transit_gateway_routes.is_some(),
         }
     }
 }

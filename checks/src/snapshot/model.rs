@@ -55,6 +55,9 @@ pub struct Subnet {
     pub cidr_block: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<String>,
+    /// The zone's id (`use1-az1`): the same zone in every account, where names differ.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone_id: Option<String>,
 }
 
 /// `aws ec2 describe-route-tables` → `RouteTables[]`
@@ -253,6 +256,161 @@ pub struct PeeringVpcInfo {
     pub cidr_block: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cidr_block_set: Vec<CidrBlockOnly>,
+}
+
+/// `aws ec2 describe-transit-gateways` → `TransitGateways[]`, in the scope that read it
+/// (the TGW's region; a TGW shared through RAM is listed by its users too).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TransitGateway {
+    pub transit_gateway_id: String,
+    /// `pending`, `available`, `modifying`, `deleting`, `deleted`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<TransitGatewayOptions>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TransitGatewayOptions {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub association_default_route_table_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub propagation_default_route_table_id: Option<String>,
+    /// `enable` or `disable` (the AWS default for a TGW).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_group_referencing_support: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_accept_shared_attachments: Option<String>,
+}
+
+/// `aws ec2 describe-transit-gateway-vpc-attachments` → `TransitGatewayVpcAttachments[]`
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TransitGatewayVpcAttachment {
+    pub transit_gateway_attachment_id: String,
+    pub transit_gateway_id: String,
+    pub vpc_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_owner_id: Option<String>,
+    /// `pendingAcceptance`, `pending`, `available`, `modifying`, `deleting`, `deleted`,
+    /// `failed`, `rejected`, …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// At most one per Availability Zone: where the TGW has network interfaces.
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<TransitGatewayVpcAttachmentOptions>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TransitGatewayVpcAttachmentOptions {
+    /// `enable` (the AWS default for an attachment) or `disable`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_group_referencing_support: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appliance_mode_support: Option<String>,
+}
+
+/// `aws ec2 describe-transit-gateway-attachments` → `TransitGatewayAttachments[]`: the
+/// one call that says which route table an attachment is associated with.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TransitGatewayAttachment {
+    pub transit_gateway_attachment_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transit_gateway_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transit_gateway_owner_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_owner_id: Option<String>,
+    /// `vpc`, `peering`, `vpn`, `direct-connect-gateway`, `connect`, …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub association: Option<TransitGatewayAttachmentAssociation>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TransitGatewayAttachmentAssociation {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transit_gateway_route_table_id: Option<String>,
+    /// Set instead of a route table when the attachment uses a policy table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transit_gateway_policy_table_id: Option<String>,
+    /// `associating`, `associated`, `disassociating`, `disassociated`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+}
+
+/// `aws ec2 describe-transit-gateway-peering-attachments` →
+/// `TransitGatewayPeeringAttachments[]`: two TGWs joined (same or another region).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TransitGatewayPeeringAttachment {
+    pub transit_gateway_attachment_id: String,
+    /// The accepter side's own id for the attachment, when AWS gives it one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepter_transit_gateway_attachment_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requester_tgw_info: Option<PeeringTgwInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepter_tgw_info: Option<PeeringTgwInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PeeringTgwInfo {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transit_gateway_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+}
+
+/// `aws ec2 search-transit-gateway-routes --transit-gateway-route-table-id RTB --filters
+/// Name=type,Values=static,propagated` → `Routes[]`, each with the route table's id
+/// added (`TransitGatewayRouteTableId`), as Route 53 records carry their zone's.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TransitGatewayRoute {
+    pub transit_gateway_route_table_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination_cidr_block: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix_list_id: Option<String>,
+    /// `static` or `propagated`.
+    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    pub route_type: Option<String>,
+    /// `active` or `blackhole`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    #[serde(default)]
+    pub transit_gateway_attachments: Vec<TransitGatewayRouteAttachment>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TransitGatewayRouteAttachment {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transit_gateway_attachment_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]

@@ -2,7 +2,7 @@
 
 use crate::outcome::FailOn;
 use crate::report::Format;
-use crate::session::{AwsArgs, ClientAwsArgs};
+use crate::session::{AwsArgs, ClientAwsArgs, NetworkAwsArgs};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -82,6 +82,8 @@ pub struct CheckArgs {
     pub aws: AwsArgs,
     #[command(flatten)]
     pub client: ClientAwsArgs,
+    #[command(flatten)]
+    pub network: NetworkAwsArgs,
     #[command(flatten)]
     pub report: ReportArgs,
 }
@@ -192,6 +194,8 @@ pub struct SnapshotArgs {
     pub aws: AwsArgs,
     #[command(flatten)]
     pub client: ClientAwsArgs,
+    #[command(flatten)]
+    pub network: NetworkAwsArgs,
 }
 
 /// Which method of the API the client calls, and which database sits behind it.

@@ -78,6 +78,10 @@ struct Aws {
     client_profile: Option<String>,
     client_role: Option<String>,
     client_external_id: Option<String>,
+    network_profile: Option<String>,
+    network_role: Option<String>,
+    network_external_id: Option<String>,
+    network_region: Option<String>,
 }
 
 /// One path to prove: the client instance and the API method it calls.
@@ -103,6 +107,12 @@ pub struct TargetSpec {
     pub client_profile: Option<String>,
     pub client_role: Option<String>,
     pub client_external_id: Option<String>,
+    /// The transit gateway owner's profile, role, external id and region, when it is
+    /// a third account (its route tables are readable only there).
+    pub network_profile: Option<String>,
+    pub network_role: Option<String>,
+    pub network_external_id: Option<String>,
+    pub network_region: Option<String>,
     /// Check a saved snapshot instead of the live account (relative to the config file).
     pub snapshot: Option<PathBuf>,
 }
@@ -237,6 +247,12 @@ impl Config {
             spec.client_external_id = spec
                 .client_external_id
                 .or_else(|| d.client_external_id.clone());
+            spec.network_profile = spec.network_profile.or_else(|| d.network_profile.clone());
+            spec.network_role = spec.network_role.or_else(|| d.network_role.clone());
+            spec.network_external_id = spec
+                .network_external_id
+                .or_else(|| d.network_external_id.clone());
+            spec.network_region = spec.network_region.or_else(|| d.network_region.clone());
             targets.push(NamedTarget {
                 name: target_name,
                 spec,

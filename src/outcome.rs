@@ -6,6 +6,7 @@
 
 use privpath_checks::checks::dns_resolution::{working_request, WorkingRequest};
 use privpath_checks::date::Date;
+use privpath_checks::path::Carrier;
 use privpath_checks::{Finding, ResolvedPath, Severity, Status, Summary};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -364,6 +365,8 @@ pub struct PathIds {
     pub client_subnet: Option<String>,
     pub route_table: Option<String>,
     pub peering: Option<String>,
+    /// The transit gateway(s) carrying the request, when a TGW does.
+    pub transit: Option<String>,
     pub endpoint: Option<String>,
     pub api: String,
     pub method: Option<String>,
@@ -380,10 +383,20 @@ impl PathIds {
             client_ip: p.client.instance.private_ip_address.clone(),
             client_subnet: p.client.instance.subnet_id.clone(),
             route_table: p.client.route_table.map(|(t, _)| t.route_table_id.clone()),
-            peering: p
-                .peerings()
-                .first()
-                .map(|x| x.vpc_peering_connection_id.clone()),
+            peering: match p.carrier() {
+                Carrier::Peering => p
+                    .peerings()
+                    .first()
+                    .map(|x| x.vpc_peering_connection_id.clone()),
+                _ => None,
+            },
+            transit: match p.carrier() {
+                Carrier::Transit { tgw, hop: Some(t) } if !t.single() => {
+                    Some(format!("{tgw} ⇄ {} (TGW peering)", t.api.tgw_id()))
+                }
+                Carrier::Transit { tgw, .. } => Some(tgw.to_string()),
+                _ => None,
+            },
             endpoint: p.endpoint.as_ref().map(|e| e.id().to_string()),
             api: p.api.id.clone(),
             method: match (p.method.stage_name(), p.method.path()) {

@@ -55,6 +55,42 @@ pub struct ClientAwsArgs {
     pub client_external_id: Option<String>,
 }
 
+/// The transit gateway owner's credentials, when it is neither side's account (a
+/// network account sharing the TGW through AWS RAM): only its route tables are read
+/// with them. Region and endpoint default to the API side's.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct NetworkAwsArgs {
+    /// Profile for the transit gateway owner's account (its route tables' routes).
+    #[arg(long, value_name = "NAME")]
+    pub network_profile: Option<String>,
+    /// Role to assume in the transit gateway owner's account.
+    #[arg(long, value_name = "ARN")]
+    pub network_role_arn: Option<String>,
+    /// External id for --network-role-arn.
+    #[arg(long, value_name = "ID", requires = "network_role_arn")]
+    pub network_external_id: Option<String>,
+    /// Region of the transit gateway [default: --region].
+    #[arg(long, value_name = "REGION")]
+    pub network_region: Option<String>,
+}
+
+impl NetworkAwsArgs {
+    /// The network side's settings, `None` when no profile or role names one.
+    pub fn side(&self, api: &AwsArgs) -> Option<AwsArgs> {
+        if self.network_profile.is_none() && self.network_role_arn.is_none() {
+            return None;
+        }
+        Some(AwsArgs {
+            profile: self.network_profile.clone().or_else(|| api.profile.clone()),
+            region: self.network_region.clone().or_else(|| api.region.clone()),
+            role_arn: self.network_role_arn.clone(),
+            external_id: self.network_external_id.clone(),
+            endpoint_url: api.endpoint_url.clone(),
+            attempt_timeout: api.attempt_timeout,
+        })
+    }
+}
+
 impl ClientAwsArgs {
     pub fn is_empty(&self) -> bool {
         self.client_profile.is_none()

@@ -21,9 +21,11 @@ fn healthy_seed_passes_every_check_and_prints_the_curl_line() {
     let o = privpath(&["check", "--snapshot", HEALTHY]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
-    // Every check passes but the custom domain's: the seed calls the execute-api name.
+    // Every check passes but the custom domain's (the seed calls the execute-api name)
+    // and the transit gateway's (a peering joins the VPCs).
     let n = privpath_checks::REGISTRY.len();
-    let d = privpath_checks::checks::DOMAIN_CHECKS.len();
+    let d = privpath_checks::checks::DOMAIN_CHECKS.len()
+        + privpath_checks::checks::TRANSIT_CHECKS.len();
     assert!(
         out.contains(&format!(
             "{n} checks: {} passed, 0 failed, 0 warnings, {d} skipped, 0 unknown",
@@ -52,8 +54,13 @@ fn a_path_through_a_custom_domain_reads_the_domain() {
     let o = privpath(&["check", "--snapshot", "fixtures/domain/healthy.json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
+    // Every check passes but the transit gateway's: a peering joins the VPCs.
     let n = privpath_checks::REGISTRY.len();
-    assert!(out.contains(&format!("{n} checks: {n} passed")), "{out}");
+    let t = privpath_checks::checks::TRANSIT_CHECKS.len();
+    assert!(
+        out.contains(&format!("{n} checks: {} passed", n - t)),
+        "{out}"
+    );
     assert!(out.contains("domain-access-association"), "{out}");
     assert!(
         out.contains("│ ✓ domain    orders.internal.example.com/orders"),
@@ -107,12 +114,16 @@ fn json_report_has_findings_and_summary() {
         ] {
             assert!(f.get(key).is_some(), "finding lacks {key}: {f}");
         }
-        let domain = privpath_checks::checks::DOMAIN_CHECKS.contains(&f["check"].as_str().unwrap());
-        assert_eq!(f["status"], if domain { "skip" } else { "pass" }, "{f}");
+        let check = f["check"].as_str().unwrap();
+        let off_path = privpath_checks::checks::DOMAIN_CHECKS.contains(&check)
+            || privpath_checks::checks::TRANSIT_CHECKS.contains(&check);
+        assert_eq!(f["status"], if off_path { "skip" } else { "pass" }, "{f}");
     }
     assert_eq!(
         doc["summary"]["pass"],
-        privpath_checks::REGISTRY.len() - privpath_checks::checks::DOMAIN_CHECKS.len()
+        privpath_checks::REGISTRY.len()
+            - privpath_checks::checks::DOMAIN_CHECKS.len()
+            - privpath_checks::checks::TRANSIT_CHECKS.len()
     );
     assert_eq!(doc["summary"]["total"], privpath_checks::REGISTRY.len());
     assert_eq!(doc["targets"][0]["path"]["api_id"], "a1b2c3d4e5");
@@ -458,6 +469,26 @@ fn table_fits_the_terminal_and_never_splits_an_id() {
 }
 
 /// The Markdown report (a CI step summary), with its Mermaid path, pinned.
+/// The run's wall time (`; 0.01 s;`) as `; N s;`: the one part of a report that
+/// differs between two runs of the same input.
+fn redact_seconds(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            let Some(end) = line.find(" s; ") else {
+                return line.to_string();
+            };
+            let start = line[..end].rfind("; ").map_or(0, |i| i + 2);
+            if line[start..end].parse::<f64>().is_ok() {
+                format!("{}N{}", &line[..start], &line[end..])
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + if text.ends_with('\n') { "\n" } else { "" }
+}
+
 #[test]
 fn markdown_output_is_pinned() {
     let o = privpath(&[
@@ -471,7 +502,7 @@ fn markdown_output_is_pinned() {
     assert_eq!(o.status.code(), Some(1));
     let text = stdout(&o);
     assert!(text.contains("```mermaid\nflowchart LR\n") && text.contains("  class routes fail\n"));
-    insta::assert_snapshot!("shadowed_route_markdown", text);
+    insta::assert_snapshot!("shadowed_route_markdown", redact_seconds(&text));
     let o = privpath(&[
         "audit",
         "--snapshot",

@@ -64,6 +64,20 @@ impl Moto {
 
     /// [`Moto::scenario_in`], with the private custom domain name added when `domain`.
     fn scenario_with(&self, layout: &str, breakage: &str, domain: bool) -> Value {
+        self.seed(layout, breakage, domain, "peering")
+    }
+
+    /// The seed with its VPCs joined by a transit gateway, broken one way.
+    fn scenario_tgw(&self, breakage: &str) -> Value {
+        self.seed("same", breakage, false, "tgw")
+    }
+
+    /// The client in another region, each VPC on a TGW of its region, the two peered.
+    fn scenario_tgw_cross_region(&self, breakage: &str) -> Value {
+        self.seed("cross-region", breakage, false, "tgw")
+    }
+
+    fn seed(&self, layout: &str, breakage: &str, domain: bool, via: &str) -> Value {
         let out = Command::new(python())
             .arg(Path::new(ROOT).join("tests/e2e/scenario.py"))
             .args([
@@ -73,6 +87,8 @@ impl Moto {
                 breakage,
                 "--layout",
                 layout,
+                "--via",
+                via,
             ])
             .args(domain.then_some("--with-domain"))
             .output()
@@ -155,13 +171,98 @@ fn live_check(moto: &Moto, ids: &Value, extra: &[&str]) -> (Output, Value) {
 }
 
 /// The status of a check a scenario leaves alone: pass, or skip for the custom domain
-/// checks (the client calls the execute-api name).
+/// checks (the client calls the execute-api name) and the transit gateway's (a peering
+/// joins the VPCs).
 fn untouched(check: &str) -> &'static str {
-    if privpath_checks::checks::DOMAIN_CHECKS.contains(&check) {
+    if privpath_checks::checks::DOMAIN_CHECKS.contains(&check)
+        || privpath_checks::checks::TRANSIT_CHECKS.contains(&check)
+    {
         "skip"
     } else {
         "pass"
     }
+}
+
+/// [`untouched`] on a path through a transit gateway: peering-active skips instead.
+fn untouched_on_tgw(check: &str) -> &'static str {
+    if privpath_checks::checks::DOMAIN_CHECKS.contains(&check) || check == "peering-active" {
+        "skip"
+    } else {
+        "pass"
+    }
+}
+
+#[test]
+fn transit_gateway_paths_against_the_emulator() {
+    let moto = Moto::start();
+    // (breakage, checks that must leave their untouched status, with their status)
+    let scenarios: &[(&str, &[(&str, &str)])] = &[
+        ("healthy", &[]),
+        ("tgw-route-missing", &[("tgw-path", "fail")]),
+        ("tgw-route-blackhole", &[("tgw-path", "fail")]),
+        ("tgw-return-route-missing", &[("tgw-path", "fail")]),
+        ("tgw-wrong-route-table", &[("tgw-path", "fail")]),
+        ("tgw-no-subnet-in-client-az", &[("tgw-path", "fail")]),
+        ("tgw-attachment-pending", &[("tgw-path", "fail")]),
+        (
+            "tgw-client-route-missing",
+            &[("route-client-to-endpoint", "fail")],
+        ),
+    ];
+    for (breakage, expected) in scenarios {
+        let ids = moto.scenario_tgw(breakage);
+        let (out, report) = live_check(&moto, &ids, &[]);
+        assert_outcome(breakage, &out, &report, expected, untouched_on_tgw);
+    }
+    // Across regions: two TGWs joined by a peering attachment, static routes each side.
+    let ids = moto.scenario_tgw_cross_region("healthy");
+    let options = client_options("cross-region", &ids);
+    let extra: Vec<&str> = options.iter().map(String::as_str).collect();
+    let (out, report) = live_check(&moto, &ids, &extra);
+    assert_outcome("cross-region healthy", &out, &report, &[], untouched_on_tgw);
+    // The fixes name the TGW's real ids, with the region and account they run in.
+    let ids = moto.scenario_tgw("tgw-wrong-route-table");
+    let (_, report) = live_check(&moto, &ids, &[]);
+    let tgw = report["targets"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "tgw-path")
+        .unwrap()
+        .clone();
+    let fix = tgw["remediation"].as_str().unwrap();
+    assert!(
+        fix.contains("aws ec2 associate-transit-gateway-route-table")
+            && fix.contains(ids["tgw_table"].as_str().unwrap())
+            && fix.contains(ids["att_a"].as_str().unwrap())
+            && fix.contains("--region us-east-1  # in account"),
+        "{fix}"
+    );
+    // A snapshot of the TGW path, checked offline, gives the live findings; a peering
+    // path made no TGW call at all.
+    let ids = moto.scenario_tgw("healthy");
+    let file = Path::new(env!("CARGO_TARGET_TMPDIR")).join("tgw-snapshot.json");
+    let (out, live) = live_check(
+        &moto,
+        &ids,
+        &["--save-snapshot", file.to_str().unwrap(), "--verbose"],
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ec2:SearchTransitGatewayRoutes"));
+    let offline = Command::new(env!("CARGO_BIN_EXE_privpath"))
+        .args([
+            "check",
+            "--snapshot",
+            file.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let offline: Value = serde_json::from_slice(&offline.stdout).unwrap();
+    assert_eq!(statuses(&live), statuses(&offline));
+    let ids = moto.scenario("healthy");
+    let (out, _) = live_check(&moto, &ids, &["--verbose"]);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("TransitGateway"));
 }
 
 /// A run's verdict: every check reports; the named checks have their status and the rest
@@ -421,8 +522,20 @@ fn verbose_reports_calls_waves_and_stays_within_the_iam_policy() {
                 .map(|a| a.as_str().unwrap().to_string())
         })
         .collect();
+    // A path through transit gateways (two, peered across regions) makes the TGW calls
+    // a peering path does not.
+    let tgw_ids = moto.scenario_tgw_cross_region("healthy");
+    let tgw_options = client_options("cross-region", &tgw_ids);
+    let mut tgw_extra: Vec<&str> = tgw_options.iter().map(String::as_str).collect();
+    tgw_extra.push("--verbose");
+    let (tgw_out, _) = live_check(&moto, &tgw_ids, &tgw_extra);
+    let tgw_stderr = String::from_utf8_lossy(&tgw_out.stderr).to_string();
     let mut seen = 0;
-    for line in stderr.lines().filter(|l| l.starts_with("privpath:   ")) {
+    for line in stderr
+        .lines()
+        .chain(tgw_stderr.lines())
+        .filter(|l| l.starts_with("privpath:   "))
+    {
         let action = line.split_whitespace().nth(1).unwrap();
         assert!(
             granted.iter().any(|g| g == action),
@@ -435,7 +548,7 @@ fn verbose_reports_calls_waves_and_stays_within_the_iam_policy() {
     // Every action the policy grants is one some snapshot array or call needs.
     for g in &granted {
         assert!(
-            stderr.contains(g.as_str()),
+            stderr.contains(g.as_str()) || tgw_stderr.contains(g.as_str()),
             "{g} is granted but never called"
         );
     }
@@ -632,7 +745,9 @@ fn profiles_and_assumed_roles_work_like_the_aws_cli() {
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         report["summary"]["pass"],
-        privpath_checks::REGISTRY.len() - privpath_checks::checks::DOMAIN_CHECKS.len(),
+        privpath_checks::REGISTRY.len()
+            - privpath_checks::checks::DOMAIN_CHECKS.len()
+            - privpath_checks::checks::TRANSIT_CHECKS.len(),
         "{report}"
     );
     let out = run(&[]);
@@ -977,10 +1092,13 @@ fn audited_paths(report: &Value) -> BTreeMap<String, (String, BTreeMap<String, S
         .filter(|t| !t["path"].is_null())
         .map(|t| {
             let findings = t["findings"].as_array().unwrap();
-            // Audits discover no custom domains: the domain checks are not run.
+            // This estate has no custom domains and no transit gateways: their checks
+            // are not run.
             assert_eq!(
                 findings.len(),
-                privpath_checks::REGISTRY.len() - privpath_checks::checks::DOMAIN_CHECKS.len(),
+                privpath_checks::REGISTRY.len()
+                    - privpath_checks::checks::DOMAIN_CHECKS.len()
+                    - privpath_checks::checks::TRANSIT_CHECKS.len(),
                 "{t}"
             );
             let not_passing = findings
@@ -1290,13 +1408,20 @@ fn private_custom_domain_names() {
         let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
             panic!("{breakage}: {e}: {}", String::from_utf8_lossy(&out.stderr))
         });
-        // Through the domain every check applies.
+        // Through the domain every check applies but the transit gateway's (a peering
+        // joins the VPCs).
         assert_outcome(
             &format!("{layout} {breakage}"),
             &out,
             &report,
             expected,
-            |_| "pass",
+            |c| {
+                if privpath_checks::checks::TRANSIT_CHECKS.contains(&c) {
+                    "skip"
+                } else {
+                    "pass"
+                }
+            },
         );
         let target = &report["targets"][0];
         assert_eq!(target["path"]["api_id"], ids["api_id"], "{breakage}");
@@ -1447,7 +1572,9 @@ fn private_custom_domain_names() {
     );
     assert_eq!(statuses(&live), statuses(&offline));
     assert!(
-        statuses(&offline).values().all(|s| s == "pass"),
+        statuses(&offline)
+            .iter()
+            .all(|(c, s)| s == if c == "tgw-path" { "skip" } else { "pass" }),
         "{offline}"
     );
 

@@ -133,10 +133,11 @@ fn series(fillers: bool, on_path: bool) {
                 .len()
         });
         assert!(
-            findings
-                .iter()
-                .all(|f| f.status == privpath_checks::Status::Pass),
-            "the grown seed still passes"
+            findings.iter().all(|f| f.status == privpath_checks::Status::Pass
+                || (f.status == privpath_checks::Status::Skip
+                    && (privpath_checks::checks::DOMAIN_CHECKS.contains(&f.check)
+                        || privpath_checks::checks::TRANSIT_CHECKS.contains(&f.check)))),
+            "the grown seed still passes (custom domain and transit gateway checks skip: it has neither)"
         );
         let per = (load + eval).as_nanos() as f64 / records as f64;
         println!(

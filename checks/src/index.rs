@@ -278,7 +278,10 @@ impl<'a> Index<'a> {
             self.transit_gateways.insert(&t.transit_gateway_id, t);
         }
         for a in s.transit_gateway_vpc_attachments.iter().flatten() {
-            self.tgw_attachments_by_vpc.entry(&a.vpc_id).or_default().push(a);
+            self.tgw_attachments_by_vpc
+                .entry(&a.vpc_id)
+                .or_default()
+                .push(a);
         }
         for a in s.transit_gateway_attachments.iter().flatten() {
             self.tgw_attachment_records
@@ -286,7 +289,11 @@ impl<'a> Index<'a> {
         }
         for p in s.transit_gateway_peering_attachments.iter().flatten() {
             let ends = [&p.requester_tgw_info, &p.accepter_tgw_info];
-            for tgw in ends.into_iter().flatten().filter_map(|i| i.transit_gateway_id.as_deref()) {
+            for tgw in ends
+                .into_iter()
+                .flatten()
+                .filter_map(|i| i.transit_gateway_id.as_deref())
+            {
                 let list = self.tgw_peerings_by_tgw.entry(tgw).or_default();
                 if !list.iter().any(|x| std::ptr::eq(*x, p)) {
                     list.push(p);

@@ -346,8 +346,11 @@ impl<'a> ResolvedPath<'a> {
             return Carrier::SameVpc;
         }
         let tgw = self.routed_tgw.or(self.transit.map(|t| t.client.tgw_id()));
+        // A deleted peering connection stays listed for a while: only a live one can
+        // be what carries the request instead of the TGW.
+        let live_peering = self.peerings().iter().any(|p| peering_alive(p));
         match (tgw, self.transit) {
-            (Some(tgw), hop) if self.routed_tgw.is_some() || self.peerings().is_empty() => {
+            (Some(tgw), hop) if self.routed_tgw.is_some() || !live_peering => {
                 Carrier::Transit { tgw, hop }
             }
             _ => Carrier::Peering,
@@ -693,7 +696,8 @@ fn pick_endpoint<'a>(
         .filter(|(_, e)| e.is_interface() && e.service_name == service)
         .enumerate()
         .max_by_key(|(order, (e_ix, e))| {
-            let same_vpc = client.vpc_id == Some(e.vpc_id.as_str()) && std::ptr::eq(*e_ix, client_ix);
+            let same_vpc =
+                client.vpc_id == Some(e.vpc_id.as_str()) && std::ptr::eq(*e_ix, client_ix);
             let peered = client.vpc_id.is_some_and(|v| {
                 !client_ix.peerings_between(v, &e.vpc_id).is_empty()
                     || !e_ix.peerings_between(v, &e.vpc_id).is_empty()

@@ -171,7 +171,13 @@ pub type RouteVerdict = Result<String, (String, String)>;
 /// Checks that `table` sends `dest` over `via`. `what` names the destination in
 /// messages; a missing route is fixed with one for `fix_dest` (e.g. the client's subnet
 /// rather than its address).
-pub fn judge(table: &RouteTable, dest: Cidr, fix_dest: Cidr, what: &str, via: &Via<'_>) -> RouteVerdict {
+pub fn judge(
+    table: &RouteTable,
+    dest: Cidr,
+    fix_dest: Cidr,
+    what: &str,
+    via: &Via<'_>,
+) -> RouteVerdict {
     let rtb = &table.route_table_id;
     let arg = via.target_arg();
     let look = lookup(table, dest);
@@ -287,7 +293,8 @@ mod tests {
             route("10.1.0.0/16", "pcx-1", "active"),
             route("10.1.1.0/24", "igw-1", "active"),
         ]);
-        let (msg, fix) = judge(&t, dest(), dest(), "subnet", &Via::Peering(&["pcx-1"])).unwrap_err();
+        let (msg, fix) =
+            judge(&t, dest(), dest(), "subnet", &Via::Peering(&["pcx-1"])).unwrap_err();
         assert!(msg.contains("igw-1 (internet gateway)"), "{msg}");
         assert!(
             fix.contains("replace-route") && fix.contains("10.1.1.0/24"),
@@ -311,7 +318,8 @@ mod tests {
     #[test]
     fn default_route_is_not_the_peering() {
         let t = table(vec![route("0.0.0.0/0", "nat-1", "active")]);
-        let (msg, fix) = judge(&t, dest(), dest(), "subnet", &Via::Peering(&["pcx-1"])).unwrap_err();
+        let (msg, fix) =
+            judge(&t, dest(), dest(), "subnet", &Via::Peering(&["pcx-1"])).unwrap_err();
         assert!(msg.contains("nat-1 (NAT gateway)"), "{msg}");
         assert!(
             fix.contains("create-route") && fix.contains("10.1.1.0/24"),
@@ -322,15 +330,19 @@ mod tests {
     #[test]
     fn blackhole_and_missing_routes_fail() {
         let t = table(vec![route("10.1.0.0/16", "pcx-1", "blackhole")]);
-        assert!(judge(&t, dest(), dest(), "subnet", &Via::Peering(&["pcx-1"]))
-            .unwrap_err()
-            .0
-            .contains("blackhole"));
+        assert!(
+            judge(&t, dest(), dest(), "subnet", &Via::Peering(&["pcx-1"]))
+                .unwrap_err()
+                .0
+                .contains("blackhole")
+        );
         let t = table(vec![route("10.0.0.0/16", "local", "active")]);
-        assert!(judge(&t, dest(), dest(), "subnet", &Via::Peering(&["pcx-1"]))
-            .unwrap_err()
-            .0
-            .contains("no route"));
+        assert!(
+            judge(&t, dest(), dest(), "subnet", &Via::Peering(&["pcx-1"]))
+                .unwrap_err()
+                .0
+                .contains("no route")
+        );
     }
 
     #[test]

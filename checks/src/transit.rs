@@ -79,7 +79,10 @@ pub struct Transit<'a> {
 pub enum TableRoutes<'a> {
     Known(Vec<&'a TransitGatewayRoute>),
     /// The TGW owner's routes are not in the snapshot: why, and whose they are.
-    Unknown { owner: Option<&'a str>, why: String },
+    Unknown {
+        owner: Option<&'a str>,
+        why: String,
+    },
 }
 
 impl<'a> Transit<'a> {
@@ -154,7 +157,8 @@ impl<'a> Transit<'a> {
                     continue;
                 }
                 if let Some((r, _)) = tgw_lookup(routes, dest) {
-                    if r.state.as_deref() != Some("blackhole") && route_attachments(r).contains(&to) {
+                    if r.state.as_deref() != Some("blackhole") && route_attachments(r).contains(&to)
+                    {
                         return Some(table);
                     }
                 }

@@ -126,7 +126,9 @@ fn every_check_has_a_broken_fixture_that_fails_it() {
             .filter(|(rel, ex)| {
                 // A custom domain's checks are broken on the domain seed, under domain/,
                 // a transit gateway's on the TGW seed, under tgw/.
-                (rel.starts_with("broken/") || rel.starts_with("domain/") || rel.starts_with("tgw/"))
+                (rel.starts_with("broken/")
+                    || rel.starts_with("domain/")
+                    || rel.starts_with("tgw/"))
                     && ex.get(check.meta.id).map(String::as_str) == Some(worst)
             })
             .map(|(rel, _)| rel)
@@ -155,13 +157,21 @@ fn healthy_seed_passes_everything() {
     // Through https://orders.internal.example.com every check, the domain's too, passes.
     let got = statuses("domain/healthy.json");
     for (check, status) in &got {
-        let want = if TRANSIT_CHECKS.contains(check) { Status::Skip } else { Status::Pass };
+        let want = if TRANSIT_CHECKS.contains(check) {
+            Status::Skip
+        } else {
+            Status::Pass
+        };
         assert_eq!(*status, want, "{check}: {got:?}");
     }
     // Through a transit gateway — one account, RAM-shared across accounts, two TGWs
     // peered across regions — every check passes but peering-active, which says why it
     // does not apply.
-    for rel in ["tgw/healthy.json", "tgw/healthy-shared-cross-account.json", "tgw/healthy-cross-region.json"] {
+    for rel in [
+        "tgw/healthy.json",
+        "tgw/healthy-shared-cross-account.json",
+        "tgw/healthy-cross-region.json",
+    ] {
         let got = statuses(rel);
         for (check, status) in &got {
             let want = if DOMAIN_CHECKS.contains(check) || *check == "peering-active" {

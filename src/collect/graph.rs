@@ -26,6 +26,8 @@ pub enum Side {
     Api,
     /// The client instance's account and region.
     Client,
+    /// The transit gateway owner's account (`--network-role-arn`), when it is neither.
+    Network,
 }
 
 /// What a read declares: enough to schedule it, to document it and to derive the IAM

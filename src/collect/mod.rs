@@ -27,6 +27,7 @@ pub mod rds;
 pub mod route53;
 pub mod ssm;
 pub mod sts;
+pub mod tgw;
 
 pub use ctx::{all_at_once, now_rfc3339, sorted_unique, CollectError, Ctx};
 

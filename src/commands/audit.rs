@@ -15,7 +15,7 @@ use crate::io::{read_snapshot, write_snapshot};
 use crate::live::estate::collect_estate;
 use crate::outcome::{Context, Evaluated, Stats, TargetRun};
 use anyhow::Result;
-use privpath_checks::checks::DOMAIN_CHECKS;
+use privpath_checks::checks::{DOMAIN_CHECKS, TRANSIT_CHECKS};
 use privpath_checks::estate::{self, CheckedPath, Estate, ESTATE_REGISTRY};
 use privpath_checks::snapshot::Snapshot;
 use privpath_checks::{evaluate, Finding, ResolvedPath, Selection, Severity, SnapshotIndex};
@@ -87,22 +87,31 @@ pub fn audit_snapshot(
     source: &str,
 ) -> Vec<TargetRun> {
     let ix = SnapshotIndex::build(snapshot);
-    // An audit does not discover custom domain names: without any in the snapshot the
-    // domain checks would only add a skip to every path.
-    let without_domains;
-    let selection = if snapshot.scopes.iter().all(|s| s.domain_names.is_none()) {
-        without_domains = Selection {
-            only: selection.only.clone(),
-            skip: selection
-                .skip
-                .iter()
-                .cloned()
-                .chain(DOMAIN_CHECKS.iter().map(|c| c.to_string()))
-                .collect(),
-        };
-        &without_domains
-    } else {
+    // A family of checks whose resources the estate lacks would only add a skip to
+    // every path: the custom domain checks without domain names, the transit gateway
+    // checks without attachments.
+    let none =
+        |f: fn(&privpath_checks::snapshot::Scope) -> bool| snapshot.scopes.iter().all(|s| !f(s));
+    let mut off: Vec<String> = Vec::new();
+    if none(|s| s.domain_names.as_ref().is_some_and(|d| !d.is_empty())) {
+        off.extend(DOMAIN_CHECKS.iter().map(|c| c.to_string()));
+    }
+    if none(|s| {
+        s.transit_gateway_vpc_attachments
+            .as_ref()
+            .is_some_and(|a| !a.is_empty())
+    }) {
+        off.extend(TRANSIT_CHECKS.iter().map(|c| c.to_string()));
+    }
+    let narrowed;
+    let selection = if off.is_empty() {
         selection
+    } else {
+        narrowed = Selection {
+            only: selection.only.clone(),
+            skip: selection.skip.iter().cloned().chain(off).collect(),
+        };
+        &narrowed
     };
     let mut targets = Vec::new();
     for scope in &snapshot.scopes {

@@ -4,12 +4,12 @@
 
 use super::{destinations, finish};
 use crate::cli::{CheckArgs, MethodArgs};
-use crate::config::{Config, NamedTarget};
+use crate::config::{Config, NamedTarget, TargetSpec};
 use crate::gate;
 use crate::io::{read_snapshot, write_snapshot};
 use crate::live::{collect_all, Collected, LiveTarget};
 use crate::outcome::{Context, Evaluated, Stats, TargetRun};
-use crate::session::{AwsArgs, ClientAwsArgs};
+use crate::session::{AwsArgs, ClientAwsArgs, NetworkAwsArgs};
 use anyhow::{anyhow, bail, Context as _, Result};
 use privpath_checks::date::Date;
 use privpath_checks::{evaluate, ResolvedPath, ScopeFilter, Selection, SnapshotIndex, Target};
@@ -29,6 +29,7 @@ struct Plan {
     method: MethodArgs,
     aws: AwsArgs,
     client: ClientAwsArgs,
+    network: NetworkAwsArgs,
 }
 
 fn from_command_line(args: &CheckArgs) -> Plan {
@@ -46,6 +47,29 @@ fn from_command_line(args: &CheckArgs) -> Plan {
         method: args.method.clone(),
         aws: args.aws.clone(),
         client: args.client.clone(),
+        network: args.network.clone(),
+    }
+}
+
+/// The network side: the command line's options win over the target's.
+fn args_network(cli: &NetworkAwsArgs, s: &TargetSpec) -> NetworkAwsArgs {
+    NetworkAwsArgs {
+        network_profile: cli
+            .network_profile
+            .clone()
+            .or_else(|| s.network_profile.clone()),
+        network_role_arn: cli
+            .network_role_arn
+            .clone()
+            .or_else(|| s.network_role.clone()),
+        network_external_id: cli
+            .network_external_id
+            .clone()
+            .or_else(|| s.network_external_id.clone()),
+        network_region: cli
+            .network_region
+            .clone()
+            .or_else(|| s.network_region.clone()),
     }
 }
 
@@ -54,6 +78,7 @@ fn from_config(
     config: &Config,
     cli: &AwsArgs,
     client_cli: &ClientAwsArgs,
+    cli_network: &NetworkAwsArgs,
 ) -> Plan {
     let s = &t.spec;
     // Options on the command line win over the file, as with the AWS CLI.
@@ -84,6 +109,7 @@ fn from_config(
             .or_else(|| s.client_external_id.clone()),
     };
     Plan {
+        network: args_network(cli_network, s),
         name: t.name.clone(),
         file: config.path.clone(),
         line: t.line,
@@ -136,7 +162,7 @@ fn plans(args: &CheckArgs, config: &Config) -> Result<Vec<Plan>> {
         .targets
         .iter()
         .filter(|t| args.targets.is_empty() || args.targets.contains(&t.name))
-        .map(|t| from_config(t, config, &args.aws, &args.client))
+        .map(|t| from_config(t, config, &args.aws, &args.client, &args.network))
         .collect())
 }
 
@@ -218,6 +244,7 @@ fn collect(plans: &[Plan], args: &CheckArgs, progress: bool) -> Result<Vec<Optio
                     label: p.name.clone(),
                     aws: p.aws.clone(),
                     client_aws: p.client.side(&p.aws),
+                    network_aws: p.network.side(&p.aws),
                     api_id: api_id.clone(),
                     instance_id: instance_id.clone(),
                     method: p.method.clone(),

@@ -192,7 +192,8 @@ mod tests {
         for action in actions().into_iter().chain(audit_actions()) {
             let (_, operation) = action.split_once(':').unwrap();
             assert!(
-                ["Describe", "Get", "List"]
+                // SearchTransitGatewayRoutes is a List-level read in IAM's terms.
+                ["Describe", "Get", "List", "Search"]
                     .iter()
                     .any(|p| operation.starts_with(p))
                     || operation == "GET",

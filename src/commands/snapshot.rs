@@ -17,6 +17,7 @@ pub fn run(args: &SnapshotArgs) -> Result<u8> {
             .unwrap_or_default(),
         aws: args.aws.clone(),
         client_aws: args.client.side(&args.aws),
+        network_aws: args.network.side(&args.aws),
         api_id: args.api_id.clone(),
         instance_id: args.instance_id.clone(),
         method: args.method.clone(),

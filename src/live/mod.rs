@@ -21,6 +21,8 @@ pub struct LiveTarget {
     pub aws: AwsArgs,
     /// The client side's settings, when they differ from the API side's.
     pub client_aws: Option<AwsArgs>,
+    /// The transit gateway owner's settings, when it is a third account.
+    pub network_aws: Option<AwsArgs>,
     /// `None`: the domain's base path mapping names it.
     pub api_id: Option<String>,
     pub instance_id: String,
@@ -39,21 +41,29 @@ async fn collect_one(
     log: Arc<CallLog>,
     verbose: Option<String>,
 ) -> Result<Snapshot> {
-    let (config, client_config) = tokio::join!(t.aws.load(), async {
-        match &t.client_aws {
-            Some(c) => c.load().await.map(Some),
-            None => Ok(None),
+    let load = |side: &Option<AwsArgs>| {
+        let side = side.clone();
+        async move {
+            match side {
+                Some(c) => c.load().await.map(Some),
+                None => Ok(None),
+            }
         }
-    });
+    };
+    let (config, client_config, network_config) =
+        tokio::join!(t.aws.load(), load(&t.client_aws), load(&t.network_aws));
     let config = config?;
     let client_config = client_config.context("client side (--client-* options)")?;
+    let network_config = network_config.context("network side (--network-* options)")?;
     let mut ctx = collect::Ctx::new(&config);
     ctx.log = log.clone();
-    let client_ctx = client_config.map(|c| {
+    let side_ctx = |c: aws_types::SdkConfig| {
         let mut ctx = collect::Ctx::new(&c);
-        ctx.log = log;
+        ctx.log = log.clone();
         ctx
-    });
+    };
+    let client_ctx = client_config.map(side_ctx);
+    let network_ctx = network_config.map(side_ctx);
     let start = Instant::now();
     let wanted = collect::path::Wanted {
         api_id: t.api_id.clone(),
@@ -66,7 +76,14 @@ async fn collect_one(
         base_path: t.method.base_path.clone(),
     };
     let order = collect::graph::Order::from_env();
-    let result = collect::path::collect(&ctx, client_ctx.as_ref(), &wanted, order).await;
+    let result = collect::path::collect(
+        &ctx,
+        client_ctx.as_ref(),
+        network_ctx.as_ref(),
+        &wanted,
+        order,
+    )
+    .await;
     // Also when collection stopped early: the calls made so far explain why. One
     // eprint! per target, so concurrent targets' logs do not interleave.
     if let Some(header) = verbose {

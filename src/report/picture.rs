@@ -21,10 +21,12 @@ pub struct Hop {
 }
 
 /// Which hop each check judges.
-const HOPS: [(&str, &str, &[&str]); 9] = [
+const HOPS: [(&str, &str, &[&str]); 10] = [
     ("client", "client", &["sg-client-egress"]),
     ("routes", "route out", &["route-client-to-endpoint"]),
+    // One of the two: what carries the request between the VPCs.
     ("peering", "peering", &["peering-active"]),
+    ("transit", "TGW", &["tgw-path"]),
     (
         "endpoint",
         "endpoint",
@@ -80,7 +82,12 @@ const HOPS: [(&str, &str, &[&str]); 9] = [
 /// hop whose checks were all skipped or not run is a skip).
 pub fn hops(ids: &PathIds, outcomes: &[Outcome]) -> Vec<Hop> {
     HOPS.iter()
-        .filter(|(key, _, _)| *key != "domain" || ids.domain.is_some())
+        .filter(|(key, _, _)| match *key {
+            "domain" => ids.domain.is_some(),
+            "peering" => ids.transit.is_none(),
+            "transit" => ids.transit.is_some(),
+            _ => true,
+        })
         .map(|(key, label, checks)| {
             let mine: Vec<&Outcome> = outcomes
                 .iter()
@@ -133,6 +140,7 @@ fn hop_ids(key: &str, ids: &PathIds) -> String {
         }
         "routes" => or(&ids.route_table, "no route table"),
         "peering" => or(&ids.peering, "none (same VPC, or see peering-active)"),
+        "transit" => or(&ids.transit, "transit gateway"),
         "endpoint" => or(&ids.endpoint, "no execute-api endpoint"),
         "api" => match &ids.method {
             Some(m) => format!("{} {m}", ids.api),

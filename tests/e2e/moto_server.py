@@ -26,6 +26,9 @@ additions moto 5.x lacks:
   account and region as AWS does (the caller's account comes from its access key).
   Requests for other (public) domain names still go to moto, and `GetDomainNames` lists
   moto's with the private ones.
+* Transit gateways (`teach_moto_transit_gateways`): routes name their attachment, an
+  attachment's association is its route table, and its state can be set
+  (`POST /__privpath/tgw-attachment`).
 * Regions that are not enabled: `POST /__privpath/disable-region {"regions": [...]}`
   makes every request signed for those regions answer as AWS does for an opt-in region
   the account has not enabled (AuthFailure / UnrecognizedClientException).
@@ -117,9 +120,94 @@ def teach_moto_api_summaries():
     Deployment.to_json = to_json
 
 
+def teach_moto_transit_gateways():
+    """Transit gateways as AWS answers them, where moto 5.2 does not:
+
+    * SearchTransitGatewayRoutes names each route's attachment (moto stores it, then
+      loses it: `TransitGatewayAttachments` is always empty);
+    * an attachment's `Association` is the route table it is associated with now (moto
+      always shows the TGW's default table, even after a disassociation);
+    * a TGW peering attachment is listed on each side's own TGW, with that side's
+      association (moto shows the requester's on both sides);
+    * the association an attachment gets at creation can be disassociated (moto raises);
+    * an attachment's state can be set (`POST /__privpath/tgw-attachment {"attachment_id",
+      "state"}`): moto makes every VPC attachment `available` at once, and cannot seed
+      one `pendingAcceptance` (a RAM-shared TGW's cross-account attachment).
+    """
+    from moto.ec2.models.transit_gateway_attachments import TransitGatewayAttachment
+    from moto.ec2.models.transit_gateway_route_tables import TransitGatewayRouteTableBackend
+
+    original = TransitGatewayRouteTableBackend.create_transit_gateway_route
+
+    def create_transit_gateway_route(self, transit_gateway_route_table_id, destination_cidr_block,
+                                     transit_gateway_attachment_id=None, blackhole=False):
+        route = original(self, transit_gateway_route_table_id, destination_cidr_block,
+                         transit_gateway_attachment_id, blackhole)
+        attachment = route.pop("transitGatewayAttachments", None)
+        route["transitGatewayAttachments"] = [attachment] if attachment else []
+        return route
+
+    TransitGatewayRouteTableBackend.create_transit_gateway_route = create_transit_gateway_route
+
+    # moto records the association a VPC attachment gets at creation (with the TGW's
+    # default table) only on the table, so disassociating it fails with a KeyError.
+    from moto.ec2.models.transit_gateway_route_tables import TransitGatewayRelations
+
+    original_disassociate = TransitGatewayRouteTableBackend.disassociate_transit_gateway_route_table
+
+    def disassociate(self, tgw_attach_id, tgw_rt_id):
+        if tgw_attach_id not in self.transit_gateway_associations:
+            self.transit_gateway_associations[tgw_attach_id] = TransitGatewayRelations(
+                self, tgw_attach_id, tgw_rt_id, state="associated")
+        return original_disassociate(self, tgw_attach_id, tgw_rt_id)
+
+    TransitGatewayRouteTableBackend.disassociate_transit_gateway_route_table = disassociate
+
+    def association(self):
+        for table in self.ec2_backend.transit_gateways_route_tables.values():
+            if self.id in table.route_table_associations:
+                return {"State": "associated", "TransitGatewayRouteTableId": table.id}
+        return None
+
+    TransitGatewayAttachment.association = property(association)
+
+    # A TGW peering attachment is one object in moto, seen the same from both regions;
+    # in AWS the accepter's side lists it on its own TGW, with its own association.
+    import copy
+    from moto.ec2.models.transit_gateway_attachments import TransitGatewayAttachmentBackend
+
+    original_describe = TransitGatewayAttachmentBackend.describe_transit_gateway_attachments
+
+    def describe_attachments(self, transit_gateways_attachment_ids=None, filters=None):
+        found = original_describe(self, transit_gateways_attachment_ids, filters)
+        out = []
+        for a in found:
+            local = a.resource_type in ("peering", "tgw-peering") and a.transit_gateway_id not in self.transit_gateways
+            if local and a.resource_id in self.transit_gateways:
+                mine = copy.copy(a)
+                mine.transit_gateway_id, mine.resource_id = a.resource_id, a.transit_gateway_id
+                mine.ec2_backend = self
+                a = mine
+            out.append(a)
+        return out
+
+    TransitGatewayAttachmentBackend.describe_transit_gateway_attachments = describe_attachments
+
+
+def set_tgw_attachment_state(attachment_id, state):
+    from moto.ec2.models import ec2_backends
+
+    for account in ec2_backends.values():
+        for backend in account.values():
+            attachment = getattr(backend, "transit_gateway_attachments", {}).get(attachment_id)
+            if attachment is not None:
+                attachment.state = state
+
+
 teach_moto_endpoint_filters()
 teach_moto_lambda_vpc_ids()
 teach_moto_api_summaries()
+teach_moto_transit_gateways()
 STATE = {"deny": set(), "throttle": set(), "truncate": set(), "disabled": set(), "agents": {}}
 LOCK = threading.Lock()
 
@@ -391,6 +479,8 @@ class Extension:
                 STATE["disabled"] = set(request.get("regions", []))
             elif path == "/__privpath/ssm-agent":
                 STATE["agents"][request["instance_id"]] = request
+            elif path == "/__privpath/tgw-attachment":
+                set_tgw_attachment_state(request["attachment_id"], request["state"])
             elif path == "/__privpath/reset-associations":
                 # What a consumer sees before it created its association.
                 ASSOCIATIONS.clear()

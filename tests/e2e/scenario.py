@@ -79,6 +79,93 @@ def request_peering(a, b, vpc_a, vpc_b):
     return a["ec2"].create_vpc_peering_connection(VpcId=vpc_a, PeerVpcId=vpc_b, **kw)["VpcPeeringConnection"]["VpcPeeringConnectionId"]
 
 
+def join_by_tgw(c, a, ids):
+    """The two VPCs joined by a transit gateway instead of the peering: in one region,
+    one TGW (moto cannot share a TGW through RAM); with the client in another region
+    (`cross-region`), a TGW in each region joined by a TGW peering attachment."""
+    if a["region"] != c["region"]:
+        return join_by_peered_tgws(c, a, ids)
+    join_by_one_tgw(c, ids)
+
+
+def join_by_peered_tgws(c, a, ids):
+    """Each VPC on a TGW of its region; the client's TGW requests a peering with the
+    API's, accepted in the API's region; each TGW's table routes its own VPC to its
+    attachment and the other VPC, by a static route (the only kind a peering carries),
+    to the peering attachment."""
+    ec2, ec2a = c["ec2"], a["ec2"]
+    ec2a.delete_vpc_peering_connection(VpcPeeringConnectionId=ids["pcx"])
+    tgw_a = ec2a.create_transit_gateway(Description="client hub")["TransitGateway"]
+    tgw_b = ec2.create_transit_gateway(Description="service hub")["TransitGateway"]
+    table_a = tgw_a["Options"]["AssociationDefaultRouteTableId"]
+    table_b = tgw_b["Options"]["AssociationDefaultRouteTableId"]
+    att_a = ec2a.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw_a["TransitGatewayId"], VpcId=ids["vpc_a"],
+                                                       SubnetIds=[ids["client_subnet"]])["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+    att_b = ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw_b["TransitGatewayId"], VpcId=ids["vpc_b"],
+                                                      SubnetIds=ids["ep_subnets"])["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+    peering = ec2a.create_transit_gateway_peering_attachment(
+        TransitGatewayId=tgw_a["TransitGatewayId"], PeerTransitGatewayId=tgw_b["TransitGatewayId"],
+        PeerAccountId=c["account"], PeerRegion=c["region"])["TransitGatewayPeeringAttachment"]["TransitGatewayAttachmentId"]
+    ec2.accept_transit_gateway_peering_attachment(TransitGatewayAttachmentId=peering)
+    ec2a.associate_transit_gateway_route_table(TransitGatewayRouteTableId=table_a, TransitGatewayAttachmentId=peering)
+    ec2.associate_transit_gateway_route_table(TransitGatewayRouteTableId=table_b, TransitGatewayAttachmentId=peering)
+    for cli, table, own, own_cidr, other_cidr in ((ec2a, table_a, att_a, "10.20.0.0/16", "10.30.0.0/16"),
+                                                  (ec2, table_b, att_b, "10.30.0.0/16", "10.20.0.0/16")):
+        cli.create_transit_gateway_route(TransitGatewayRouteTableId=table, DestinationCidrBlock=own_cidr, TransitGatewayAttachmentId=own)
+        cli.create_transit_gateway_route(TransitGatewayRouteTableId=table, DestinationCidrBlock=other_cidr, TransitGatewayAttachmentId=peering)
+    ec2a.replace_route(RouteTableId=ids["rtb_a"], DestinationCidrBlock="10.30.0.0/16", TransitGatewayId=tgw_a["TransitGatewayId"])
+    ec2.replace_route(RouteTableId=ids["rtb_b"], DestinationCidrBlock="10.20.0.0/16", TransitGatewayId=tgw_b["TransitGatewayId"])
+    ids.update(tgw=tgw_a["TransitGatewayId"], tgw_b=tgw_b["TransitGatewayId"], tgw_table=table_a, tgw_table_b=table_b,
+               att_a=att_a, att_b=att_b, tgw_peering=peering)
+
+
+def join_by_one_tgw(c, ids):
+    """Both VPCs attached to one TGW (the client's attachment in its AZ, the endpoint
+    VPC's in both endpoint AZs), each VPC's CIDR routed by a static route of the TGW's
+    default route table, the VPC routes sent to the TGW."""
+    ec2 = c["ec2"]
+    ec2.delete_vpc_peering_connection(VpcPeeringConnectionId=ids["pcx"])
+    tgw = ec2.create_transit_gateway(Description="hub")["TransitGateway"]
+    table = tgw["Options"]["AssociationDefaultRouteTableId"]
+    att_a = ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw["TransitGatewayId"], VpcId=ids["vpc_a"],
+                                                      SubnetIds=[ids["client_subnet"]])["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+    att_b = ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw["TransitGatewayId"], VpcId=ids["vpc_b"],
+                                                      SubnetIds=ids["ep_subnets"])["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+    for cidr, att in (("10.20.0.0/16", att_a), ("10.30.0.0/16", att_b)):
+        ec2.create_transit_gateway_route(TransitGatewayRouteTableId=table, DestinationCidrBlock=cidr, TransitGatewayAttachmentId=att)
+    ec2.replace_route(RouteTableId=ids["rtb_a"], DestinationCidrBlock="10.30.0.0/16", TransitGatewayId=tgw["TransitGatewayId"])
+    ec2.replace_route(RouteTableId=ids["rtb_b"], DestinationCidrBlock="10.20.0.0/16", TransitGatewayId=tgw["TransitGatewayId"])
+    ids.update(tgw=tgw["TransitGatewayId"], tgw_table=table, att_a=att_a, att_b=att_b)
+
+
+def break_tgw(name, ids, c, endpoint):
+    """A TGW path broken one way; False when `name` is not a TGW break."""
+    ec2 = c["ec2"]
+    if name == "tgw-route-missing":
+        ec2.delete_transit_gateway_route(TransitGatewayRouteTableId=ids["tgw_table"], DestinationCidrBlock="10.30.0.0/16")
+    elif name == "tgw-route-blackhole":
+        ec2.delete_transit_gateway_route(TransitGatewayRouteTableId=ids["tgw_table"], DestinationCidrBlock="10.30.0.0/16")
+        ec2.create_transit_gateway_route(TransitGatewayRouteTableId=ids["tgw_table"], DestinationCidrBlock="10.30.0.0/16", Blackhole=True)
+    elif name == "tgw-return-route-missing":
+        ec2.delete_transit_gateway_route(TransitGatewayRouteTableId=ids["tgw_table"], DestinationCidrBlock="10.20.0.0/16")
+    elif name == "tgw-wrong-route-table":
+        isolated = ec2.create_transit_gateway_route_table(TransitGatewayId=ids["tgw"])["TransitGatewayRouteTable"]["TransitGatewayRouteTableId"]
+        ec2.create_transit_gateway_route(TransitGatewayRouteTableId=isolated, DestinationCidrBlock="10.20.0.0/16", TransitGatewayAttachmentId=ids["att_a"])
+        ec2.disassociate_transit_gateway_route_table(TransitGatewayRouteTableId=ids["tgw_table"], TransitGatewayAttachmentId=ids["att_a"])
+        ec2.associate_transit_gateway_route_table(TransitGatewayRouteTableId=isolated, TransitGatewayAttachmentId=ids["att_a"])
+    elif name == "tgw-no-subnet-in-client-az":
+        other = ec2.create_subnet(VpcId=ids["vpc_a"], CidrBlock="10.20.2.0/24", AvailabilityZone=f"{c['region']}b")["Subnet"]["SubnetId"]
+        ec2.modify_transit_gateway_vpc_attachment(TransitGatewayAttachmentId=ids["att_a"], AddSubnetIds=[other],
+                                                  RemoveSubnetIds=[ids["client_subnet"]])
+    elif name == "tgw-attachment-pending":
+        control(endpoint, "/__privpath/tgw-attachment", {"attachment_id": ids["att_b"], "state": "pendingAcceptance"})
+    elif name == "tgw-client-route-missing":
+        ec2.delete_route(RouteTableId=ids["rtb_a"], DestinationCidrBlock="10.30.0.0/16")
+    else:
+        return False
+    return True
+
+
 def seed(c, a):
     """`c` is the API side's clients, `a` the client side's (the same for `same`)."""
     ec2, iam, apigw = c["ec2"], c["iam"], c["apigateway"]
@@ -172,6 +259,7 @@ def seed(c, a):
     key = created_key["id"]
     apigw.create_usage_plan_key(usagePlanId=plan, keyId=key, keyType="API_KEY")
     return {"api_id": api, "instance_id": instance, "vpc_a": vpc_a, "vpc_b": vpc_b, "pcx": pcx, "rtb_a": rtb_a, "rtb_b": rtb_b,
+            "ep_subnets": ep_subnets,
             "sg_api": sg_api, "sg_ssm": sg_ssm, "vpce_api": vpce_api, "ssm_endpoints": ssm_endpoints, "client_subnet": client_subnet,
             "resource": resource, "function_arn": fn["FunctionArn"], "sg_fn": sg_fn, "sg_db": sg_db, "usage_plan": plan, "key": key,
             # Only so the tests can assert that no snapshot or report ever holds it.
@@ -362,6 +450,8 @@ def main():
     parser.add_argument("--layout", choices=sorted(LAYOUTS) + ["two-regions", "org"], default="same")
     parser.add_argument("--with-domain", action="store_true", help="add the private custom domain name (add_domain)")
     parser.add_argument("--disable-regions", default="", help="regions that then answer as not enabled")
+    parser.add_argument("--via", choices=["peering", "tgw"], default="peering",
+                        help="what joins the VPCs (tgw: one TGW, or with cross-region two peered TGWs)")
     args = parser.parse_args()
     # A clean emulator for every scenario.
     urllib.request.urlopen(urllib.request.Request(args.endpoint + "/moto-api/reset", method="POST")).read()
@@ -378,7 +468,12 @@ def main():
     account, region = LAYOUTS[args.layout]
     a = c if args.layout == "same" else clients(args.endpoint, region, account)
     ids = seed(c, a)
-    break_it(args.breakage, ids, c, a, args.endpoint)
+    if args.via == "tgw":
+        join_by_tgw(c, a, ids)
+        if not break_tgw(args.breakage, ids, c, args.endpoint):
+            break_it(args.breakage, ids, c, a, args.endpoint)
+    else:
+        break_it(args.breakage, ids, c, a, args.endpoint)
     if args.with_domain and "domain" not in ids:
         add_domain(ids, c, a)
     ids.update(client_account=account, client_region=region, client_role=CLIENT_ROLE)

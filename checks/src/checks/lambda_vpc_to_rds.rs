@@ -150,7 +150,9 @@ fn judge_db(
                     return Err(format!("the route table of {sid} is not in the snapshot"));
                 };
                 for (_, cidr) in to_cidrs.iter() {
-                    if let Err((text, fix)) = judge(table, *cidr, *cidr, "subnet", &Via::Peering(&ids)) {
+                    if let Err((text, fix)) =
+                        judge(table, *cidr, *cidr, "subnet", &Via::Peering(&ids))
+                    {
                         problems.push((text, fix));
                     }
                 }

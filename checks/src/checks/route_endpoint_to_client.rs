@@ -59,8 +59,10 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         .iter()
         .map(|x| x.vpc_peering_connection_id.as_str())
         .collect();
+    // The endpoint VPC's own TGW: across regions it is the API's, peered with the
+    // client's.
     let via = match p.carrier() {
-        Carrier::Transit { tgw, .. } => Via::Transit(tgw),
+        Carrier::Transit { tgw, hop } => Via::Transit(hop.map_or(tgw, |t| t.api.tgw_id())),
         _ => Via::Peering(&pcx_ids),
     };
     let mut verdicts = Vec::new();
@@ -75,9 +77,8 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         if !resources.contains(&table.route_table_id) {
             resources.push(table.route_table_id.clone());
         }
-        verdicts.push(
-            judge(table, dest, fix_dest, &what, &via).map(|ok| format!("{}: {ok}", s.id)),
-        );
+        verdicts
+            .push(judge(table, dest, fix_dest, &what, &via).map(|ok| format!("{}: {ok}", s.id)));
     }
     match via {
         Via::Transit(tgw) => resources.push(tgw.to_string()),

@@ -129,7 +129,10 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
 /// The client's route goes to a TGW, but the snapshot shows no attachment of both VPCs.
 fn not_attached(id: &'static str, p: &ResolvedPath<'_>, tgw: &str) -> Finding {
     let client_vpc = p.client.vpc_id.unwrap_or("the client VPC");
-    let endpoint_vpc = p.endpoint.as_ref().map_or("the endpoint VPC", |e| e.vpc_id());
+    let endpoint_vpc = p
+        .endpoint
+        .as_ref()
+        .map_or("the endpoint VPC", |e| e.vpc_id());
     Finding::fail(
         id,
         format!("the client's route sends the endpoint's subnets to {tgw}, but {client_vpc} and {endpoint_vpc} are not both attached to it (or to transit gateways joined by a peering attachment)"),
@@ -160,8 +163,14 @@ fn tgws(t: &Transit<'_>, w: &mut Walk) {
                 }
             }
             None if t.tgws_read(key.1) => w.fail(
-                format!("transit gateway {} is not among the transit gateways of {}", key.0, key.1),
-                format!("aws ec2 describe-transit-gateways --transit-gateway-ids {} --region {}", key.0, key.1),
+                format!(
+                    "transit gateway {} is not among the transit gateways of {}",
+                    key.0, key.1
+                ),
+                format!(
+                    "aws ec2 describe-transit-gateways --transit-gateway-ids {} --region {}",
+                    key.0, key.1
+                ),
             ),
             None => w.unknown(
                 format!("transit gateway {} was not read", key.0),
@@ -212,7 +221,11 @@ fn zones(p: &ResolvedPath<'_>, t: &Transit<'_>, w: &mut Walk) {
         .filter_map(|s| s.subnet)
         .collect();
     for (end, subnets, who) in [
-        (&t.client, client_subnet.into_iter().collect::<Vec<_>>(), "the client"),
+        (
+            &t.client,
+            client_subnet.into_iter().collect::<Vec<_>>(),
+            "the client",
+        ),
         (&t.api, endpoint_subnets, "the endpoint"),
     ] {
         let (covered, unplaced) = end.zones();
@@ -251,10 +264,21 @@ enum Assoc<'a> {
 fn association<'a>(t: &Transit<'a>, attachment: &str, region: &str) -> Assoc<'a> {
     match t.record(attachment, region) {
         Some(r) => match r.association.as_ref() {
-            Some(a) if a.transit_gateway_policy_table_id.is_some() && a.transit_gateway_route_table_id.is_none() => {
-                Assoc::Policy(a.transit_gateway_policy_table_id.as_deref().unwrap_or_default())
+            Some(a)
+                if a.transit_gateway_policy_table_id.is_some()
+                    && a.transit_gateway_route_table_id.is_none() =>
+            {
+                Assoc::Policy(
+                    a.transit_gateway_policy_table_id
+                        .as_deref()
+                        .unwrap_or_default(),
+                )
             }
-            Some(a) if a.state.as_deref().is_none_or(|s| s == "associated" || s == "associating") => {
+            Some(a)
+                if a.state
+                    .as_deref()
+                    .is_none_or(|s| s == "associated" || s == "associating") =>
+            {
                 match a.transit_gateway_route_table_id.as_deref() {
                     Some(rt) => Assoc::Table(rt),
                     None => Assoc::Missing,
@@ -289,7 +313,10 @@ fn leg(t: &Transit<'_>, l: &Leg<'_>, w: &mut Walk) {
         Assoc::Table(rt) => rt,
         Assoc::Policy(pt) => {
             w.unknown(
-                format!("{} uses the policy table {pt}, whose rules privpath does not evaluate", l.from),
+                format!(
+                    "{} uses the policy table {pt}, whose rules privpath does not evaluate",
+                    l.from
+                ),
                 Source::TransitGatewayAttachments.iam_action(),
             );
             return;
@@ -317,18 +344,17 @@ fn leg(t: &Transit<'_>, l: &Leg<'_>, w: &mut Walk) {
     w.resources.push(table.to_string());
     let routes = match t.routes(table, l.region, owner) {
         TableRoutes::Known(r) => r,
-        TableRoutes::Unknown { owner, why } => {
-            let _ = owner;
+        TableRoutes::Unknown { why, .. } => {
             w.unknown(why, Source::TransitGatewayRoutes.iam_action());
             return;
         }
     };
     // Destinations the same route decides are judged together: one message, not one
     // per endpoint subnet.
-    let mut groups: Vec<(Option<(&str, Cidr)>, Vec<(Cidr, &str)>)> = Vec::new();
+    let mut groups: Vec<RouteGroup<'_>> = Vec::new();
     for (dest, label) in &l.dests {
-        let key = tgw_lookup(&routes, *dest)
-            .map(|(r, c)| (r.transit_gateway_route_table_id.as_str(), c));
+        let key =
+            tgw_lookup(&routes, *dest).map(|(r, c)| (r.transit_gateway_route_table_id.as_str(), c));
         match groups.iter_mut().find(|(k, _)| *k == key) {
             Some((_, list)) => list.push((*dest, label)),
             None => groups.push((key, vec![(*dest, label)])),
@@ -338,6 +364,9 @@ fn leg(t: &Transit<'_>, l: &Leg<'_>, w: &mut Walk) {
         judge(t, l, table, &routes, &dests, &at, w);
     }
 }
+
+/// Destinations decided by one route (the table's id and its prefix), or by none.
+type RouteGroup<'a> = (Option<(&'a str, Cidr)>, Vec<(Cidr, &'a str)>);
 
 /// Judges destinations that one route (or none) decides, in one message.
 fn judge(
@@ -359,7 +388,13 @@ fn judge(
     };
     let label = dests
         .iter()
-        .map(|(c, id)| if id.is_empty() { c.to_string() } else { format!("{id} {c}") })
+        .map(|(c, id)| {
+            if id.is_empty() {
+                c.to_string()
+            } else {
+                format!("{id} {c}")
+            }
+        })
         .collect::<Vec<_>>()
         .join(", ");
     let create = dests
@@ -386,7 +421,10 @@ fn judge(
         true
     };
     let Some((route, cidr)) = tgw_lookup(routes, dest) else {
-        let problem = format!("{table} (associated with {}) has no route for {what} {label}", l.from);
+        let problem = format!(
+            "{table} (associated with {}) has no route for {what} {label}",
+            l.from
+        );
         if reassociate(w, problem.clone()) {
             return;
         }
@@ -407,7 +445,15 @@ fn judge(
     }
     let targets = route_attachments(route);
     if !targets.contains(&l.to) {
-        let problem = format!("{table} sends {what} {label} to {} (route {cidr}, {kind}), not to {}", if targets.is_empty() { "no attachment".to_string() } else { targets.join(", ") }, l.to);
+        let problem = format!(
+            "{table} sends {what} {label} to {} (route {cidr}, {kind}), not to {}",
+            if targets.is_empty() {
+                "no attachment".to_string()
+            } else {
+                targets.join(", ")
+            },
+            l.to
+        );
         if reassociate(w, problem.clone()) {
             return;
         }
@@ -424,7 +470,10 @@ fn judge(
         );
         return;
     }
-    w.notes.push(format!("{table} sends {what} {label} to {} ({kind} {cidr})", l.to));
+    w.notes.push(format!(
+        "{table} sends {what} {label} to {} ({kind} {cidr})",
+        l.to
+    ));
 }
 
 /// The subnets' CIDRs on the endpoint's side.
@@ -440,43 +489,62 @@ fn endpoint_cidrs(p: &ResolvedPath<'_>) -> Vec<(Cidr, String)> {
 fn forward(p: &ResolvedPath<'_>, t: &Transit<'_>, w: &mut Walk) {
     let dests = endpoint_cidrs(p);
     match t.peering {
-        None => leg(t, &Leg {
-            tgw: t.client.tgw_id(),
-            region: t.client.region(),
-            from: t.client.id(),
-            to: t.api.id(),
-            static_only: false,
-            dests,
-            what: "endpoint subnet",
-        }, w),
-        Some(_) => {
-            let (near, far) = (t.peering_attachment(&t.client), t.peering_attachment(&t.api));
-            w.resources.push(near.to_string());
-            leg(t, &Leg {
+        None => leg(
+            t,
+            &Leg {
                 tgw: t.client.tgw_id(),
                 region: t.client.region(),
                 from: t.client.id(),
-                to: near,
-                static_only: true,
-                dests: dests.clone(),
-                what: "endpoint subnet",
-            }, w);
-            leg(t, &Leg {
-                tgw: t.api.tgw_id(),
-                region: t.api.region(),
-                from: far,
                 to: t.api.id(),
                 static_only: false,
                 dests,
                 what: "endpoint subnet",
-            }, w);
+            },
+            w,
+        ),
+        Some(_) => {
+            let (near, far) = (
+                t.peering_attachment(&t.client),
+                t.peering_attachment(&t.api),
+            );
+            w.resources.push(near.to_string());
+            leg(
+                t,
+                &Leg {
+                    tgw: t.client.tgw_id(),
+                    region: t.client.region(),
+                    from: t.client.id(),
+                    to: near,
+                    static_only: true,
+                    dests: dests.clone(),
+                    what: "endpoint subnet",
+                },
+                w,
+            );
+            leg(
+                t,
+                &Leg {
+                    tgw: t.api.tgw_id(),
+                    region: t.api.region(),
+                    from: far,
+                    to: t.api.id(),
+                    static_only: false,
+                    dests,
+                    what: "endpoint subnet",
+                },
+                w,
+            );
         }
     }
 }
 
 /// The replies: endpoint attachment → (TGW peering → the client's TGW) → the client.
 fn back(p: &ResolvedPath<'_>, t: &Transit<'_>, w: &mut Walk) {
-    let Some(cidr) = p.client.subnet_cidr().or(p.client.private_ip.map(Cidr::host)) else {
+    let Some(cidr) = p
+        .client
+        .subnet_cidr()
+        .or(p.client.private_ip.map(Cidr::host))
+    else {
         w.unknown(
             format!("the subnet of {} is not in the snapshot", p.client.id()),
             Source::Subnets.iam_action(),
@@ -486,35 +554,50 @@ fn back(p: &ResolvedPath<'_>, t: &Transit<'_>, w: &mut Walk) {
     let subnet = p.client.instance.subnet_id.clone().unwrap_or_default();
     let dests = vec![(cidr, subnet)];
     match t.peering {
-        None => leg(t, &Leg {
-            tgw: t.api.tgw_id(),
-            region: t.api.region(),
-            from: t.api.id(),
-            to: t.client.id(),
-            static_only: false,
-            dests,
-            what: "the client subnet",
-        }, w),
-        Some(_) => {
-            let (near, far) = (t.peering_attachment(&t.api), t.peering_attachment(&t.client));
-            leg(t, &Leg {
+        None => leg(
+            t,
+            &Leg {
                 tgw: t.api.tgw_id(),
                 region: t.api.region(),
                 from: t.api.id(),
-                to: near,
-                static_only: true,
-                dests: dests.clone(),
-                what: "the client subnet",
-            }, w);
-            leg(t, &Leg {
-                tgw: t.client.tgw_id(),
-                region: t.client.region(),
-                from: far,
                 to: t.client.id(),
                 static_only: false,
                 dests,
                 what: "the client subnet",
-            }, w);
+            },
+            w,
+        ),
+        Some(_) => {
+            let (near, far) = (
+                t.peering_attachment(&t.api),
+                t.peering_attachment(&t.client),
+            );
+            leg(
+                t,
+                &Leg {
+                    tgw: t.api.tgw_id(),
+                    region: t.api.region(),
+                    from: t.api.id(),
+                    to: near,
+                    static_only: true,
+                    dests: dests.clone(),
+                    what: "the client subnet",
+                },
+                w,
+            );
+            leg(
+                t,
+                &Leg {
+                    tgw: t.client.tgw_id(),
+                    region: t.client.region(),
+                    from: far,
+                    to: t.client.id(),
+                    static_only: false,
+                    dests,
+                    what: "the client subnet",
+                },
+                w,
+            );
         }
     }
 }

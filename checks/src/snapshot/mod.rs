@@ -384,7 +384,9 @@ impl Source {
             Source::TransitGateways => "ec2:DescribeTransitGateways",
             Source::TransitGatewayVpcAttachments => "ec2:DescribeTransitGatewayVpcAttachments",
             Source::TransitGatewayAttachments => "ec2:DescribeTransitGatewayAttachments",
-            Source::TransitGatewayPeeringAttachments => "ec2:DescribeTransitGatewayPeeringAttachments",
+            Source::TransitGatewayPeeringAttachments => {
+                "ec2:DescribeTransitGatewayPeeringAttachments"
+            }
             Source::TransitGatewayRoutes => "ec2:SearchTransitGatewayRoutes",
         }
     }

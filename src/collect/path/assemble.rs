@@ -1,7 +1,7 @@
 //! From a path's answers to the snapshot: one scope per side (or one, when both sides
 //! are one account and region), each array present only when it was read.
 
-use super::board::{PathBoard, API, CLIENT};
+use super::board::{PathBoard, TransitAnswers, API, CLIENT, NETWORK};
 use crate::collect::now_rfc3339;
 use privpath_checks::snapshot::{self as m, Scope, Snapshot, Unavailable};
 
@@ -152,22 +152,51 @@ fn add_domain(b: &mut PathBoard, api: &mut Scope, client: &mut Scope) {
     client.domain_name_access_associations = d.associations_client;
 }
 
+/// A side's transit gateway answers into its scope (absent on a path without a TGW).
+fn add_transit(t: TransitAnswers, scope: &mut Scope) {
+    scope.transit_gateways = t.tgws;
+    scope.transit_gateway_vpc_attachments = t.vpc_attachments;
+    scope.transit_gateway_attachments = t.records;
+    scope.transit_gateway_peering_attachments = t.peerings;
+    scope.transit_gateway_routes = t.routes;
+}
+
+/// The transit gateway owner's scope, when its credentials were given and it is not
+/// one of the sides' accounts.
+fn network_scope(b: &mut PathBoard, gaps: Vec<Unavailable>) -> Option<Scope> {
+    if super::transit::network_is_a_side(b) {
+        return None;
+    }
+    let region = b.network.as_ref()?.region.clone();
+    let mut scope = Scope {
+        account: b.network_account.clone(),
+        region,
+        unavailable: gaps,
+        ..Scope::default()
+    };
+    add_transit(std::mem::take(&mut b.transit[NETWORK]), &mut scope);
+    Some(scope)
+}
+
 pub(super) fn snapshot(mut b: PathBoard) -> Snapshot {
     let split = b.split();
     let function_read = matches!(b.function, Some(Some(_)));
     let profile_read = b.profile.is_some();
     let [api_roles, client_roles] = role_details(&mut b);
-    let [mut api_gaps, client_gaps] = std::mem::take(&mut b.gaps);
+    let [mut api_gaps, client_gaps, network_gaps] = std::mem::take(&mut b.gaps);
+    let network = network_scope(&mut b, network_gaps);
     let peerings_client = merge_peerings(b.peerings_requested.take(), b.peerings_accepted.take());
     let mut api = api_scope(&mut b, peerings_client.clone());
     let mut client = client_scope(&mut b, peerings_client);
     add_domain(&mut b, &mut api, &mut client);
+    add_transit(std::mem::take(&mut b.transit[API]), &mut api);
+    add_transit(std::mem::take(&mut b.transit[CLIENT]), &mut client);
     let scopes = if split {
         api.role_detail_list = roles_known(api_roles, &api_gaps, function_read);
         api.unavailable = api_gaps;
         client.role_detail_list = roles_known(client_roles, &client_gaps, profile_read);
         client.unavailable = client_gaps;
-        vec![api, client]
+        vec![api, client].into_iter().chain(network).collect()
     } else {
         // Failures recorded before the sides proved one scope are the scope's too.
         for g in client_gaps {
@@ -182,7 +211,7 @@ pub(super) fn snapshot(mut b: PathBoard) -> Snapshot {
         api.resource_record_sets = client.resource_record_sets;
         api.role_detail_list = roles_known(api_roles, &api_gaps, profile_read);
         api.unavailable = api_gaps;
-        vec![api]
+        std::iter::once(api).chain(network).collect()
     };
     Snapshot {
         captured_at: Some(now_rfc3339()),

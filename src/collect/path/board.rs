@@ -94,11 +94,39 @@ pub enum Fact {
     Mapping,
     HostedZones,
     RecordSets,
+    /// The TGWs the route tables on the path name.
+    TgwNamed,
+    NetworkAccount,
+    ApiTgws,
+    ClientTgws,
+    NetworkTgws,
+    ApiTgwAttachments,
+    ClientTgwAttachments,
+    NetworkTgwAttachments,
+    ApiTgwRecords,
+    ClientTgwRecords,
+    NetworkTgwRecords,
+    ApiTgwPeerings,
+    ClientTgwPeerings,
+    NetworkTgwPeerings,
+    TgwRoutes,
 }
 
 /// Which of the two sides' arrays a value belongs to.
 pub(super) const API: usize = 0;
 pub(super) const CLIENT: usize = 1;
+/// The TGW owner's side, with `--network-role-arn` / `--network-profile`.
+pub(super) const NETWORK: usize = 2;
+
+/// What a side read of the transit gateways on the path.
+#[derive(Default)]
+pub(super) struct TransitAnswers {
+    pub tgws: Option<Vec<m::TransitGateway>>,
+    pub vpc_attachments: Option<Vec<m::TransitGatewayVpcAttachment>>,
+    pub records: Option<Vec<m::TransitGatewayAttachment>>,
+    pub peerings: Option<Vec<m::TransitGatewayPeeringAttachment>>,
+    pub routes: Option<Vec<m::TransitGatewayRoute>>,
+}
 
 /// A side's networks as answered; `None`: not read (nothing on the path there) or failed.
 #[derive(Default)]
@@ -133,7 +161,13 @@ pub struct PathBoard {
     pub(super) two_sides: bool,
     /// Whether the two sides proved to be one account and region.
     pub(super) one_scope: bool,
-    pub(super) gaps: [Vec<Unavailable>; 2],
+    pub(super) gaps: [Vec<Unavailable>; 3],
+    /// The transit gateway owner's clients, when given.
+    pub(super) network: Option<Ctx>,
+    pub(super) network_account: Option<String>,
+    /// The TGWs the route tables on the path name (none: a peering path, no TGW read).
+    pub(super) tgw_named: Vec<String>,
+    pub(super) transit: [TransitAnswers; 3],
 
     pub(super) api_id: Option<String>,
     pub(super) stage: Option<String>,
@@ -180,13 +214,17 @@ pub struct PathBoard {
 impl PathBoard {
     /// Nothing answered yet; `client` is the client side's clients when it has
     /// credentials or a region of its own.
-    pub fn new(api: &Ctx, client: Option<&Ctx>, want: &Wanted) -> PathBoard {
+    pub fn new(api: &Ctx, client: Option<&Ctx>, network: Option<&Ctx>, want: &Wanted) -> PathBoard {
         PathBoard {
             want: want.clone(),
             ctx: [api.clone(), client.unwrap_or(api).clone()],
             two_sides: client.is_some(),
             one_scope: false,
-            gaps: [Vec::new(), Vec::new()],
+            gaps: [Vec::new(), Vec::new(), Vec::new()],
+            network: network.cloned(),
+            network_account: None,
+            tgw_named: Vec::new(),
+            transit: Default::default(),
             api_id: None,
             stage: want.stage.clone(),
             instance: None,
@@ -229,6 +267,7 @@ impl PathBoard {
     pub(super) fn side(&self, side: Side) -> usize {
         match side {
             Side::Client if self.split() => CLIENT,
+            Side::Network if self.network.is_some() => NETWORK,
             _ => API,
         }
     }
@@ -255,7 +294,10 @@ impl Board for PathBoard {
     type Fact = Fact;
 
     fn ctx(&self, side: Side) -> &Ctx {
-        &self.ctx[self.side(side)]
+        match self.side(side) {
+            NETWORK => self.network.as_ref().unwrap_or(&self.ctx[API]),
+            i => &self.ctx[i],
+        }
     }
 
     fn failed(&mut self, decl: &Decl<Fact>, error: CallError) -> Result<(), CollectError> {

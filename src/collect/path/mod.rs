@@ -23,6 +23,7 @@ mod client;
 mod domain;
 mod network;
 mod roles;
+mod transit;
 
 pub use board::{PathBoard, Wanted};
 
@@ -41,6 +42,7 @@ pub fn reads() -> impl Iterator<Item = &'static Read<PathBoard>> {
         .chain(api::READS)
         .chain(network::reads())
         .chain(roles::READS)
+        .chain(transit::reads_all())
 }
 
 /// Collects one target. `client` is the client side's clients when it has credentials
@@ -48,10 +50,11 @@ pub fn reads() -> impl Iterator<Item = &'static Read<PathBoard>> {
 pub async fn collect(
     api: &Ctx,
     client: Option<&Ctx>,
+    network: Option<&Ctx>,
     want: &Wanted,
     order: Order,
 ) -> Result<Snapshot, CollectError> {
-    let mut board = PathBoard::new(api, client, want);
+    let mut board = PathBoard::new(api, client, network, want);
     let all: Vec<&Read<PathBoard>> = reads().collect();
     graph::run(&mut board, &all, order, &api.log).await?;
     Ok(assemble::snapshot(board))

@@ -410,6 +410,14 @@ fn report(name: &str, entries: &[Entry]) -> Vec<String> {
     };
     println!("{name}: {} texts", entries.len());
     for (family, t) in &families {
+        if t.judged == 0 {
+            // No precision to speak of: every text awaits a check.
+            println!(
+                "  {family:<13} no text judged  + {} awaiting a new check",
+                t.awaiting
+            );
+            continue;
+        }
         println!(
             "  {family:<13} top-1 {:>2}/{:<2} ({:5.1}%)  top-3 {:>2}/{:<2} ({:5.1}%){}",
             t.top1,

@@ -1,6 +1,7 @@
 //! `privpath checks` and `docs/checks.md`: every check's documentation, from its
 //! metadata. The Markdown catalog is generated (a test fails when the file is stale).
 
+use privpath_checks::explain::Symptom;
 use privpath_checks::{all_metas, CheckMeta};
 use serde_json::json;
 
@@ -22,7 +23,41 @@ pub fn check_text(m: &CheckMeta) -> String {
 }
 
 pub fn text() -> String {
-    all_metas().map(|m| check_text(m) + "\n").collect()
+    all_metas()
+        .map(|m| {
+            let mut out = check_text(m);
+            if !m.symptoms.is_empty() {
+                let ids: Vec<&str> = m.symptoms.iter().map(|s| s.id).collect();
+                out.push_str(&format!(
+                    "  Explains: {} (privpath explain {})\n",
+                    ids.join(", "),
+                    m.id
+                ));
+            }
+            out + "\n"
+        })
+        .collect()
+}
+
+/// A symptom's patterns as a reader can recognise them: its first two alternatives,
+/// each fragment between `quote`s, joined by `…`, in the matcher's form (lower case,
+/// ids as `<kind>`).
+pub fn symptom_example(s: &Symptom, quote: &str) -> String {
+    let mut shown: Vec<String> = s
+        .patterns
+        .iter()
+        .take(2)
+        .map(|p| {
+            p.iter()
+                .map(|f| format!("{quote}{}{quote}", f.trim_end_matches('*')))
+                .collect::<Vec<_>>()
+                .join(" … ")
+        })
+        .collect();
+    if s.patterns.len() > 2 {
+        shown.push(format!("{} more", s.patterns.len() - 2));
+    }
+    shown.join("; ")
 }
 
 /// The IAM actions that read a check's data, sorted, once each.
@@ -46,6 +81,14 @@ pub fn json() -> String {
                 "fix": m.fix,
                 "links": m.links,
                 "iam_actions": m.sources().iter().map(|s| s.iam_action()).collect::<Vec<_>>(),
+                "symptoms": m.symptoms.iter().map(|s| json!({
+                    "id": s.id,
+                    "evidence": s.evidence.as_str(),
+                    "seen_in": s.seen_in,
+                    "patterns": s.patterns,
+                    "unless": s.unless,
+                    "meaning": s.meaning,
+                })).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -95,6 +138,21 @@ pub fn markdown() -> String {
         out.push_str(&format!("**What it checks.** {}\n\n", m.what));
         out.push_str(&format!("**Why it breaks the path.** {}\n\n", m.why));
         out.push_str(&format!("**How to fix.** {}\n", m.fix));
+        if !m.symptoms.is_empty() {
+            out.push_str(
+                "\n**What it explains** (`privpath explain`; texts are matched lower-cased, ids and \
+                 addresses as `<kind>`):\n\n",
+            );
+            for sym in m.symptoms {
+                out.push_str(&format!(
+                    "- `{}` ({}, in {}): {}\n",
+                    sym.id,
+                    sym.evidence.as_str(),
+                    sym.seen_in,
+                    symptom_example(sym, "`")
+                ));
+            }
+        }
         if !m.links.is_empty() {
             out.push('\n');
             for link in m.links {

@@ -51,16 +51,32 @@ pub struct IamPolicyArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Also write what a live check collected to this snapshot file.
+    #[arg(long, value_name = "FILE", conflicts_with = "snapshot")]
+    pub save_snapshot: Option<PathBuf>,
+    /// Report every AWS call, per-service counts and each wave's wall time on stderr.
+    #[arg(long, short)]
+    pub verbose: bool,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// Which path to look at: one target from these options (live, or in a snapshot), or
+/// the targets of privpath.toml. `check` and `explain` resolve them the same way.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct TargetArgs {
     /// Config file [default: privpath.toml in the working directory, when present].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Check only this target of the config (repeatable) [default: every target].
+    /// Only this target of the config (repeatable) [default: every target].
     #[arg(long = "target", value_name = "NAME", conflicts_with_all = ["snapshot", "api_id", "instance_id"])]
     pub targets: Vec<String>,
-    /// Check this snapshot file (docs/snapshot-format.md) instead of the live account.
+    /// This snapshot file (docs/snapshot-format.md) instead of the live account.
     /// With a snapshot of several accounts or regions, --region and --client-region
     /// say where to look for the API and the instance.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["profile", "role_arn", "save_snapshot", "client_profile", "client_role_arn"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["profile", "role_arn", "client_profile", "client_role_arn", "network_profile", "network_role_arn"])]
     pub snapshot: Option<PathBuf>,
     /// The private REST API. Required for a live check unless --domain-name's mapping
     /// names it; with --snapshot, defaults to the only PRIVATE API in it.
@@ -72,20 +88,12 @@ pub struct CheckArgs {
     pub instance_id: Option<String>,
     #[command(flatten)]
     pub method: MethodArgs,
-    /// Also write what a live check collected to this snapshot file.
-    #[arg(long, value_name = "FILE")]
-    pub save_snapshot: Option<PathBuf>,
-    /// Report every AWS call, per-service counts and each wave's wall time on stderr.
-    #[arg(long, short)]
-    pub verbose: bool,
     #[command(flatten)]
     pub aws: AwsArgs,
     #[command(flatten)]
     pub client: ClientAwsArgs,
     #[command(flatten)]
     pub network: NetworkAwsArgs,
-    #[command(flatten)]
-    pub report: ReportArgs,
 }
 
 /// What to report and when to fail: shared by `check` and `audit`.
@@ -227,8 +235,16 @@ pub struct MethodArgs {
 #[derive(clap::Args, Debug)]
 pub struct ExplainArgs {
     /// An error text as you saw it (quote it), `-` to read it from stdin, or a check id.
-    #[arg(required = true, value_name = "TEXT|CHECK-ID", num_args = 1.., trailing_var_arg = true, allow_hyphen_values = true)]
+    /// Options may follow the text; a text that starts with `-` goes after `--`.
+    #[arg(required = true, value_name = "TEXT|CHECK-ID", num_args = 1..)]
     pub text: Vec<String>,
+    /// With a path (--snapshot, live ids, or privpath.toml's targets), the checks that
+    /// fail there come first, with their finding and fix.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Report every AWS call of a live read on stderr.
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 #[derive(clap::Args, Debug)]

@@ -25,7 +25,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => commands::check::run(&args),
         Command::Audit(args) => commands::audit::run(&args),
-        Command::Explain(args) => commands::explain::run(&args.text),
+        Command::Explain(args) => commands::explain::run(&args),
         Command::Init(args) => commands::init::run(&args),
         Command::Checks(args) => commands::checks::run(&args),
         Command::Snapshot(args) => commands::snapshot::run(&args),

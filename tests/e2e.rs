@@ -383,6 +383,52 @@ fn live_checks_against_the_emulator() {
     }
 }
 
+/// `privpath explain` with live ids reads the path as `check` does (the same options,
+/// the same reads) and puts first the candidate that fails there, with its fix.
+#[test]
+fn explain_ranks_the_candidates_by_the_live_path() {
+    let moto = Moto::start();
+    let ids = moto.scenario("policy-names-client-vpc");
+    let api = ids["api_id"].as_str().unwrap();
+    let instance = ids["instance_id"].as_str().unwrap();
+    let out = privpath(
+        &moto,
+        &[
+            "explain",
+            r#"{"message":"Forbidden"}"#,
+            "--api-id",
+            api,
+            "--instance-id",
+            instance,
+        ],
+    );
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains(&format!(
+            "privpath explain on {api} (live, {}): api-policy-allows-endpoint fails here",
+            moto.url
+        )),
+        "{text}"
+    );
+    let first = text
+        .lines()
+        .find(|l| l.starts_with("1. "))
+        .unwrap_or_default();
+    assert!(
+        first.starts_with("1. ✗ fail    api-policy-allows-endpoint"),
+        "{text}"
+    );
+    assert!(text.contains("   fix: "), "{text}");
+    assert!(text.contains("Pass here, so not these hops: "), "{text}");
+}
+
 #[test]
 fn denied_call_names_the_action_and_the_error() {
     let moto = Moto::start();

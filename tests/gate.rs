@@ -1,13 +1,12 @@
 //! The CI gate as a pipeline runs it: targets from privpath.toml, suppressions (active,
 //! expired, unused), severity overrides, `--fail-on`, several formats written in one
-//! run, `privpath init` and `privpath explain`.
+//! run, `privpath init` and the check catalog (`privpath explain` is in explain.rs).
 
 mod common;
 
 use common::{json, privpath, privpath_in, stderr, stdout, ROOT};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 const TWO_TARGETS: &str = "tests/configs/two-targets.toml";
 
@@ -452,71 +451,6 @@ fn outputs_must_pair_with_formats() {
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("give a --format for each --output"),
-        "{}",
-        stderr(&o)
-    );
-}
-
-#[test]
-fn explain_recognises_the_errors_engineers_paste() {
-    for (text, symptom, first_check) in [
-        ("Private REST API doesn't have a resource policy attached to it", "no-resource-policy", "api-resource-policy"),
-        (r#"{"message":"Forbidden"}"#, "forbidden", "api-policy-allows-endpoint"),
-        ("Execution failed due to configuration error: Invalid permissions on Lambda function", "lambda-permission", "lambda-invoke-permission"),
-        ("An error occurred (TargetNotConnected) when calling the StartSession operation: i-0c11e000000000001 is not connected.", "target-not-connected", "ssm-agent-version"),
-        ("curl: (28) Failed to connect to vpce-0e9a0000000000001-abcd.execute-api.us-east-1.vpce.amazonaws.com port 443 after 129000 ms: Connection timed out", "connect-timeout", "sg-client-egress"),
-        ("curl: (6) Could not resolve host: a1b2c3d4e5.execute-api.us-east-1.amazonaws.com", "could-not-resolve-host", "dns-resolution"),
-    ] {
-        let o = privpath(&["explain", text]);
-        assert_eq!(o.status.code(), Some(0), "{text}: {}", stderr(&o));
-        let out = stdout(&o);
-        assert!(out.starts_with(symptom), "{text}: {out}");
-        let first = out
-            .lines()
-            .skip_while(|l| !l.contains("Checks that explain it"))
-            .nth(1)
-            .unwrap_or_default();
-        assert!(first.trim_start().starts_with(first_check), "{text}: {out}");
-        assert!(out.contains("privpath check --only "), "{out}");
-    }
-}
-
-#[test]
-fn explain_reads_stdin_documents_a_check_and_rejects_what_it_does_not_know() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_privpath"))
-        .args(["explain", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"< HTTP/1.1 403\n{\"message\":\"Missing Authentication Token\"}\n")
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
-    assert_eq!(o.status.code(), Some(0));
-    assert!(
-        stdout(&o).starts_with("missing-authentication-token"),
-        "{}",
-        stdout(&o)
-    );
-
-    let o = privpath(&["explain", "api-deployed"]);
-    assert_eq!(o.status.code(), Some(0));
-    assert!(stdout(&o).starts_with("api-deployed — "), "{}", stdout(&o));
-    assert!(
-        stdout(&o).contains("Why it breaks the path:"),
-        "{}",
-        stdout(&o)
-    );
-
-    let o = privpath(&["explain", "the", "printer", "is", "on", "fire"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("does not recognise") && stderr(&o).contains("target-not-connected"),
         "{}",
         stderr(&o)
     );

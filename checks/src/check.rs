@@ -4,6 +4,7 @@
 use crate::finding::Finding;
 use crate::path::ResolvedPath;
 use crate::snapshot::Source;
+use crate::symptom::Symptom;
 use serde::{Deserialize, Serialize};
 
 /// The hops of the request path, in the order an operator meets them: log in to the
@@ -89,6 +90,11 @@ pub struct CheckMeta {
     /// the path crosses accounts or regions, the scope) instead of running the check.
     #[serde(skip)]
     pub needs: &'static [Need],
+    /// What the check explains: the error codes, messages and log lines its failure
+    /// shows as (`privpath explain` is generated from these). Declared next to `META`
+    /// in the check's file; estate checks, which judge no single path, declare none.
+    #[serde(skip)]
+    pub symptoms: &'static [Symptom],
 }
 
 /// Whose scope an array is read in. On a path within one account and region all three

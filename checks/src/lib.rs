@@ -24,6 +24,7 @@ pub mod remediation;
 pub mod routes;
 pub mod sg;
 pub mod snapshot;
+pub mod symptom;
 pub mod target;
 pub mod transit;
 

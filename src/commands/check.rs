@@ -1,9 +1,11 @@
 //! `privpath check`: decide the targets (the command line's, or the config's), check
 //! each, apply severities and suppressions, write every requested format, and return
-//! the gate's exit status.
+//! the gate's exit status. Deciding, collecting and checking a target is shared with
+//! `privpath explain` ([`plans`], [`collect`], [`check_one`]): both must see the same
+//! path for the same options.
 
 use super::{destinations, finish};
-use crate::cli::{CheckArgs, MethodArgs};
+use crate::cli::{CheckArgs, MethodArgs, TargetArgs};
 use crate::config::{Config, NamedTarget, TargetSpec};
 use crate::gate;
 use crate::io::{read_snapshot, write_snapshot};
@@ -14,12 +16,12 @@ use anyhow::{anyhow, bail, Context as _, Result};
 use privpath_checks::date::Date;
 use privpath_checks::{evaluate, ResolvedPath, ScopeFilter, Selection, SnapshotIndex, Target};
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// One target as this run checks it.
-struct Plan {
-    name: String,
+pub(crate) struct Plan {
+    pub(crate) name: String,
     /// The file that defines the target, and its line there.
     file: Option<String>,
     line: Option<usize>,
@@ -32,7 +34,7 @@ struct Plan {
     network: NetworkAwsArgs,
 }
 
-fn from_command_line(args: &CheckArgs) -> Plan {
+fn from_command_line(args: &TargetArgs) -> Plan {
     Plan {
         name: args
             .api_id
@@ -129,12 +131,19 @@ fn from_config(
     }
 }
 
-fn plans(args: &CheckArgs, config: &Config) -> Result<Vec<Plan>> {
-    let ad_hoc = args.snapshot.is_some()
+/// Whether the command line names one target itself (a snapshot, live ids or a
+/// domain), rather than leaving the targets to privpath.toml.
+pub(crate) fn names_a_target(args: &TargetArgs) -> bool {
+    args.snapshot.is_some()
         || args.api_id.is_some()
         || args.instance_id.is_some()
-        || args.method.domain_name.is_some();
-    if ad_hoc {
+        || args.method.domain_name.is_some()
+}
+
+/// The targets the options name: one from the command line (`--snapshot`, live ids,
+/// `--domain-name`), else the config's (all, or those `--target` names).
+pub(crate) fn plans(args: &TargetArgs, config: &Config) -> Result<Vec<Plan>> {
+    if names_a_target(args) {
         return Ok(vec![from_command_line(args)]);
     }
     if config.targets.is_empty() {
@@ -167,10 +176,10 @@ fn plans(args: &CheckArgs, config: &Config) -> Result<Vec<Plan>> {
 }
 
 pub fn run(args: &CheckArgs) -> Result<u8> {
-    let config = Config::discover(args.config.as_deref())?;
+    let config = Config::discover(args.target.config.as_deref())?;
     let selection = config.selection(&args.report.only, &args.report.skip)?;
     let destinations = destinations(&args.report.format, &args.report.output)?;
-    let plans = plans(args, &config)?;
+    let plans = plans(&args.target, &config)?;
     let ad_hoc = plans.len() == 1 && plans[0].line.is_none();
     let live = plans.iter().filter(|p| p.snapshot.is_none()).count();
     if args.save_snapshot.is_some() && live != 1 {
@@ -180,10 +189,17 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
 
     let start = Instant::now();
     let mut stats = Stats::default();
-    let mut collected = collect(&plans, args, progress)?;
+    let mut collected = collect(&plans, args.verbose, progress)?;
     let mut targets = Vec::new();
     for (plan, live) in plans.iter().zip(collected.iter_mut()) {
-        let result = check_one(plan, live.take(), args, &selection, &config, &mut stats);
+        let result = check_one(
+            plan,
+            live.take(),
+            args.save_snapshot.as_deref(),
+            &selection,
+            &config,
+            &mut stats,
+        );
         let result = match result {
             Ok(e) => Ok(e),
             // Alone on the command line, a target that cannot be checked is the run's
@@ -230,7 +246,11 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
 }
 
 /// Collects every live target at once; `None` for snapshot targets.
-fn collect(plans: &[Plan], args: &CheckArgs, progress: bool) -> Result<Vec<Option<Collected>>> {
+pub(crate) fn collect(
+    plans: &[Plan],
+    verbose: bool,
+    progress: bool,
+) -> Result<Vec<Option<Collected>>> {
     let mut slots: Vec<Option<Collected>> = plans.iter().map(|_| None).collect();
     let mut wanted = Vec::new();
     let mut at = Vec::new();
@@ -262,20 +282,19 @@ fn collect(plans: &[Plan], args: &CheckArgs, progress: bool) -> Result<Vec<Optio
         }
     }
     if !wanted.is_empty() {
-        for (i, r) in at
-            .into_iter()
-            .zip(collect_all(wanted, args.verbose, progress)?)
-        {
+        for (i, r) in at.into_iter().zip(collect_all(wanted, verbose, progress)?) {
             slots[i] = Some(r);
         }
     }
     Ok(slots)
 }
 
-fn check_one(
+/// Resolves the target's path in its snapshot (read from its file, or collected live
+/// and saved to `save_snapshot` when asked) and runs the selected checks on it.
+pub(crate) fn check_one(
     plan: &Plan,
     live: Option<Collected>,
-    args: &CheckArgs,
+    save_snapshot: Option<&Path>,
     selection: &Selection,
     config: &Config,
     stats: &mut Stats,
@@ -286,7 +305,7 @@ fn check_one(
             let live = live.ok_or_else(|| anyhow!("nothing was collected"))?;
             stats.calls += live.calls;
             let snapshot = live.snapshot?;
-            if let Some(out) = &args.save_snapshot {
+            if let Some(out) = save_snapshot {
                 write_snapshot(out, &snapshot)?;
             }
             let source = match &plan.aws.endpoint_url {

@@ -5,6 +5,7 @@ use crate::check::{api, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::path::ResolvedPath;
 use crate::snapshot::Source;
+use crate::symptom::{shared, Evidence, Likelihood, Symptom};
 use serde_json::Value;
 
 pub static META: CheckMeta = CheckMeta {
@@ -20,7 +21,48 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/apigateway/latest/api/API_Deployment.html",
     ],
     needs: &[api(Source::RestApis), api(Source::Stages), api(Source::Resources), api(Source::Deployments)],
+    symptoms: SYMPTOMS,
 };
+/// What this check explains (`privpath explain`).
+const SYMPTOMS: &[Symptom] = &[
+    Symptom {
+        id: "missing-authentication-token",
+        evidence: Evidence::Code,
+        seen_in: "curl against the API (HTTP 403, MissingAuthenticationTokenException)",
+        patterns: shared::MISSING_AUTHENTICATION_TOKEN,
+        meaning: "API Gateway has no such method on the deployed stage: a wrong stage or path, a method added after the last deployment, or a URL that does not name the API.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "deployment-refused",
+        evidence: Evidence::Code,
+        seen_in: "API Gateway CreateDeployment, GetStage",
+        patterns: &[
+            &["no integration defined for method"],
+            &["doesn't contain any methods"],
+            &["invalid stage identifier specified"],
+        ],
+        meaning: "The deployment or the stage is not what the client calls: a method without an integration, an API without methods, or a stage that does not exist.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "anonymous-not-authorized",
+        evidence: Evidence::Code,
+        likelihood: Likelihood::Remote,
+        seen_in: "the API's 403 response body",
+        patterns: shared::ANONYMOUS_DENIED,
+        meaning: "A policy fixed but not redeployed still refuses: the stage serves the policy of its last deployment.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "names-a-deployment",
+        evidence: Evidence::Hint,
+        seen_in: "any text about deployments",
+        patterns: &[&["deployment"], &["redeploy*"], &["stage"]],
+        meaning: "The text is about a deployment or a stage; this check compares the stage's deployment with the method.",
+        ..Symptom::BASE
+    },
+];
 
 fn date(v: &Option<Value>) -> String {
     match v {

@@ -5,6 +5,7 @@ use crate::check::{api, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::path::ResolvedPath;
 use crate::snapshot::{ApiKey, Source, UsagePlan};
+use crate::symptom::{shared, Evidence, Symptom};
 
 pub static META: CheckMeta = CheckMeta {
     id: "api-key-usage-plan",
@@ -19,7 +20,64 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-usage-plan-create-and-configure.html",
     ],
     needs: &[api(Source::RestApis), api(Source::Stages), api(Source::Resources), api(Source::UsagePlans), api(Source::UsagePlanKeys), api(Source::ApiKeys)],
+    symptoms: SYMPTOMS,
 };
+/// What this check explains (`privpath explain`): AWS documents a bare
+/// `{"message":"Forbidden"}` (`ForbiddenException`) first for an API key that is
+/// missing, wrong or not in a usage plan of the stage; 429s are the plan's throttle
+/// and quota.
+const SYMPTOMS: &[Symptom] = &[
+    Symptom {
+        id: "key-not-in-usage-plan",
+        evidence: Evidence::Code,
+        seen_in: "API Gateway execution log, the API's 403",
+        patterns: &[
+            &["not associated with a usage plan"],
+            &["is not in a usage plan"],
+            &["invalid api key"],
+        ],
+        meaning: "The method requires an API key and the key is not in a usage plan that includes this stage (or is disabled): API keys work only through a usage plan.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "forbidden-exception",
+        seen_in: "the API's 403 response (x-amzn-ErrorType)",
+        patterns: &[&["forbiddenexception"]],
+        meaning: "ForbiddenException is API Gateway's answer to a missing or invalid API key, or one whose usage plan does not include the stage.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "forbidden",
+        seen_in: "curl against the API (HTTP 403)",
+        patterns: shared::FORBIDDEN,
+        meaning: "A key-protected method answers Forbidden when the request has no x-api-key header, a wrong or disabled key, or a key whose usage plan does not include the stage.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "throttled",
+        evidence: Evidence::Code,
+        seen_in: "curl against the API (HTTP 429)",
+        patterns: &[
+            &["too many requests"],
+            &["\"message\":\"limit exceeded\""],
+            &["http/1.1 429"],
+            &["http/2 429"],
+            &["toomanyrequestsexception"],
+            &["limitexceededexception"],
+        ],
+        unless: &["lambda invocation failed", "invoke operation"],
+        meaning: "API Gateway refused the call before the integration: the usage plan (or the stage or method) throttles it (\"Too Many Requests\": rate or burst) or the key's quota for the period is used up (\"Limit Exceeded\"). The network path and the policy are fine.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "names-an-api-key",
+        evidence: Evidence::Hint,
+        seen_in: "any text about API keys",
+        patterns: &[&["x-api-key"], &["usage plan"], &["api key"]],
+        meaning: "The text is about API keys; this check reads the method's key requirement and the stage's usage plans.",
+        ..Symptom::BASE
+    },
+];
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;

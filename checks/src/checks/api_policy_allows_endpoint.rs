@@ -9,6 +9,7 @@ use crate::path::{PolicyState, ResolvedPath};
 use crate::policy::{condition_values, statements};
 use crate::policy_eval::{evaluate, Principal, Request, ResourceSpec, Verdict};
 use crate::snapshot::Source;
+use crate::symptom::{shared, Evidence, Likelihood, Symptom};
 use serde_json::Value;
 
 pub static META: CheckMeta = CheckMeta {
@@ -25,7 +26,45 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html",
     ],
     needs: &[api(Source::RestApis), endpoint(Source::VpcEndpoints), client(Source::Instances), api(Source::Stages), api(Source::Resources)],
+    symptoms: SYMPTOMS,
 };
+/// What this check explains (`privpath explain`): the resource policy's refusal is
+/// `AccessDeniedException` with "User: anonymous is not authorized to perform:
+/// execute-api:Invoke"; a bare "Forbidden" is more often the API key or the request's
+/// host, so it is only a possible cause of that.
+const SYMPTOMS: &[Symptom] = &[
+    Symptom {
+        id: "anonymous-not-authorized",
+        evidence: Evidence::Code,
+        seen_in: "the API's 403 response body",
+        patterns: shared::ANONYMOUS_DENIED,
+        meaning: "API Gateway reached the API and its resource policy denied the call: no Allow matched this endpoint, or a Deny did. aws:SourceVpce is the endpoint's id and aws:SourceVpc the endpoint's VPC, never the client's; a changed policy takes effect only after a new deployment.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "explicit-deny",
+        seen_in: "the API's 403 response body",
+        patterns: &[&["execute-api:invoke", "explicit deny"]],
+        meaning: "A Deny statement of the policy matched the call.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "forbidden",
+        likelihood: Likelihood::Possible,
+        seen_in: "curl against the API (HTTP 403)",
+        patterns: shared::FORBIDDEN,
+        meaning: "The request reached API Gateway; the resource policy may not allow this endpoint (its refusal usually says \"User: anonymous is not authorized\").",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "names-a-condition-key",
+        evidence: Evidence::Hint,
+        seen_in: "any text about the policy's conditions",
+        patterns: &[&["aws:sourcevpce"], &["aws:sourcevpc"], &["aws:vpcsourceip"]],
+        meaning: "The text names a condition key of the policy; this check evaluates the policy with the keys a request through the endpoint carries.",
+        ..Symptom::BASE
+    },
+];
 
 /// The mistakes people make writing these policies, found in the document.
 fn classic_mistakes(

@@ -5,6 +5,7 @@ use crate::check::{api, endpoint, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::path::{EndpointLink, ResolvedPath};
 use crate::snapshot::Source;
+use crate::symptom::{shared, Evidence, Likelihood, Symptom};
 
 pub static META: CheckMeta = CheckMeta {
     id: "api-private-endpoint",
@@ -19,7 +20,51 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/associate-private-api-with-vpc-endpoint.html",
     ],
     needs: &[api(Source::RestApis), endpoint(Source::VpcEndpoints)],
+    symptoms: SYMPTOMS,
 };
+/// What this check explains (`privpath explain`): the API's endpoint type and its
+/// association with the endpoint, which is what makes the `{api-id}-{vpce-id}` alias
+/// exist.
+const SYMPTOMS: &[Symptom] = &[
+    Symptom {
+        id: "alias-does-not-resolve",
+        evidence: Evidence::Code,
+        seen_in: "curl (exit 6), dig or nslookup on the client",
+        patterns: &[
+            &["-<vpce>.execute-api", "nxdomain"],
+            &["-<vpce>.execute-api", "could not resolve host"],
+            &["-<vpce>.execute-api", "can't find"],
+            &["-<vpce>.execute-api", "no such host"],
+            &["-<vpce>.execute-api", "enotfound"],
+            &["-<vpce>.execute-api", "name or service not known"],
+        ],
+        meaning: "The {api-id}-{vpce-id} alias exists only while the endpoint is associated with the API (endpointConfiguration.vpcEndpointIds).",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "forbidden",
+        seen_in: "curl against the API (HTTP 403)",
+        patterns: shared::FORBIDDEN,
+        meaning: "The endpoint served the request but it named no private API it knows: the API is not PRIVATE, or the request used the endpoint's name without the API's id (alias or x-apigw-api-id header), or private DNS sent a public API's name to the endpoint.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "public-api-through-private-dns",
+        likelihood: Likelihood::Possible,
+        seen_in: "a client in a VPC calling a public API",
+        patterns: shared::PUBLIC_API_FORBIDDEN,
+        meaning: "An execute-api endpoint serves only PRIVATE APIs: a REGIONAL or EDGE API called through it answers 403.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "names-the-association",
+        evidence: Evidence::Hint,
+        seen_in: "any text about the API's endpoint configuration",
+        patterns: &[&["x-apigw-api-id"], &["vpcendpointids"], &["endpointconfiguration"]],
+        meaning: "The text is about how the API is tied to the endpoint; this check reads the API's endpoint type and associated endpoints.",
+        ..Symptom::BASE
+    },
+];
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;

@@ -5,6 +5,7 @@ use crate::finding::Finding;
 use crate::path::{PolicyState, ResolvedPath};
 use crate::policy::statements;
 use crate::snapshot::Source;
+use crate::symptom::{shared, Evidence, Likelihood, Symptom};
 use serde_json::{json, Value};
 
 /// What API Gateway answers when a private API without a policy is deployed.
@@ -23,7 +24,40 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-examples.html",
     ],
     needs: &[api(Source::RestApis)],
+    symptoms: SYMPTOMS,
 };
+/// What this check explains (`privpath explain`).
+const SYMPTOMS: &[Symptom] = &[
+    Symptom {
+        id: "no-resource-policy",
+        evidence: Evidence::Code,
+        seen_in: "API Gateway CreateDeployment / CreateStage (BadRequestException)",
+        patterns: &[
+            &["doesn't have a resource policy"],
+            &["does not have a resource policy"],
+            &["resource policy attached"],
+        ],
+        meaning: "A PRIVATE REST API cannot be deployed until it has a resource policy: without one nobody may invoke it, so API Gateway refuses the deployment. In Terraform and CloudFormation the deployment must depend on the policy.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "anonymous-not-authorized",
+        evidence: Evidence::Code,
+        likelihood: Likelihood::Possible,
+        seen_in: "the API's 403 response body",
+        patterns: shared::ANONYMOUS_DENIED,
+        meaning: "The resource policy denied the call; a policy that was replaced (or removed) without a new deployment is one way.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "names-the-resource-policy",
+        evidence: Evidence::Hint,
+        seen_in: "any text about a resource policy",
+        patterns: &[&["resource policy"], &["resource-based policy"]],
+        meaning: "The text is about the API's resource policy; this check reads it.",
+        ..Symptom::BASE
+    },
+];
 
 /// A least-privilege policy admitting the endpoint on the path to `resource`
 /// (`execute-api:/…`).

@@ -5,6 +5,7 @@ use crate::check::{client, endpoint, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::path::{EndpointHop, EndpointLink, ResolvedPath};
 use crate::snapshot::{Source, VpcAttribute};
+use crate::symptom::{shared, Evidence, Likelihood, Symptom};
 
 pub static META: CheckMeta = CheckMeta {
     id: "dns-resolution",
@@ -20,7 +21,94 @@ pub static META: CheckMeta = CheckMeta {
         "https://repost.aws/knowledge-center/api-gateway-vpc-connections",
     ],
     needs: &[endpoint(Source::VpcEndpoints), client(Source::Instances), client(Source::VpcAttributes), endpoint(Source::VpcAttributes)],
+    symptoms: SYMPTOMS,
 };
+/// What this check explains (`privpath explain`): names that do not resolve, or
+/// resolve to something that is not the endpoint serving this API.
+const SYMPTOMS: &[Symptom] = &[
+    Symptom {
+        id: "could-not-resolve",
+        evidence: Evidence::Code,
+        seen_in: "curl (exit 6), an SDK, dig or nslookup on the client",
+        patterns: shared::COULD_NOT_RESOLVE,
+        unless: &["-<vpce>.execute-api"],
+        meaning: "The client's resolver has no answer for the name: private DNS names of an execute-api endpoint resolve only inside the endpoint's VPC, so a peered client needs the {api-id}-{vpce-id} alias or the endpoint's DNS name; the client VPC also needs DNS support.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "alias-does-not-resolve",
+        evidence: Evidence::Code,
+        likelihood: Likelihood::Possible,
+        seen_in: "curl (exit 6), dig or nslookup on the client",
+        patterns: &[&["-<vpce>.execute-api", "nxdomain"], &["-<vpce>.execute-api", "could not resolve host"], &["-<vpce>.execute-api", "no such host"]],
+        meaning: "The {api-id}-{vpce-id} alias does not resolve: it exists only while the endpoint is associated with the API (api-private-endpoint), and the client VPC needs DNS support.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "resolver-timeout",
+        seen_in: "a Go program's log (the SSM Agent, a CLI), dig",
+        patterns: &[
+            &["lookup", ":53", "i/o timeout"],
+            &["read udp", ":53"],
+            &["no servers could be reached"],
+        ],
+        meaning: "The resolver itself did not answer: the VPC's DNS support is off, or the instance's resolver settings point elsewhere.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "dns-attributes",
+        evidence: Evidence::Code,
+        seen_in: "EC2 CreateVpcEndpoint / ModifyVpcEndpoint (CLI, Terraform, CloudFormation)",
+        patterns: shared::DNS_ATTRIBUTES,
+        meaning: "Private DNS on an interface endpoint needs the VPC's enableDnsSupport and enableDnsHostnames; one is off.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "conflicting-domain",
+        evidence: Evidence::Code,
+        seen_in: "Route 53 CreateHostedZone / AssociateVPCWithHostedZone, EC2 CreateVpcEndpoint",
+        patterns: shared::CONFLICTING_DOMAIN,
+        meaning: "A private hosted zone and an endpoint's private DNS claim the same name in the VPC; only one of them can answer for it.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "private-dns-conflict",
+        likelihood: Likelihood::Possible,
+        seen_in: "EC2 CreateVpcEndpoint (CLI, Terraform, CloudFormation)",
+        patterns: shared::PRIVATE_DNS_CONFLICT,
+        meaning: "Another interface endpoint (or a private hosted zone) in the VPC already answers for the service's name; a second endpoint cannot take it.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "tls-name-mismatch",
+        seen_in: "curl on the client (exit 60 or 51), an SDK",
+        patterns: shared::TLS_NAME_MISMATCH,
+        meaning: "The host in the URL is not a name on the certificate the server presented: the client called an endpoint's IP address or a name of its own. Call a DNS name the endpoint serves and name the API in the host or the x-apigw-api-id header.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "forbidden",
+        seen_in: "curl against the API (HTTP 403)",
+        patterns: shared::FORBIDDEN,
+        meaning: "The request reached an execute-api endpoint that does not know which private API it is for: the endpoint's own DNS name without an x-apigw-api-id header, or private DNS that sends a public API's name to the endpoint.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "public-api-through-private-dns",
+        seen_in: "a client in a VPC calling a public (REGIONAL or EDGE) API",
+        patterns: shared::PUBLIC_API_FORBIDDEN,
+        meaning: "With private DNS on for an execute-api endpoint, every *.execute-api.REGION.amazonaws.com name in that VPC resolves to the endpoint, public APIs included; the endpoint serves only private APIs and answers 403.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "names-dns",
+        evidence: Evidence::Hint,
+        seen_in: "any text about name resolution",
+        patterns: &[&[":53"], &["dns"], &["enablednssupport"], &["enablednshostnames"]],
+        meaning: "The text is about DNS; this check says which name reaches the endpoint from the client and reads both VPCs' DNS attributes.",
+        ..Symptom::BASE
+    },
+];
 
 /// The request the client should send.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -5,6 +5,7 @@ use crate::check::{api, endpoint, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::path::ResolvedPath;
 use crate::snapshot::Source;
+use crate::symptom::{shared, Likelihood, Symptom};
 
 pub static META: CheckMeta = CheckMeta {
     id: "domain-access-association",
@@ -20,7 +21,34 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/apigateway/latest/api/API_GetDomainNameAccessAssociations.html",
     ],
     needs: &[api(Source::DomainNames), endpoint(Source::VpcEndpoints), endpoint(Source::DomainNameAccessAssociations)],
+    symptoms: SYMPTOMS,
 };
+/// What this check explains (`privpath explain`).
+const SYMPTOMS: &[Symptom] = &[
+    Symptom {
+        id: "tls-name-mismatch",
+        likelihood: Likelihood::Possible,
+        seen_in: "curl (exit 60 or 51), an SDK",
+        patterns: shared::TLS_NAME_MISMATCH,
+        meaning: "An endpoint without an access association to the domain does not serve the domain's certificate.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "forbidden",
+        likelihood: Likelihood::Remote,
+        seen_in: "curl against the domain (HTTP 403)",
+        patterns: shared::FORBIDDEN,
+        meaning: "Through a custom domain name, an endpoint with no access association to the domain is refused.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "names-an-access-association",
+        seen_in: "API Gateway CreateDomainNameAccessAssociation, the console",
+        patterns: &[&["access association"], &["domainnameaccessassociation*"]],
+        meaning: "The text is about a domain name access association: the endpoint must be associated with the domain, by the endpoint's account.",
+        ..Symptom::BASE
+    },
+];
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;

@@ -5,6 +5,7 @@ use crate::check::{api, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::path::ResolvedPath;
 use crate::snapshot::Source;
+use crate::symptom::{shared, Evidence, Likelihood, Symptom};
 
 pub static META: CheckMeta = CheckMeta {
     id: "domain-base-path",
@@ -19,7 +20,36 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mappings.html",
     ],
     needs: &[api(Source::DomainNames), api(Source::BasePathMappings), api(Source::Stages)],
+    symptoms: SYMPTOMS,
 };
+/// What this check explains (`privpath explain`).
+const SYMPTOMS: &[Symptom] = &[
+    Symptom {
+        id: "missing-authentication-token",
+        evidence: Evidence::Code,
+        likelihood: Likelihood::Remote,
+        seen_in: "curl against the domain (HTTP 403)",
+        patterns: shared::MISSING_AUTHENTICATION_TOKEN,
+        meaning: "Through a custom domain name, no base path mapping covers the URL's first segment, or it maps to a stage without the method.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "forbidden",
+        likelihood: Likelihood::Remote,
+        seen_in: "curl against the domain (HTTP 403)",
+        patterns: shared::FORBIDDEN,
+        meaning: "Through a custom domain name, a URL no base path mapping covers is refused.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "names-a-base-path",
+        evidence: Evidence::Hint,
+        seen_in: "any text about base path mappings",
+        patterns: &[&["base path"], &["basepathmapping*"]],
+        meaning: "The text is about a base path mapping; this check reads the domain's mappings.",
+        ..Symptom::BASE
+    },
+];
 
 /// A mapping's base path as the CLI takes it: `(none)` for the empty one.
 fn shown_arg(base: &str) -> &str {

@@ -7,6 +7,7 @@ use crate::finding::Finding;
 use crate::net::parse_ipv4;
 use crate::path::{EndpointHop, ResolvedPath};
 use crate::snapshot::{HostedZoneSummary, ResourceRecordSet, Source};
+use crate::symptom::{shared, Evidence, Likelihood, Symptom};
 
 pub static META: CheckMeta = CheckMeta {
     id: "domain-dns",
@@ -22,7 +23,45 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html#vpc-dns-support",
     ],
     needs: &[endpoint(Source::VpcEndpoints), client(Source::Instances), client(Source::VpcAttributes), client(Source::HostedZones), client(Source::ResourceRecordSets)],
+    symptoms: SYMPTOMS,
 };
+/// What this check explains (`privpath explain`): a private custom domain name that
+/// does not resolve to the endpoint from the client's VPC, or resolves to the wrong
+/// target (which presents the wrong certificate).
+const SYMPTOMS: &[Symptom] = &[
+    Symptom {
+        id: "domain-does-not-resolve",
+        evidence: Evidence::Code,
+        seen_in: "curl (exit 6), an SDK, dig on the client",
+        patterns: shared::COULD_NOT_RESOLVE,
+        unless: &["amazonaws.com"],
+        meaning: "A name outside amazonaws.com resolves only through a Route 53 private hosted zone associated with the client's VPC that holds its record.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "tls-name-mismatch",
+        seen_in: "curl (exit 60 or 51), an SDK",
+        patterns: shared::TLS_NAME_MISMATCH,
+        meaning: "The custom name's record points at a target that presents another certificate (the stage URL or an endpoint without an access association serves *.execute-api's): point it at the endpoint, as the domain's access association expects.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "forbidden",
+        likelihood: Likelihood::Remote,
+        seen_in: "curl against the domain (HTTP 403)",
+        patterns: shared::FORBIDDEN,
+        meaning: "Through a custom domain name, a record that leads elsewhere than the endpoint associated with the domain is answered 403.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "names-a-hosted-zone",
+        evidence: Evidence::Hint,
+        seen_in: "any text about Route 53",
+        patterns: &[&["private hosted zone"], &["route 53"], &["route53"]],
+        meaning: "The text is about Route 53; this check finds the private hosted zone of the client's VPC and the domain's record in it.",
+        ..Symptom::BASE
+    },
+];
 
 /// A zone id as Route 53 prints it in different places: `/hostedzone/Z…` or `Z…`.
 fn zone_id(id: &str) -> &str {

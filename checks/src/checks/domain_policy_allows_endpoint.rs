@@ -6,6 +6,7 @@ use crate::finding::Finding;
 use crate::policy::decode_document;
 use crate::policy_eval::{evaluate, Principal, Request, ResourceSpec, Verdict};
 use crate::snapshot::Source;
+use crate::symptom::{shared, Evidence, Likelihood, Symptom};
 use serde_json::json;
 
 use crate::path::ResolvedPath;
@@ -23,7 +24,28 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-custom-domains-provider-share-cli.html",
     ],
     needs: &[api(Source::DomainNames), endpoint(Source::VpcEndpoints), client(Source::Instances)],
+    symptoms: SYMPTOMS,
 };
+/// What this check explains (`privpath explain`): the domain's own resource policy's
+/// refusal names the domain's ARN (`…:/domainnames/NAME+ID`).
+const SYMPTOMS: &[Symptom] = &[
+    Symptom {
+        id: "domain-policy-denied",
+        evidence: Evidence::Code,
+        seen_in: "the domain's 403 response body",
+        patterns: &[&["execute-api:invoke", "<arn:execute-api:domainname>"]],
+        meaning: "The private domain name's own resource policy does not allow this endpoint (a new private domain denies everything).",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "forbidden",
+        likelihood: Likelihood::Remote,
+        seen_in: "curl against the domain (HTTP 403)",
+        patterns: shared::FORBIDDEN,
+        meaning: "Through a custom domain name, the domain's own resource policy may refuse the endpoint.",
+        ..Symptom::BASE
+    },
+];
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;

@@ -6,6 +6,7 @@ use crate::date::Date;
 use crate::finding::Finding;
 use crate::path::ResolvedPath;
 use crate::snapshot::Source;
+use crate::symptom::{shared, Evidence, Likelihood, Symptom};
 
 pub static META: CheckMeta = CheckMeta {
     id: "domain-private",
@@ -21,7 +22,41 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/acm/latest/userguide/managed-renewal.html",
     ],
     needs: &[api(Source::DomainNames), api(Source::Certificates)],
+    symptoms: SYMPTOMS,
 };
+/// What this check explains (`privpath explain`): the domain name itself and its
+/// certificate.
+const SYMPTOMS: &[Symptom] = &[
+    Symptom {
+        id: "certificate-expired",
+        seen_in: "curl (exit 60), an SDK",
+        patterns: &[&["certificate has expired"], &["certificate expired"]],
+        meaning:
+            "The domain's ACM certificate has expired (an imported one is not renewed by ACM).",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "tls-name-mismatch",
+        likelihood: Likelihood::Possible,
+        seen_in: "curl (exit 60 or 51), an SDK",
+        patterns: shared::TLS_NAME_MISMATCH,
+        meaning: "The domain's certificate may not cover the name the client calls.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "names-a-private-domain",
+        evidence: Evidence::Hint,
+        seen_in: "any text about a private custom domain name",
+        patterns: &[
+            &["domainnameid"],
+            &["private custom domain"],
+            &["<arn:execute-api:domainname>"],
+        ],
+        meaning:
+            "The text names a private custom domain name; this check reads it and its certificate.",
+        ..Symptom::BASE
+    },
+];
 
 /// Days before expiry from which the certificate warns.
 const EXPIRY_HORIZON_DAYS: i64 = 30;

@@ -5,6 +5,7 @@ use crate::check::{api, endpoint, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::path::{execute_api_service, EndpointLink, ResolvedPath};
 use crate::snapshot::Source;
+use crate::symptom::{shared, Evidence, Likelihood, Symptom};
 
 pub static META: CheckMeta = CheckMeta {
     id: "execute-api-endpoint",
@@ -19,7 +20,122 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
     ],
     needs: &[endpoint(Source::VpcEndpoints), api(Source::RestApis)],
+    symptoms: SYMPTOMS,
 };
+/// What this check explains (`privpath explain`): the execute-api interface
+/// endpoint's existence, state, subnets and private DNS, and the errors of creating it.
+const SYMPTOMS: &[Symptom] = &[
+    Symptom {
+        id: "private-dns-conflict",
+        seen_in: "EC2 CreateVpcEndpoint (CLI, Terraform, CloudFormation)",
+        patterns: shared::PRIVATE_DNS_CONFLICT,
+        meaning: "An interface endpoint for the same service with private DNS (or a private hosted zone for its name) already exists in the VPC: reuse it, or create this one without private DNS.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "availability-zone-not-supported",
+        evidence: Evidence::Code,
+        seen_in: "EC2 CreateVpcEndpoint",
+        patterns: &[&["does not support the availability zone of the subnet"]],
+        meaning: "A subnet given to the endpoint is in an Availability Zone where the service offers no endpoint: choose subnets in supported zones.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "not-an-interface-endpoint",
+        evidence: Evidence::Code,
+        seen_in: "EC2 CreateVpcEndpoint (Terraform defaults to a Gateway endpoint)",
+        patterns: &[&["only supported for interface"]],
+        meaning: "The endpoint was created as a Gateway endpoint, which takes no subnets: execute-api needs an Interface endpoint.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "endpoint-not-found",
+        evidence: Evidence::Code,
+        seen_in: "EC2, API Gateway (endpointConfiguration.vpcEndpointIds)",
+        patterns: &[&["invalidvpcendpointid*"], &["<vpce>", "does not exist"]],
+        meaning: "The endpoint named does not exist in this account and region.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "endpoint-state",
+        evidence: Evidence::State,
+        seen_in: "describe-vpc-endpoints, the VPC console",
+        patterns: &[
+            &["<vpce>", "pendingacceptance"],
+            &["<vpce>", "rejected"],
+            &["<vpce>", "\"state\":\"failed\""],
+            &["<vpce>", "\"state\":\"pending\""],
+            &["<vpce>", "\"state\":\"deleted\""],
+            &["<vpce>", "\"state\":\"deleting\""],
+        ],
+        meaning: "The endpoint is not available: it serves no requests until it is.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "dns-attributes",
+        evidence: Evidence::Code,
+        likelihood: Likelihood::Possible,
+        seen_in: "EC2 CreateVpcEndpoint / ModifyVpcEndpoint",
+        patterns: shared::DNS_ATTRIBUTES,
+        meaning: "The endpoint cannot have private DNS in a VPC without DNS support and DNS hostnames.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "conflicting-domain",
+        evidence: Evidence::Code,
+        likelihood: Likelihood::Possible,
+        seen_in: "Route 53 CreateHostedZone, EC2 CreateVpcEndpoint",
+        patterns: shared::CONFLICTING_DOMAIN,
+        meaning: "The endpoint's private DNS and a private hosted zone claim the same name in the VPC.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "could-not-resolve",
+        evidence: Evidence::Code,
+        likelihood: Likelihood::Possible,
+        seen_in: "curl (exit 6) or an SDK on the client",
+        patterns: shared::COULD_NOT_RESOLVE,
+        meaning: "No endpoint answers for the name: none exists, or it is not available.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "endpoint-url",
+        likelihood: Likelihood::Possible,
+        seen_in: "an AWS SDK or the CLI on the client",
+        patterns: &[
+            &["could not connect to the endpoint url"],
+            &["connect timeout on endpoint url"],
+        ],
+        unless: &["ssm*", "ec2messages*"],
+        meaning: "The SDK could not connect to the service's endpoint: no interface endpoint for it, or one the client cannot reach.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "client-timeout",
+        likelihood: Likelihood::Remote,
+        seen_in: "curl (exit 28) or an SDK on the client",
+        patterns: shared::CLIENT_TIMEOUT,
+        unless: shared::NOT_THE_CLIENTS_TIMEOUT,
+        meaning: "The name resolved but nothing answers: the endpoint may have no subnets where the name points, or not be available.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "public-api-through-private-dns",
+        likelihood: Likelihood::Possible,
+        seen_in: "a client in a VPC calling a public API",
+        patterns: shared::PUBLIC_API_FORBIDDEN,
+        meaning: "The VPC's execute-api endpoint has private DNS on and captures public APIs' names.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "names-an-endpoint",
+        evidence: Evidence::Hint,
+        seen_in: "any text naming an interface endpoint",
+        patterns: &[&["<vpce>"], &["vpc endpoint"], &["interface endpoint"], &[".execute-api."]],
+        meaning: "The text names an interface endpoint or the execute-api service; this check finds the endpoint tied to the API and reads its state.",
+        ..Symptom::BASE
+    },
+];
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;

@@ -8,6 +8,7 @@ use crate::path::ResolvedPath;
 use crate::policy::decode_document;
 use crate::policy_eval::{evaluate, KeyValue, Principal, Request, ResourceSpec, Verdict};
 use crate::snapshot::Source;
+use crate::symptom::{shared, Evidence, Likelihood, Symptom};
 
 pub static META: CheckMeta = CheckMeta {
     id: "lambda-invoke-permission",
@@ -22,7 +23,39 @@ pub static META: CheckMeta = CheckMeta {
         "https://repost.aws/knowledge-center/api-gateway-rest-api-lambda-integrations",
     ],
     needs: &[api(Source::RestApis), api(Source::Stages), api(Source::Resources), api(Source::FunctionPolicies)],
+    symptoms: SYMPTOMS,
 };
+/// What this check explains (`privpath explain`): a client sees only "Internal server
+/// error"; the execution log says "Invalid permissions on Lambda function".
+const SYMPTOMS: &[Symptom] = &[
+    Symptom {
+        id: "invalid-permissions",
+        evidence: Evidence::Code,
+        seen_in: "API Gateway execution log (the client sees 500 Internal server error)",
+        patterns: &[
+            &["invalid permissions on lambda function"],
+            &["lambda invocation failed with status: 403"],
+        ],
+        meaning: "API Gateway may not invoke the integration's function: its resource-based policy has no statement for apigateway.amazonaws.com with this API's execution ARN (a permission for another API id or stage does not count).",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "internal-server-error",
+        likelihood: Likelihood::Possible,
+        seen_in: "the API's 500 response body",
+        patterns: shared::INTERNAL_SERVER_ERROR,
+        meaning: "API Gateway reached the API and the integration failed; a function API Gateway may not invoke answers exactly this.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "names-a-function",
+        evidence: Evidence::Hint,
+        seen_in: "any text naming a function",
+        patterns: &[&["<arn:lambda:function>"], &["add-permission"], &["lambda:invokefunction"]],
+        meaning: "The text names a Lambda function or its permissions; this check reads the function's resource-based policy.",
+        ..Symptom::BASE
+    },
+];
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;

@@ -6,6 +6,7 @@ use crate::check::{api, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::path::ResolvedPath;
 use crate::snapshot::Source;
+use crate::symptom::{Evidence, Symptom};
 use serde::Deserialize;
 use std::sync::OnceLock;
 
@@ -22,7 +23,20 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/lambda/latest/dg/runtime-support-policy.html",
     ],
     needs: &[api(Source::Functions)],
+    symptoms: SYMPTOMS,
 };
+/// What this check explains (`privpath explain`).
+const SYMPTOMS: &[Symptom] = &[Symptom {
+    id: "runtime-no-longer-supported",
+    evidence: Evidence::Code,
+    seen_in: "Lambda CreateFunction / UpdateFunctionCode / UpdateFunctionConfiguration",
+    patterns: &[
+        &["runtime parameter of", "is no longer supported"],
+        &["runtime", "no longer supported for creating or updating"],
+    ],
+    meaning: "The function's runtime is past its deprecation dates: Lambda refuses to create or update functions on it (existing ones keep running), so a fix to the function cannot be deployed.",
+    ..Symptom::BASE
+}];
 
 /// One runtime of the schedule.
 #[derive(Debug, Deserialize)]

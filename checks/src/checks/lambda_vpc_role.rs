@@ -7,6 +7,7 @@ use crate::known_policies::{LAMBDA_VPC, LAMBDA_VPC_ACTIONS};
 use crate::path::ResolvedPath;
 use crate::policy_eval::{grants_all, ActionsGrant};
 use crate::snapshot::Source;
+use crate::symptom::{shared, Evidence, Likelihood, Symptom};
 
 pub static META: CheckMeta = CheckMeta {
     id: "lambda-vpc-role",
@@ -21,7 +22,90 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaVPCAccessExecutionRole.html",
     ],
     needs: &[api(Source::Functions), api(Source::RoleDetailList)],
+    symptoms: SYMPTOMS,
 };
+/// What this check explains (`privpath explain`): Lambda creating the function's
+/// network interfaces in its subnets — with the role's EC2 permissions, within the
+/// account's ENI quota and EC2's rate limits, in subnets with free addresses.
+const SYMPTOMS: &[Symptom] = &[
+    Symptom {
+        id: "eni-permissions",
+        evidence: Evidence::Code,
+        seen_in: "Lambda CreateFunction / UpdateFunctionConfiguration / Invoke, CloudTrail",
+        patterns: &[
+            &["does not have permissions to call createnetworkinterface"],
+            &["createnetworkinterface", "unauthorizedoperation"],
+            &["createnetworkinterface", "not authorized"],
+            &["access has been denied by ec2"],
+            &["ec2accessdeniedexception"],
+            &["unable to configure access to your vpc"],
+            &["describenetworkinterfaces", "not authorized"],
+            &["deletenetworkinterface", "not authorized"],
+        ],
+        meaning: "The function's execution role may not manage its network interfaces: it lacks AWSLambdaVPCAccessExecutionRole (or ec2:CreateNetworkInterface, DescribeNetworkInterfaces, DeleteNetworkInterface), or an SCP or permissions boundary denies them.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "eni-limit",
+        evidence: Evidence::Code,
+        seen_in: "Lambda CreateFunction / Invoke",
+        patterns: &[
+            &["enilimitreachedexception"],
+            &["limit for network interfaces has been reached"],
+            &["not able to create an eni"],
+        ],
+        meaning: "Lambda could not create the function's network interface: the account's network-interface quota in the region is used up.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "ec2-throttled",
+        evidence: Evidence::Code,
+        seen_in: "Lambda CreateFunction (CloudFormation, Serverless)",
+        patterns: &[&["ec2throttledexception"], &["throttled by ec2"]],
+        meaning: "Lambda's EC2 calls for the function's network interfaces were throttled: many VPC functions were created at once.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "subnet-out-of-addresses",
+        evidence: Evidence::Code,
+        seen_in: "Lambda CreateFunction / UpdateFunctionConfiguration / Invoke",
+        patterns: shared::SUBNET_OUT_OF_ADDRESSES,
+        meaning: "Lambda could not create the function's network interface: a configured subnet has no free address.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "task-timed-out",
+        likelihood: Likelihood::Possible,
+        seen_in: "the function's CloudWatch log",
+        patterns: shared::LAMBDA_TASK_TIMED_OUT,
+        meaning: "A VPC function without working network interfaces hangs until its timeout.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "endpoint-request-timed-out",
+        likelihood: Likelihood::Remote,
+        seen_in: "the API's 504 response body",
+        patterns: shared::ENDPOINT_REQUEST_TIMED_OUT,
+        meaning: "The function did not answer in time; one without working network interfaces hangs.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "internal-server-error",
+        likelihood: Likelihood::Remote,
+        seen_in: "the API's 500/502 response body",
+        patterns: shared::INTERNAL_SERVER_ERROR,
+        meaning: "The integration failed; a function whose network interfaces cannot be set up fails to start.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "names-the-role",
+        evidence: Evidence::Hint,
+        seen_in: "any text about the function's role",
+        patterns: &[&["awslambdavpcaccessexecutionrole"], &["execution role"]],
+        meaning: "The text is about the function's execution role; this check reads its policies for the network-interface actions.",
+        ..Symptom::BASE
+    },
+];
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;

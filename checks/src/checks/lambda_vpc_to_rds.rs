@@ -9,6 +9,7 @@ use crate::path::ResolvedPath;
 use crate::routes::{judge, Via};
 use crate::sg;
 use crate::snapshot::{DbInstance, SecurityGroup, Source};
+use crate::symptom::{shared, Evidence, Likelihood, Symptom};
 
 pub static META: CheckMeta = CheckMeta {
     id: "lambda-vpc-to-rds",
@@ -24,7 +25,188 @@ pub static META: CheckMeta = CheckMeta {
         "https://repost.aws/knowledge-center/connect-lambda-to-an-rds-instance",
     ],
     needs: &[api(Source::Functions), api(Source::DBInstances), api(Source::SecurityGroups), api(Source::Subnets), api(Source::RouteTables)],
+    symptoms: SYMPTOMS,
 };
+/// What this check explains (`privpath explain`): the function waiting on its
+/// database. A timeout (or ETIMEDOUT, errno 110) is a drop — a security group, route
+/// or network ACL; a refusal (ECONNREFUSED, 111) an address where nothing listens on
+/// the port — wrong port, a stopped DB. The port names the hop: `:5432` or `:3306`
+/// timing out is this check, not the client's network. Database drivers of Python,
+/// Node.js, Java, .NET and Go are known by their own words.
+const SYMPTOMS: &[Symptom] = &[
+    Symptom {
+        id: "mysql-cannot-connect",
+        evidence: Evidence::Code,
+        seen_in: "the function's log: a MySQL or MariaDB driver",
+        patterns: &[
+            &["can't connect to mysql server"],
+            &["cannot connect to mysql server"],
+            &["lost connection to mysql server"],
+            &["(2003,"],
+            &["error 2003"],
+            &["communications link failure"],
+            &["_handleconnecttimeout"],
+        ],
+        meaning: "The function reached no MySQL listener: the DB's security group does not admit the function's group on 3306, a route is missing, or the DB is stopped.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "postgres-cannot-connect",
+        evidence: Evidence::Code,
+        seen_in: "the function's log: a PostgreSQL driver (psycopg, node-postgres, pgx, JDBC, Npgsql)",
+        patterns: &[
+            &["could not connect to server"],
+            &["connection to server at", "failed"],
+            &["the connection attempt failed"],
+            &["connection terminated due to connection timeout"],
+            &["timeout expired"],
+        ],
+        meaning: "The function reached no PostgreSQL listener: \"timed out\" or \"timeout expired\" is a drop (security group, route, network ACL), \"Connection refused\" nothing listening (wrong port, DB stopped).",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "driver-connect-failed",
+        seen_in: "the function's log: a database driver or pool",
+        patterns: &[
+            &["knextimeouterror"],
+            &["timeout acquiring a connection"],
+            &["npgsql", "timeout*"],
+            &["npgsql", "timed out"],
+            &["unable to connect to any of the specified mysql hosts"],
+            &["sockettimeoutexception", "sql*"],
+            &["sockettimeoutexception", "jdbc"],
+            &["sockettimeoutexception", "postgres*"],
+            &["sockettimeoutexception", "mysql*"],
+            &["psqlexception"],
+            &["sequelizeconnectionerror"],
+            &["sequelizeconnectionacquiretimeouterror"],
+            &["sqlalchemy.exc.operationalerror"],
+            &["psycopg2.operationalerror"],
+            &["psycopg.operationalerror"],
+            &["pymysql.err.operationalerror"],
+            &["dial error"],
+        ],
+        meaning: "The database driver could not open a connection; a pool that \"times out acquiring a connection\" usually never opened one: the function's and the DB's security groups, the routes between their subnets, the DB's state.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "database-port-unreachable",
+        evidence: Evidence::State,
+        seen_in: "the function's log, any client of the database",
+        patterns: &[
+            &[":5432", "timed out"],
+            &[":3306", "timed out"],
+            &[":1433", "timed out"],
+            &[":1521", "timed out"],
+            &[":5432", "timeout"],
+            &[":3306", "timeout"],
+            &[":5432", "etimedout"],
+            &[":3306", "etimedout"],
+            &[":5432", "econnrefused"],
+            &[":3306", "econnrefused"],
+            &[":5432", "connection refused"],
+            &[":3306", "connection refused"],
+            &["port 5432", "timed out"],
+            &["port 3306", "timed out"],
+            &["port 5432", "connection refused"],
+            &["port 3306", "connection refused"],
+        ],
+        meaning: "The database port does not answer the function: a timeout is a drop (the DB's security group must admit the function's group on the port, and the function's egress allow it), a refusal a DB that is stopped or listens elsewhere.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "connect-etimedout",
+        likelihood: Likelihood::Possible,
+        seen_in: "the function's log (Node.js)",
+        patterns: &[&["connect etimedout"], &["etimedout"]],
+        unless: &[":443"],
+        meaning: "A Node.js connect timed out; from a function on this path that is most often its database (the security groups both ways on the DB port).",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "task-timed-out",
+        seen_in: "the function's CloudWatch log (REPORT … Status: timeout) or a test invoke",
+        patterns: shared::LAMBDA_TASK_TIMED_OUT,
+        meaning: "The function ran out of its own timeout, not the client's network: on this path it is almost always waiting on the database — the security groups do not admit the port, its subnets do not route to the DB, or the DB is stopped — or on an AWS API it cannot reach from private subnets. A timeout shorter than the driver's connect timeout hides the driver's own error.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "endpoint-request-timed-out",
+        seen_in: "the API's 504 response body, API Gateway execution log",
+        patterns: shared::ENDPOINT_REQUEST_TIMED_OUT,
+        meaning: "The integration did not answer within API Gateway's timeout (29 s by default): on this path usually the function waiting on the database. A function that is simply slower than the timeout gives the same text.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "invoke-read-timeout",
+        evidence: Evidence::Hint,
+        seen_in: "an SDK calling Lambda's Invoke",
+        patterns: &[&["lambda.", "read timed out"], &["lambda.", "readtimeout"]],
+        meaning: "The caller gave up waiting for the function: it ran until its timeout, on this path usually waiting on the database it cannot reach.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "rds-proxy-target-unavailable",
+        seen_in: "CloudFormation, Terraform, RDS DescribeDBProxyTargets",
+        patterns: &[&["target group to become available"], &["rds proxy", "timed out"]],
+        meaning: "An RDS Proxy's target group never became available: the proxy's security group is not admitted by the database's on the DB port.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "function-network-config",
+        evidence: Evidence::Code,
+        seen_in: "Lambda CreateFunction / UpdateFunctionConfiguration",
+        patterns: &[
+            &["ec2 error code: invalidgroup.notfound"],
+            &["error occurred while describesecuritygroups"],
+            &["security groups are required to be in the same vpc"],
+            &["ec2 error code: invalidsubnetid.notfound"],
+            &["error occurred while describesubnets"],
+        ],
+        meaning: "The function's VPC configuration names security groups or subnets that do not exist in its region, or are of different VPCs: it cannot be placed where its database is.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "database-not-available",
+        evidence: Evidence::Code,
+        seen_in: "RDS, any client of the database",
+        patterns: &[&["invaliddbinstancestate"], &["dbinstancenotfound"]],
+        meaning: "The database is not available (stopped, being modified) or not where the function looks for it.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "subnet-out-of-addresses",
+        evidence: Evidence::Code,
+        likelihood: Likelihood::Possible,
+        seen_in: "Lambda CreateFunction / UpdateFunctionConfiguration / Invoke",
+        patterns: shared::SUBNET_OUT_OF_ADDRESSES,
+        meaning: "The function's subnets have no free address: it cannot reach its database from them.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "internal-server-error",
+        likelihood: Likelihood::Remote,
+        seen_in: "the API's 500/502 response body",
+        patterns: shared::INTERNAL_SERVER_ERROR,
+        meaning: "The integration failed; a function that cannot reach its database often fails this way.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "names-the-database",
+        evidence: Evidence::Hint,
+        seen_in: "any text about the database",
+        patterns: &[
+            &["rds.amazonaws.com"],
+            &["mysql*"],
+            &["postgres*"],
+            &[":3306"],
+            &[":5432"],
+            &["database"],
+        ],
+        meaning: "The text is about the database; this check reads the function's and the DB's security groups, subnets and routes, and the DB's state.",
+        ..Symptom::BASE
+    },
+];
 
 fn groups<'a>(p: &ResolvedPath<'a>, ids: &[&str]) -> (Vec<&'a SecurityGroup>, Vec<String>) {
     let mut found = Vec::new();

@@ -7,6 +7,7 @@ use crate::nacl::{decide, Decision, Direction};
 use crate::net::Cidr;
 use crate::path::ResolvedPath;
 use crate::snapshot::{NetworkAcl, Source};
+use crate::symptom::{shared, Evidence, Likelihood, Symptom};
 
 pub static META: CheckMeta = CheckMeta {
     id: "nacl-path",
@@ -21,7 +22,55 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html#nacl-ephemeral-ports",
     ],
     needs: &[client(Source::NetworkAcls), endpoint(Source::NetworkAcls), client(Source::Subnets), endpoint(Source::Subnets), endpoint(Source::VpcEndpoints), client(Source::Instances)],
+    symptoms: SYMPTOMS,
 };
+/// What this check explains (`privpath explain`). Network ACLs are stateless: the
+/// replies to the client's ephemeral ports need rules of their own.
+const SYMPTOMS: &[Symptom] = &[
+    Symptom {
+        id: "reachability-acl",
+        evidence: Evidence::Code,
+        seen_in: "VPC Reachability Analyzer",
+        patterns: &[&["subnet_acl_restriction"], &["network acl does not allow"]],
+        meaning: "A network ACL on the path denies the traffic (or its reply).",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "client-timeout",
+        likelihood: Likelihood::Possible,
+        seen_in: "curl (exit 28) or an SDK on the client",
+        patterns: shared::CLIENT_TIMEOUT,
+        unless: shared::NOT_THE_CLIENTS_TIMEOUT,
+        meaning: "Packets are dropped silently; a network ACL on either subnet that denies 443 or the replies to ports 1024-65535 is one place.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "flow-log-reject",
+        evidence: Evidence::State,
+        likelihood: Likelihood::Possible,
+        seen_in: "a VPC flow log record",
+        patterns: shared::FLOW_LOG_REJECT_443,
+        meaning: "A packet to or from port 443 was rejected: a REJECT of the reply, with an ACCEPT of the request, is a network ACL.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "any-timeout",
+        evidence: Evidence::Hint,
+        likelihood: Likelihood::Possible,
+        seen_in: "any client",
+        patterns: shared::ANY_TIMEOUT,
+        unless: shared::NOT_THE_CLIENTS_TIMEOUT,
+        meaning: "A timeout is a silent drop; a network ACL is one.",
+    },
+    Symptom {
+        id: "names-a-network-acl",
+        evidence: Evidence::Hint,
+        seen_in: "any text naming a network ACL",
+        patterns: &[&["<acl>"], &["network acl"], &["nacl"]],
+        meaning: "The text names a network ACL; this check evaluates both subnets' ACLs in rule order.",
+        ..Symptom::BASE
+    },
+];
 
 /// The ephemeral ports AWS recommends opening for return traffic.
 const EPHEMERAL: (u16, u16) = (1024, 65535);

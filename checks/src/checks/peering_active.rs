@@ -5,6 +5,7 @@ use crate::check::{client, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::path::{is_active, peering_status, Carrier, ResolvedPath};
 use crate::snapshot::{Scope, Source, VpcPeeringConnection};
+use crate::symptom::{shared, Evidence, Likelihood, Symptom};
 
 pub static META: CheckMeta = CheckMeta {
     id: "peering-active",
@@ -21,7 +22,114 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations",
     ],
     needs: &[client(Source::VpcPeeringConnections)],
+    symptoms: SYMPTOMS,
 };
+/// What this check explains (`privpath explain`): a peering connection's state, and
+/// the errors of creating, accepting and configuring one. A `pcx-…` with a state word
+/// is this check, whatever tool printed it.
+const SYMPTOMS: &[Symptom] = &[
+    Symptom {
+        id: "peering-error-code",
+        evidence: Evidence::Code,
+        seen_in: "EC2 Create/Accept/ModifyVpcPeeringConnection (CLI, Terraform, CloudFormation)",
+        patterns: &[
+            &["vpcpeeringconnectionalreadyexists"],
+            &["invalidvpcpeeringconnectionid.notfound"],
+            &["invalidstatetransition", "<pcx>"],
+            &["invalidvpcpeeringconnectionstate*"],
+            &["operationnotpermitted", "peering"],
+            &["cannot accept peering"],
+            &["vpc peering connection", "invalidvpcid.notfound"],
+            &["vpcpeeringconnection", "invalidvpcid.notfound"],
+        ],
+        meaning: "The peering connection could not be created, accepted or configured: one already joins the two VPCs, the peer VPC was looked up in the wrong account or region (peer owner and peer region missing), the accept ran in the requester's account, or the connection is not active yet.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "peering-waiter",
+        seen_in: "Terraform, CloudFormation",
+        patterns: &[
+            &["vpc peering connection", "unexpected state"],
+            &["vpcpeeringconnection", "failed to stabilize"],
+            &["only to active peerings"],
+        ],
+        meaning: "The peering connection did not reach the expected state: it was rejected, failed (overlapping CIDRs, an invalid peer) or expired unaccepted, or is still pending acceptance by the other account.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "peering-not-active",
+        evidence: Evidence::State,
+        seen_in: "describe-vpc-peering-connections, the VPC console, any tool",
+        patterns: &[
+            &["<pcx>", "not active"],
+            &["<pcx>", "pending-acceptance"],
+            &["<pcx>", "pendingacceptance"],
+            &["<pcx>", "pending acceptance"],
+            &["<pcx>", "failed"],
+            &["<pcx>", "expired"],
+            &["<pcx>", "rejected"],
+            &["<pcx>", "deleted"],
+            &["<pcx>", "blackhole"],
+            &["peering", "not active"],
+            &["peering", "pending-acceptance"],
+            &["peering", "pending acceptance"],
+            &["peering", "expired"],
+            &["peering", "rejected"],
+        ],
+        meaning: "The peering connection is not active, so nothing routes between the VPCs: a pending connection waits for the accepter's account (in the accepter's region), and failed, expired, rejected or deleted ones must be requested again.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "overlapping-cidrs",
+        seen_in: "the VPC console, EC2 CreateVpcPeeringConnection",
+        patterns: &[&["overlapping cidr"], &["cidr", "overlap*"]],
+        meaning: "The two VPCs' CIDR blocks overlap: AWS does not peer them.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "different-networks",
+        likelihood: Likelihood::Possible,
+        seen_in: "EC2 CreateRoute",
+        patterns: &[&["belong to different networks"]],
+        meaning: "A route names a peering connection that does not join the route table's VPC: the connection may join other VPCs than the client's and the endpoint's.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "blackhole-route",
+        evidence: Evidence::State,
+        likelihood: Likelihood::Possible,
+        seen_in: "describe-route-tables",
+        patterns: shared::BLACKHOLE,
+        meaning: "A route is a blackhole when its peering connection was deleted or never became active.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "client-timeout",
+        likelihood: Likelihood::Possible,
+        seen_in: "curl (exit 28) or an SDK on the client",
+        patterns: shared::CLIENT_TIMEOUT,
+        unless: shared::NOT_THE_CLIENTS_TIMEOUT,
+        meaning: "Packets between the VPCs are dropped; without an active peering connection nothing crosses.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "any-timeout",
+        evidence: Evidence::Hint,
+        likelihood: Likelihood::Possible,
+        seen_in: "any client",
+        patterns: shared::ANY_TIMEOUT,
+        unless: shared::NOT_THE_CLIENTS_TIMEOUT,
+        meaning: "A timeout is a silent drop; a peering connection that is not active drops everything.",
+    },
+    Symptom {
+        id: "names-a-peering-connection",
+        evidence: Evidence::Hint,
+        seen_in: "any text naming a peering connection",
+        patterns: &[&["<pcx>"], &["peering"]],
+        meaning: "The text names a peering connection; this check finds the one joining the two VPCs and reads its state.",
+        ..Symptom::BASE
+    },
+];
 
 /// `  # in account A`, after a command that must run in that account.
 fn in_account(account: Option<&str>) -> String {

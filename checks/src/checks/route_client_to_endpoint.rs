@@ -7,6 +7,7 @@ use crate::finding::Finding;
 use crate::path::{Carrier, ResolvedPath};
 use crate::routes::{judge, Via};
 use crate::snapshot::Source;
+use crate::symptom::{shared, Evidence, Likelihood, Symptom};
 
 pub static META: CheckMeta = CheckMeta {
     id: "route-client-to-endpoint",
@@ -21,7 +22,99 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/vpc/latest/userguide/how-route-tables-work.html#route-tables-priority",
     ],
     needs: &[client(Source::RouteTables), client(Source::Subnets), endpoint(Source::Subnets), client(Source::VpcPeeringConnections)],
+    symptoms: SYMPTOMS,
 };
+/// What this check explains (`privpath explain`): routes the client's subnet uses to
+/// reach the endpoint's subnets, and the errors of creating them.
+const SYMPTOMS: &[Symptom] = &[
+    Symptom {
+        id: "route-target-not-found",
+        evidence: Evidence::Code,
+        seen_in: "EC2 CreateRoute / ReplaceRoute (CLI, Terraform, CloudFormation)",
+        patterns: &[
+            &["invalidvpcpeeringconnectionid.notfound"],
+            &["invalidtransitgatewayid.notfound"],
+            &["invalidgatewayid.notfound"],
+        ],
+        meaning: "The route names a target that does not exist where it is created: a peering connection or transit gateway deleted, mistyped, not yet shared to this account, or of another region.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "route-table-not-found",
+        evidence: Evidence::Code,
+        likelihood: Likelihood::Possible,
+        seen_in: "EC2 CreateRoute (CLI, Terraform, CloudFormation)",
+        patterns: shared::ROUTE_TABLE_NOT_FOUND,
+        meaning: "The route table is not in the account and region the call ran in: each side's routes are created with that side's credentials.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "route-already-exists",
+        evidence: Evidence::Code,
+        likelihood: Likelihood::Possible,
+        seen_in: "EC2 CreateRoute",
+        patterns: &[&["routealreadyexists"]],
+        meaning: "The table already has a route for that destination, perhaps to another target: the endpoint's subnets may be sent elsewhere.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "different-networks",
+        seen_in: "EC2 CreateRoute",
+        patterns: &[&["belong to different networks"]],
+        meaning: "A route to a peering connection was put in a route table of a VPC that is not one of the connection's two VPCs.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "blackhole-route",
+        evidence: Evidence::State,
+        seen_in: "describe-route-tables, the VPC console",
+        patterns: shared::BLACKHOLE,
+        meaning: "A route's target is gone (a deleted or never-active peering connection): traffic to the endpoint's subnets is dropped.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "reachability-cannot-route",
+        evidence: Evidence::Code,
+        seen_in: "VPC Reachability Analyzer",
+        patterns: &[&["cannot_route"]],
+        meaning: "No route on the path matches the destination address.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "client-timeout",
+        seen_in: "curl (exit 28) or an SDK on the client",
+        patterns: shared::CLIENT_TIMEOUT,
+        unless: shared::NOT_THE_CLIENTS_TIMEOUT,
+        meaning: "Packets to the endpoint are dropped silently: the client subnet's route table must send every endpoint subnet to the peering connection (its main table when no table is associated).",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "any-timeout",
+        evidence: Evidence::Hint,
+        seen_in: "any client",
+        patterns: shared::ANY_TIMEOUT,
+        unless: shared::NOT_THE_CLIENTS_TIMEOUT,
+        meaning: "A timeout is a silent drop; a missing or shadowed route is one.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "names-a-transit-gateway",
+        evidence: Evidence::Hint,
+        likelihood: Likelihood::Possible,
+        seen_in: "any text naming a transit gateway",
+        patterns: &[&["<tgw>"], &["<tgw-attach>"], &["<tgw-rtb>"], &["transit gateway"]],
+        meaning: "The text is about a transit gateway; whatever carries the traffic between the VPCs, the client subnet's route table must send the endpoint's subnets to it.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "names-a-route-table",
+        evidence: Evidence::Hint,
+        seen_in: "any text naming a route table",
+        patterns: &[&["<rtb>"], &["route table"]],
+        meaning: "The text names a route table; this check reads the client subnet's effective table.",
+        ..Symptom::BASE
+    },
+];
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;

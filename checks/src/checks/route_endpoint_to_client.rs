@@ -8,6 +8,7 @@ use crate::net::Cidr;
 use crate::path::{Carrier, ResolvedPath};
 use crate::routes::{judge, Via};
 use crate::snapshot::Source;
+use crate::symptom::{shared, Evidence, Likelihood, Symptom};
 
 pub static META: CheckMeta = CheckMeta {
     id: "route-endpoint-to-client",
@@ -19,7 +20,55 @@ pub static META: CheckMeta = CheckMeta {
     fix: "In each endpoint subnet's route table, add a route for the client subnet (or VPC) CIDR to the peering connection: `aws ec2 create-route --route-table-id RTB --destination-cidr-block CLIENT_CIDR --vpc-peering-connection-id PCX`.",
     links: &["https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-routing.html"],
     needs: &[endpoint(Source::RouteTables), endpoint(Source::Subnets), client(Source::Subnets), endpoint(Source::VpcPeeringConnections)],
+    symptoms: SYMPTOMS,
 };
+/// What this check explains (`privpath explain`): the return route, the one most
+/// often forgotten — a timeout looks the same whichever way the packets are lost.
+const SYMPTOMS: &[Symptom] = &[
+    Symptom {
+        id: "route-table-not-found",
+        evidence: Evidence::Code,
+        seen_in: "EC2 CreateRoute (CLI, Terraform, CloudFormation)",
+        patterns: shared::ROUTE_TABLE_NOT_FOUND,
+        meaning: "The route table is not in the account and region the call ran in: the return route lives in the endpoint's account and must be created with its credentials.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "blackhole-route",
+        evidence: Evidence::State,
+        likelihood: Likelihood::Possible,
+        seen_in: "describe-route-tables, the VPC console",
+        patterns: shared::BLACKHOLE,
+        meaning: "A route's target is gone: on the endpoint's side, replies to the client are dropped.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "client-timeout",
+        seen_in: "curl (exit 28) or an SDK on the client",
+        patterns: shared::CLIENT_TIMEOUT,
+        unless: shared::NOT_THE_CLIENTS_TIMEOUT,
+        meaning: "Replies from the endpoint may be what is lost: every endpoint subnet's route table must send the client's CIDR back over the peering connection.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "any-timeout",
+        evidence: Evidence::Hint,
+        seen_in: "any client",
+        patterns: shared::ANY_TIMEOUT,
+        unless: shared::NOT_THE_CLIENTS_TIMEOUT,
+        meaning: "A timeout is a silent drop; a missing return route is one.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "names-a-route-table",
+        evidence: Evidence::Hint,
+        likelihood: Likelihood::Possible,
+        seen_in: "any text naming a route table",
+        patterns: &[&["<rtb>"], &["route table"]],
+        meaning: "The text names a route table; this check reads the endpoint subnets' tables.",
+        ..Symptom::BASE
+    },
+];
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;

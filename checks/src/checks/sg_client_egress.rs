@@ -5,6 +5,7 @@ use crate::finding::Finding;
 use crate::path::{Carrier, ResolvedPath};
 use crate::sg;
 use crate::snapshot::Source;
+use crate::symptom::{shared, Evidence, Likelihood, Symptom};
 
 pub static META: CheckMeta = CheckMeta {
     id: "sg-client-egress",
@@ -19,7 +20,58 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-security-groups.html",
     ],
     needs: &[client(Source::SecurityGroups), endpoint(Source::Subnets), endpoint(Source::VpcEndpoints), client(Source::Instances)],
+    symptoms: SYMPTOMS,
 };
+/// What this check explains (`privpath explain`). Default security groups allow all
+/// egress, so the client's own rules are a less common cause of a timeout than the
+/// endpoint's or the routes.
+const SYMPTOMS: &[Symptom] = &[
+    Symptom {
+        id: "client-timeout",
+        likelihood: Likelihood::Possible,
+        seen_in: "curl (exit 28) or an SDK on the client",
+        patterns: shared::CLIENT_TIMEOUT,
+        unless: shared::NOT_THE_CLIENTS_TIMEOUT,
+        meaning: "Packets to the endpoint are dropped silently; one place is the client's own security groups, when their egress does not allow TCP 443 to the endpoint's subnets.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "reachability-security-group",
+        evidence: Evidence::Code,
+        likelihood: Likelihood::Possible,
+        seen_in: "VPC Reachability Analyzer",
+        patterns: shared::RA_SECURITY_GROUP,
+        meaning: "A security group on the path does not allow the traffic: on the way out, the client's egress rules.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "flow-log-reject",
+        evidence: Evidence::State,
+        likelihood: Likelihood::Possible,
+        seen_in: "a VPC flow log record",
+        patterns: shared::FLOW_LOG_REJECT_443,
+        meaning: "A packet to or from port 443 was rejected at a network interface: a security group or a network ACL.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "any-timeout",
+        evidence: Evidence::Hint,
+        likelihood: Likelihood::Possible,
+        seen_in: "any client",
+        patterns: shared::ANY_TIMEOUT,
+        unless: shared::NOT_THE_CLIENTS_TIMEOUT,
+        meaning: "A timeout is a silent drop; the client's egress rules are one hop that drops.",
+    },
+    Symptom {
+        id: "names-a-security-group",
+        evidence: Evidence::Hint,
+        likelihood: Likelihood::Possible,
+        seen_in: "any text naming a security group",
+        patterns: &[&["<sg>"], &["security group"]],
+        meaning: "The text names a security group; this check reads the client's egress rules.",
+        ..Symptom::BASE
+    },
+];
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;

@@ -6,6 +6,7 @@ use crate::net::{fmt_ipv4, Cidr};
 use crate::path::{Carrier, ResolvedPath};
 use crate::sg;
 use crate::snapshot::Source;
+use crate::symptom::{shared, Evidence, Symptom};
 
 pub static META: CheckMeta = CheckMeta {
     id: "sg-endpoint-ingress",
@@ -20,7 +21,54 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-security-groups.html",
     ],
     needs: &[endpoint(Source::SecurityGroups), endpoint(Source::VpcEndpoints), client(Source::Instances)],
+    symptoms: SYMPTOMS,
 };
+/// What this check explains (`privpath explain`): the most common drop on this path
+/// is an endpoint security group that admits 443 from its own VPC only.
+const SYMPTOMS: &[Symptom] = &[
+    Symptom {
+        id: "client-timeout",
+        seen_in: "curl (exit 28) or an SDK on the client",
+        patterns: shared::CLIENT_TIMEOUT,
+        unless: shared::NOT_THE_CLIENTS_TIMEOUT,
+        meaning: "Packets to the endpoint are dropped silently: the endpoint's security groups must admit TCP 443 from the client's address or security group (a peered VPC's CIDR is not its own).",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "reachability-security-group",
+        evidence: Evidence::Code,
+        seen_in: "VPC Reachability Analyzer",
+        patterns: shared::RA_SECURITY_GROUP,
+        meaning: "A security group on the path does not allow the traffic: at the endpoint, its ingress rules.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "flow-log-reject",
+        evidence: Evidence::State,
+        seen_in: "a VPC flow log record",
+        patterns: shared::FLOW_LOG_REJECT_443,
+        meaning: "A packet to or from port 443 was rejected at a network interface: at the endpoint's, its security groups.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "any-timeout",
+        evidence: Evidence::Hint,
+        seen_in: "any client",
+        patterns: shared::ANY_TIMEOUT,
+        unless: shared::NOT_THE_CLIENTS_TIMEOUT,
+        meaning: "A timeout is a silent drop; the endpoint's ingress rules are the most common one.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "names-a-security-group",
+        evidence: Evidence::Hint,
+        seen_in: "any text naming a security group",
+        patterns: &[&["<sg>"], &["security group"], &["invalidgroup.notfound"]],
+        unless: &["ec2 error code"],
+        meaning: "The text names a security group; this check reads the endpoint's ingress rules.",
+        ..Symptom::BASE
+    },
+];
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;

@@ -5,6 +5,7 @@ use crate::check::{client, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::path::ResolvedPath;
 use crate::snapshot::Source;
+use crate::symptom::{shared, Evidence, Likelihood, Symptom};
 use std::cmp::Ordering;
 
 /// The first SSM Agent release that Session Manager supports.
@@ -23,7 +24,74 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/systems-manager/latest/userguide/ssm-agent-status-and-restart.html",
     ],
     needs: &[client(Source::InstanceInformationList)],
+    symptoms: SYMPTOMS,
 };
+/// What this check explains (`privpath explain`). An old agent is rarely the first
+/// suspect for a lost connection — the role and the endpoints are — unless the text
+/// names an agent of the 2.x line or the feature it lacks.
+const SYMPTOMS: &[Symptom] = &[
+    Symptom {
+        id: "agent-too-old",
+        evidence: Evidence::Code,
+        seen_in: "aws ssm start-session, the Session Manager console",
+        patterns: &[
+            &["version of ssm agent on", "doesn't support"],
+            &["version of ssm agent on", "does not support"],
+            &["update to latest ssm agent"],
+            &["requires ssm agent version"],
+        ],
+        meaning: "The instance's SSM Agent predates what Session Manager needs (2.3.68.0 or later; newer features need newer agents).",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "agent-2x",
+        seen_in: "describe-instance-information, Fleet Manager",
+        patterns: &[&["agent version 2."], &["\"agentversion\":\"2."], &["ssm agent 2."]],
+        meaning: "The agent is of the 2.x line; Session Manager needs 2.3.68.0 or later, and agents before 3.3.40.0 still need the ec2messages endpoint.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "control-channel-throttled",
+        seen_in: "the SSM Agent's log (/var/log/amazon/ssm/amazon-ssm-agent.log)",
+        patterns: &[&["unable to process due to throttling"]],
+        meaning: "Agents before 2.3.68.0 opened Session Manager's control channel in a way the service throttles; the session never starts.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "target-not-connected",
+        evidence: Evidence::Code,
+        likelihood: Likelihood::Remote,
+        seen_in: "aws ssm start-session",
+        patterns: shared::TARGET_NOT_CONNECTED,
+        meaning: "Session Manager has no live agent connection from the instance; an agent that is missing or too old is one reason, after the role and the endpoints.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "connection-lost",
+        likelihood: Likelihood::Possible,
+        seen_in: "describe-instance-information, Fleet Manager",
+        patterns: shared::CONNECTION_LOST,
+        meaning: "Systems Manager stopped hearing from the agent: it stopped, or is too old for the service.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "handshake-timed-out",
+        likelihood: Likelihood::Remote,
+        seen_in: "session-manager-plugin",
+        patterns: &[&["handshake timed out"]],
+        meaning: "The session's data channel never completed its handshake; an outdated agent (or plugin) is one reason.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "names-the-agent",
+        evidence: Evidence::Hint,
+        likelihood: Likelihood::Possible,
+        seen_in: "any text about the agent",
+        patterns: &[&["amazon-ssm-agent"], &["ssm agent"]],
+        meaning: "The text is about the SSM Agent; this check reads its version and whether Systems Manager sees it Online.",
+        ..Symptom::BASE
+    },
+];
 
 /// Compares dotted version strings numerically; missing segments count as 0. `None`
 /// when either is not a version number.

@@ -6,6 +6,7 @@ use crate::net::{fmt_ipv4, Cidr};
 use crate::path::ResolvedPath;
 use crate::sg;
 use crate::snapshot::{Source, VpcEndpoint};
+use crate::symptom::{shared, Evidence, Likelihood, Symptom};
 
 /// The services Session Manager reaches; `required` is false for ec2messages, which
 /// current agents use only when they cannot reach ssmmessages.
@@ -24,7 +25,105 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-setting-up-messageAPIs.html",
     ],
     needs: &[client(Source::VpcEndpoints), client(Source::SecurityGroups), client(Source::Instances)],
+    symptoms: SYMPTOMS,
 };
+/// What this check explains (`privpath explain`): the agent's way to ssm,
+/// ssmmessages and ec2messages. A private address in `dial tcp 10.…:443: i/o timeout`
+/// means private DNS sent the agent to an endpoint whose security group or subnets
+/// do not admit it.
+const SYMPTOMS: &[Symptom] = &[
+    Symptom {
+        id: "agent-cannot-reach",
+        seen_in: "the SSM Agent's log (/var/log/amazon/ssm/amazon-ssm-agent.log)",
+        patterns: &[
+            &["ssm.", "i/o timeout"],
+            &["ssmmessages.", "i/o timeout"],
+            &["ec2messages.", "i/o timeout"],
+            &["ssm.", "dial tcp"],
+            &["ssmmessages.", "dial tcp"],
+            &["ec2messages.", "dial tcp"],
+            &["ssm*", "timed out"],
+            &["ec2messages*", "timed out"],
+            &["ssm*", "could not connect to the endpoint url"],
+            &["ssm*", "connect timeout on endpoint url"],
+            &["ssm*", "send request failed"],
+        ],
+        meaning: "The agent cannot reach Systems Manager: in a private subnet that means no interface endpoint for ssm, ssmmessages or ec2messages, private DNS off on it, or its security group not admitting 443 from the instance — or no NAT route to the public endpoints.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "endpoint-name-unresolved",
+        evidence: Evidence::Code,
+        seen_in: "the SSM Agent's log",
+        patterns: &[&["ssm*", "no such host"], &["lookup ssm*", "i/o timeout"]],
+        meaning: "The agent could not resolve a Systems Manager name: without private DNS on an ssm endpoint (and the VPC's DNS support), the name has no private answer.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "agent-not-online",
+        seen_in: "the Session Manager console, Fleet Manager",
+        patterns: shared::AGENT_NOT_ONLINE,
+        meaning: "The agent could not register with Systems Manager: the endpoints it needs are missing or not reachable on 443.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "aws-api-error",
+        seen_in: "the SSM Agent's log",
+        patterns: &[&["error when calling aws apis"]],
+        meaning: "The agent's calls to Systems Manager failed; a network error in the same lines is the endpoints.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "handshake-timed-out",
+        seen_in: "session-manager-plugin",
+        patterns: &[&["handshake timed out"], &["initiating handshake"]],
+        meaning: "The session's data channel through ssmmessages never completed: the ssmmessages endpoint is missing or its security group does not admit 443 from the instance.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "control-channel-failed",
+        likelihood: Likelihood::Possible,
+        seen_in: "the SSM Agent's log",
+        patterns: &[
+            &["failed to get controlchannel token"],
+            &["createcontrolchannel failed"],
+            &["failed to create websocket"],
+        ],
+        meaning: "The agent could not open Session Manager's channel over ssmmessages; a network error in the same lines is the endpoint, a refusal the role.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "target-not-connected",
+        evidence: Evidence::Code,
+        seen_in: "aws ssm start-session",
+        patterns: shared::TARGET_NOT_CONNECTED,
+        meaning: "Session Manager has no live agent connection from the instance; in a private subnet, missing ssm/ssmmessages endpoints are a common reason.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "connection-lost",
+        seen_in: "describe-instance-information, Fleet Manager",
+        patterns: shared::CONNECTION_LOST,
+        meaning: "Systems Manager stopped hearing from the agent: its way to the endpoints broke (an endpoint deleted, a security group changed).",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "agent-hibernates",
+        likelihood: Likelihood::Possible,
+        seen_in: "the SSM Agent's log",
+        patterns: shared::AGENT_HIBERNATES,
+        meaning: "The agent could not register and went to sleep; a timeout in the same lines is the endpoints.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "names-the-endpoints",
+        evidence: Evidence::Hint,
+        seen_in: "any text about the Systems Manager endpoints",
+        patterns: &[&["ssmmessages*"], &["ec2messages*"]],
+        meaning: "The text names a Systems Manager endpoint; this check finds the client VPC's interface endpoints for them.",
+        ..Symptom::BASE
+    },
+];
 
 /// The NAT or internet gateway the client's default route uses, if any.
 fn internet_route(p: &ResolvedPath<'_>) -> Option<String> {

@@ -6,6 +6,7 @@ use crate::known_policies::SESSION_MANAGER_ACTIONS;
 use crate::path::ResolvedPath;
 use crate::policy_eval::{grants_all, ActionsGrant};
 use crate::snapshot::Source;
+use crate::symptom::{shared, Evidence, Likelihood, Symptom};
 
 pub const CORE_POLICY: &str = "AmazonSSMManagedInstanceCore";
 /// The policy AWS replaced with AmazonSSMManagedInstanceCore; still works, grants too much.
@@ -24,7 +25,121 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonSSMManagedInstanceCore.html",
     ],
     needs: &[client(Source::Instances), client(Source::InstanceProfiles), client(Source::RoleDetailList)],
+    symptoms: SYMPTOMS,
 };
+/// What this check explains (`privpath explain`): the agent's credentials — an
+/// instance profile, or Default Host Management's role — and what they may do.
+const SYMPTOMS: &[Symptom] = &[
+    Symptom {
+        id: "no-instance-role",
+        evidence: Evidence::Code,
+        seen_in: "the SSM Agent's log (/var/log/amazon/ssm/amazon-ssm-agent.log)",
+        patterns: &[
+            &["ec2rolerequesterror"],
+            &["no ec2 instance role found"],
+            &["no valid credentials could be retrieved"],
+            &["retrieve credentials produced error"],
+            &["ec2roleprovider"],
+        ],
+        meaning: "The agent found no credentials: the instance has no instance profile, and Default Host Management Configuration does not give it a role either.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "default-host-management",
+        evidence: Evidence::Code,
+        seen_in: "the SSM Agent's log",
+        patterns: &[
+            &["requestmanagedinstanceroletoken"],
+            &["default host management"],
+            &["instance management role is not configured"],
+        ],
+        meaning: "The agent fell back to Default Host Management Configuration, which is off in this account and region or whose role lacks AmazonSSMManagedEC2InstanceDefaultPolicy.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "ssm-access-denied",
+        evidence: Evidence::Code,
+        seen_in: "the SSM Agent's log, CloudTrail",
+        patterns: &[
+            &["not authorized to perform", "ssm:*"],
+            &["not authorized to perform", "ssmmessages:*"],
+            &["not authorized to perform", "ec2messages:*"],
+            &["accessdeniedexception", "ssm*"],
+        ],
+        meaning: "The agent's role may not call Systems Manager: it lacks AmazonSSMManagedInstanceCore (or equal grants), or a permissions boundary or SCP denies them.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "not-configured-for-ssm",
+        evidence: Evidence::Code,
+        seen_in: "aws ssm start-session, the Session Manager console",
+        patterns: &[&["not configured for use with aws systems manager"]],
+        meaning: "Systems Manager does not manage the instance: usually its instance profile lacks the required permissions.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "channel-not-authenticated",
+        seen_in: "the SSM Agent's log, session-manager-plugin",
+        patterns: &[
+            &["createdatachannel", "not authenticated"],
+            &["createcontrolchannel", "not authenticated"],
+            &["createdatachannel", "unauthorized"],
+            &["createcontrolchannel", "unauthorized"],
+        ],
+        meaning: "Session Manager refused the agent's channel: the role lacks ssmmessages:CreateControlChannel, CreateDataChannel, OpenControlChannel or OpenDataChannel.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "channel-refused",
+        likelihood: Likelihood::Possible,
+        seen_in: "the SSM Agent's log",
+        patterns: &[
+            &["createcontrolchannel", "unexpected response from the service"],
+            &["createdatachannel", "unexpected response from the service"],
+        ],
+        meaning: "Session Manager answered the agent's channel request with an error: missing ssmmessages permissions are the usual reason.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "target-not-connected",
+        evidence: Evidence::Code,
+        seen_in: "aws ssm start-session",
+        patterns: shared::TARGET_NOT_CONNECTED,
+        meaning: "Session Manager has no live agent connection from the instance; a role without AmazonSSMManagedInstanceCore (or no role at all) is the most common reason.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "connection-lost",
+        seen_in: "describe-instance-information, Fleet Manager",
+        patterns: shared::CONNECTION_LOST,
+        meaning: "Systems Manager stopped hearing from the agent: a role that was detached or lost its grants is a common reason.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "agent-hibernates",
+        likelihood: Likelihood::Possible,
+        seen_in: "the SSM Agent's log",
+        patterns: shared::AGENT_HIBERNATES,
+        meaning: "The agent could not register and went to sleep; with no credentials in the same lines, it is the path to Systems Manager instead.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "agent-not-online",
+        likelihood: Likelihood::Possible,
+        seen_in: "the Session Manager console, Fleet Manager",
+        patterns: shared::AGENT_NOT_ONLINE,
+        meaning: "The agent could not register with Systems Manager; credentials are one reason, reaching the endpoints another.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "names-the-profile",
+        evidence: Evidence::Hint,
+        seen_in: "any text about the instance's role",
+        patterns: &[&["instance profile"], &["amazonssmmanagedinstancecore"]],
+        meaning: "The text is about the instance's role; this check reads its policies for the Session Manager actions.",
+        ..Symptom::BASE
+    },
+];
 
 fn managed_arn(partition: &str, name: &str) -> String {
     format!("arn:{partition}:iam::aws:policy/{name}")

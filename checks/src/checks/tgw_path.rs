@@ -6,6 +6,7 @@ use crate::finding::{Finding, Status};
 use crate::net::Cidr;
 use crate::path::{Carrier, ResolvedPath};
 use crate::snapshot::{Source, TransitGatewayRoute};
+use crate::symptom::{shared, Evidence, Likelihood, Symptom};
 use crate::transit::{route_attachments, tgw_lookup, zone_of, TableRoutes, TgwEnd, Transit};
 
 pub static META: CheckMeta = CheckMeta {
@@ -29,7 +30,88 @@ pub static META: CheckMeta = CheckMeta {
         client(Source::Subnets),
         endpoint(Source::Subnets),
     ],
+    symptoms: SYMPTOMS,
 };
+
+/// What this check explains (`privpath explain`): the errors of creating, accepting,
+/// associating and routing transit gateway attachments, and the states that drop a
+/// path's packets. A TGW route table's id with a blackhole is this check, not the VPC
+/// route checks'.
+const SYMPTOMS: &[Symptom] = &[
+    Symptom {
+        id: "tgw-error-code",
+        evidence: Evidence::Code,
+        seen_in: "EC2 transit gateway APIs (CLI, Terraform, CloudFormation)",
+        patterns: &[
+            &["invalidtransitgatewayid.notfound"],
+            &["invalidtransitgatewayattachmentid.notfound"],
+            &["invalidroutetableid.notfound", "<tgw-rtb>"],
+            &["incorrectstate", "<tgw-attach>"],
+            &["incorrectstate", "transit gateway"],
+            &["incorrectstate", "transitgateway*"],
+            &["duplicatesubnetsinsamezone"],
+            &["duplicate subnets for same az"],
+            &["duplicatetransitgatewayattachment"],
+            &["resource.alreadyassociated", "<tgw-attach>"],
+            &["already associated to a route table"],
+            &["missing required parameter", "transitgatewayroutetableid"],
+            &["transit gateway route table was deleted"],
+            &["tgw_rtb_cannot_route"],
+        ],
+        meaning: "A transit gateway operation failed: the TGW or attachment is not visible in this account (a RAM share not yet accepted, or the wrong region), the attachment is not `available` yet (pending, or awaiting the TGW owner's acceptance), two subnets of one Availability Zone were given to one attachment (one per AZ), the VPC is already attached, the attachment is already associated with another route table (disassociate it first), or the route table belongs to the TGW owner's account.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "attachment-not-available",
+        evidence: Evidence::Phrase,
+        seen_in: "describe-transit-gateway-attachments, Terraform's waiter",
+        patterns: &[
+            &["<tgw-attach>", "pendingacceptance"],
+            &["transit gateway", "attachment", "pendingacceptance"],
+            &["transit gateway", "attachment", "unexpected state"],
+            &["<tgw-attach>", "is in invalid state"],
+            &["<tgw>", "rejected"],
+        ],
+        meaning: "The attachment is not `available`: across accounts the TGW owner must accept it (`aws ec2 accept-transit-gateway-vpc-attachment` in the owner's account) unless auto-accept is on; until then nothing routes and no route table can take it.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "tgw-route-blackhole",
+        evidence: Evidence::Phrase,
+        seen_in: "search-transit-gateway-routes, the VPC console, Reachability Analyzer",
+        patterns: &[
+            &["<tgw-rtb>", "blackhole"],
+            &["transit gateway route", "blackhole"],
+            &["<tgw-rtb>", "does not have a route"],
+            &["<tgw-rtb>", "no route"],
+        ],
+        meaning: "The TGW route table associated with the attachment drops the destination: a blackhole route (explicit, or a static route whose attachment was deleted) or no route at all (propagation not enabled, no static route).",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "client-timeout",
+        likelihood: Likelihood::Possible,
+        seen_in: "curl (exit 28) or an SDK on the client",
+        patterns: shared::CLIENT_TIMEOUT,
+        unless: shared::NOT_THE_CLIENTS_TIMEOUT,
+        meaning: "Packets between the VPCs are dropped; on a transit gateway a missing or blackhole route in either direction's route table, an attachment not accepted, or a client in an Availability Zone the attachment has no subnet in drops them silently.",
+        ..Symptom::BASE
+    },
+    Symptom {
+        id: "names-a-transit-gateway",
+        evidence: Evidence::Hint,
+        seen_in: "any text naming a transit gateway",
+        patterns: &[
+            &["<tgw>"],
+            &["<tgw-attach>"],
+            &["<tgw-rtb>"],
+            &["transit gateway"],
+            &["transitgateway*"],
+        ],
+        meaning: "The text names a transit gateway or one of its attachments or route tables; this check reads the TGW hop of the path both ways.",
+        ..Symptom::BASE
+    },
+];
 
 /// `--region R  # in account A`, for a command that must run in the TGW owner's (or a
 /// VPC owner's) account.

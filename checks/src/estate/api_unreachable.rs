@@ -20,6 +20,7 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-api-test-invoke-url.html",
     ],
     needs: &[],
+    symptoms: &[],
 };
 
 pub fn run(e: &Estate<'_, '_>) -> Vec<Finding> {

@@ -20,6 +20,7 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html",
     ],
     needs: &[],
+    symptoms: &[],
 };
 
 pub fn run(e: &Estate<'_, '_>) -> Vec<Finding> {

@@ -18,6 +18,7 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-examples.html#apigateway-resource-policies-source-vpc-example",
     ],
     needs: &[],
+    symptoms: &[],
 };
 
 pub fn run(e: &Estate<'_, '_>) -> Vec<Finding> {

@@ -19,6 +19,7 @@ pub static META: CheckMeta = CheckMeta {
         "https://repost.aws/knowledge-center/api-gateway-vpc-connections",
     ],
     needs: &[],
+    symptoms: &[],
 };
 
 pub fn run(e: &Estate<'_, '_>) -> Vec<Finding> {

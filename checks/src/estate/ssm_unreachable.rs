@@ -17,6 +17,7 @@ pub static META: CheckMeta = CheckMeta {
     fix: "Run `privpath check --api-id API --instance-id INSTANCE --only ssm-agent-version,ssm-instance-role,ssm-endpoints` for one instance of each group: it prints the fix (agent update, AmazonSSMManagedInstanceCore, the ssm/ssmmessages/ec2messages endpoints).",
     links: &["https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-prerequisites.html"],
     needs: &[],
+    symptoms: &[],
 };
 
 const SSM_CHECKS: [&str; 3] = ["ssm-agent-version", "ssm-instance-role", "ssm-endpoints"];

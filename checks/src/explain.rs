@@ -36,7 +36,9 @@ pub static SYMPTOMS: &[Symptom] = &[
                   one nobody may invoke it, so API Gateway refuses the deployment.",
         checks: &["api-resource-policy", "api-policy-allows-endpoint", "api-private-endpoint"],
         next: "Attach a policy that allows execute-api:Invoke from the client's execute-api endpoint \
-               (condition aws:SourceVpce), then create the deployment again.",
+               (condition aws:SourceVpce), then create the deployment again. With Terraform, the \
+               policy may exist and the deployment still have been created first: check the plan \
+               with `privpath check --plan tfplan.json` (plan-deployment-after-policy).",
         hides: &[],
     },
     Symptom {

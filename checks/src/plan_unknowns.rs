@@ -127,7 +127,11 @@ pub(crate) fn name_addresses(plan: &PlanContext, findings: &mut [Finding]) {
                     f.addresses.push(address.to_string());
                 }
                 if !is_placeholder(r) {
-                    named.push(format!("{address} ({r})"));
+                    // What the apply does to it, unless nothing.
+                    match plan.actions.get(address).filter(|a| a.changes()) {
+                        Some(a) => named.push(format!("{address} ({r}, {})", a.verb())),
+                        None => named.push(format!("{address} ({r})")),
+                    }
                 }
             }
         }

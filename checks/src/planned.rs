@@ -18,6 +18,8 @@ use std::collections::BTreeMap;
 pub struct PlanContext {
     /// Id (real, or a placeholder) → the Terraform address of the resource that has it.
     pub addresses: BTreeMap<String, String>,
+    /// Address → what the apply does to it, for every resource the plan manages.
+    pub actions: BTreeMap<String, PlannedAction>,
     /// Values the plan cannot know (`after_unknown`) and the references did not decide.
     pub unknowns: Vec<PlannedUnknown>,
     /// Every `aws_api_gateway_deployment` the plan manages.

@@ -50,6 +50,12 @@ use privpath_checks::{Snapshot, Source};
 use resolve::View;
 use thiserror::Error;
 
+/// Whether a target names a Terraform address rather than an AWS id: AWS ids hold no
+/// dot; addresses start with a resource type or `module.`.
+pub fn is_address(s: &str) -> bool {
+    s.contains('.') && (s.starts_with("module.") || s.starts_with("aws_"))
+}
+
 /// How to overlay.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
@@ -238,6 +244,7 @@ pub fn overlay(
     facts::collect(plan, &mut b);
     // Every managed resource's ids name it, the destroyed ones' too.
     for r in plan.resources.iter().filter(|r| !r.data && !r.deposed) {
+        b.context.actions.insert(r.address.clone(), r.action);
         b.address(&plan.id_of(r), &r.address);
         if let Some(old) = plan.old_id_of(r) {
             b.address(&old, &r.address);

@@ -258,6 +258,31 @@ impl Plan {
         self.by_address.get(address).map(|i| &self.resources[*i])
     }
 
+    /// The resource instance at a Terraform address — as written, or, for an address
+    /// without its key, the resource's only instance.
+    pub fn at_address(&self, address: &str) -> Option<&Res> {
+        if let Some(r) = self.by_address(address) {
+            return Some(r);
+        }
+        let a = Address::parse(address);
+        match self.instances(&a.module, &a.resource).as_slice() {
+            [only] if a.key.is_none() => Some(*only),
+            _ => None,
+        }
+    }
+
+    /// The only managed resource of a type that exists after the apply.
+    pub fn only(&self, rtype: &str) -> Option<&Res> {
+        let mut found = self
+            .resources
+            .iter()
+            .filter(|r| r.rtype == rtype && !r.data && !r.deposed && r.exists_after());
+        match (found.next(), found.next()) {
+            (Some(r), None) => Some(r),
+            _ => None,
+        }
+    }
+
     /// The current instances of a resource of a module instance.
     pub fn instances(&self, module: &str, resource: &str) -> Vec<&Res> {
         self.by_resource

@@ -201,7 +201,7 @@ fn findings_name_terraform_addresses() {
         ]),
         ("plan/seed-delete-client-route.json", "route-client-to-endpoint", &[
             "rtb-0a00000000000001a",
-            "in the plan: aws_route.client_to_service (rtb-0a00000000000001a)",
+            "in the plan: aws_route.client_to_service (rtb-0a00000000000001a, destroyed)",
         ]),
         ("plan/modules-count.json", "sg-endpoint-ingress", &[
             "module.client[0].aws_instance.client.private_ip is known only after the apply",

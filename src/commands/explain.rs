@@ -56,9 +56,20 @@ fn render_symptom(s: &Symptom) -> String {
 /// The whole text for one input; `None` when nothing matches.
 pub fn explain(input: &str) -> Option<String> {
     let input = input.trim();
-    if let Some(check) = find_check(input) {
+    let plan_check = privpath_checks::plan_checks::PLAN_REGISTRY
+        .iter()
+        .find(|c| c.meta.id == input);
+    if let Some(check) = find_check(input).or(plan_check) {
         let m = check.meta;
         let mut out = check_text(m);
+        if plan_check.is_some() {
+            out.push_str("  Reads: the Terraform plan (terraform show -json PLAN), no AWS call\n");
+            out.push_str(&format!(
+                "  Run it alone: privpath check --only {} --plan tfplan.json [--offline | --snapshot FILE | --api-id API --instance-id INSTANCE]\n",
+                m.id
+            ));
+            return Some(out);
+        }
         out.push_str(&format!("  Reads with: {}\n", iam_actions(m).join(", ")));
         let symptoms: Vec<&str> = SYMPTOMS
             .iter()

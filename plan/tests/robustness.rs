@@ -23,10 +23,24 @@ fn run(doc: &Value) {
 
 #[test]
 fn odd_values_never_panic() {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/plan/healthy.json")).unwrap();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/plan/healthy.json"),
+    )
+    .unwrap();
     let doc: Value = serde_json::from_str(&text).unwrap();
-    let odd = [json!(7), json!("x"), json!([1, {"a": null}]), json!({"k": [true]})];
-    for section in ["planned_values", "resource_changes", "prior_state", "configuration", "variables"] {
+    let odd = [
+        json!(7),
+        json!("x"),
+        json!([1, {"a": null}]),
+        json!({"k": [true]}),
+    ];
+    for section in [
+        "planned_values",
+        "resource_changes",
+        "prior_state",
+        "configuration",
+        "variables",
+    ] {
         for v in &odd {
             let mut d = doc.clone();
             d[section] = v.clone();
@@ -43,7 +57,8 @@ fn odd_values_never_panic() {
             // Every key with one odd value, in turn, and the unknown markers bent too.
             let mut d = doc.clone();
             d["resource_changes"][i]["change"]["after"][key] = odd[n % odd.len()].clone();
-            d["resource_changes"][i]["change"]["after_unknown"][key] = odd[(n + 1) % odd.len()].clone();
+            d["resource_changes"][i]["change"]["after_unknown"][key] =
+                odd[(n + 1) % odd.len()].clone();
             run(&d);
         }
         for field in ["change", "address", "type"] {

@@ -36,19 +36,11 @@ pub fn add_record(b: &mut Builder, v: &View) {
         .and_then(|a| a.as_str().map(str::to_string))
         .unwrap_or_default();
     let role = known(b, &name, v.str("role"), readers::FUNCTION);
+    // `vpc_id` is computed (the VPC of the subnets), so only the subnets and groups
+    // can be unknown in a way that matters.
     let (blocks, whats) = v.blocks("vpc_config", &["subnet_ids", "security_group_ids"]);
     if !whats.is_empty() {
-        let only_vpc_id = whats.iter().all(|w| w.ends_with(".vpc_id"));
-        if !only_vpc_id {
-            b.unknown(
-                &name,
-                whats
-                    .into_iter()
-                    .filter(|w| !w.ends_with(".vpc_id"))
-                    .collect(),
-                readers::FUNCTION,
-            );
-        }
+        b.unknown(&name, whats, readers::FUNCTION);
     }
     let vpc_config = blocks.first().map(|c| {
         let subnets = field_strs(c, "subnet_ids");

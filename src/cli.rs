@@ -54,7 +54,7 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub target: TargetArgs,
     /// Also write what a live check collected to this snapshot file.
-    #[arg(long, value_name = "FILE", conflicts_with = "snapshot")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["snapshot", "offline"])]
     pub save_snapshot: Option<PathBuf>,
     /// Report every AWS call, per-service counts and each wave's wall time on stderr.
     #[arg(long, short)]
@@ -71,19 +71,30 @@ pub struct TargetArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Only this target of the config (repeatable) [default: every target].
-    #[arg(long = "target", value_name = "NAME", conflicts_with_all = ["snapshot", "api_id", "instance_id"])]
+    #[arg(long = "target", value_name = "NAME", conflicts_with_all = ["snapshot", "api_id", "instance_id", "plan"])]
     pub targets: Vec<String>,
     /// This snapshot file (docs/snapshot-format.md) instead of the live account.
     /// With a snapshot of several accounts or regions, --region and --client-region
     /// say where to look for the API and the instance.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["profile", "role_arn", "client_profile", "client_role_arn", "network_profile", "network_role_arn"])]
     pub snapshot: Option<PathBuf>,
+    /// A Terraform plan as JSON (`terraform show -json PLAN`, or `tofu show -json PLAN`):
+    /// check the path as it will be after the apply — the plan's changes over the live
+    /// read (default), or over --snapshot. docs/plan.md.
+    #[arg(long, value_name = "PLAN.json")]
+    pub plan: Option<PathBuf>,
+    /// With --plan: check the plan by itself, reading no state; what neither holds is
+    /// `unknown`, named.
+    #[arg(long, requires = "plan", conflicts_with_all = ["snapshot", "profile", "role_arn", "client_profile", "client_role_arn", "network_profile", "network_role_arn"])]
+    pub offline: bool,
     /// The private REST API. Required for a live check unless --domain-name's mapping
-    /// names it; with --snapshot, defaults to the only PRIVATE API in it.
+    /// names it; with --snapshot, defaults to the only PRIVATE API in it. With --plan, a
+    /// Terraform address (aws_api_gateway_rest_api.orders) names it too.
     #[arg(long, value_name = "ID")]
     pub api_id: Option<String>,
     /// The client EC2 instance. Required for a live check; with --snapshot, defaults to
-    /// the only instance in it.
+    /// the only instance in it. With --plan, a Terraform address
+    /// (module.net.aws_instance.client[0]) names it too.
     #[arg(long, value_name = "ID")]
     pub instance_id: Option<String>,
     #[command(flatten)]

@@ -115,6 +115,12 @@ pub struct TargetSpec {
     pub network_region: Option<String>,
     /// Check a saved snapshot instead of the live account (relative to the config file).
     pub snapshot: Option<PathBuf>,
+    /// A Terraform plan (`terraform show -json PLAN`, relative to the config file): the
+    /// path is checked as it will be after the apply, over the live read or `snapshot`.
+    pub plan: Option<PathBuf>,
+    /// With `plan`: check the plan by itself, reading no state.
+    #[serde(default)]
+    pub offline: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -226,14 +232,22 @@ impl Config {
         for (target_name, spanned) in file.targets {
             let line = line_of(spanned.span());
             let mut spec = spanned.into_inner();
-            if spec.snapshot.is_none() && (spec.api.is_none() || spec.instance.is_none()) {
+            if spec.snapshot.is_none()
+                && spec.plan.is_none()
+                && (spec.api.is_none() || spec.instance.is_none())
+            {
                 return Err(invalid(format!(
-                    "target `{target_name}` (line {line}) needs `api` and `instance` (or `snapshot`)"
+                    "target `{target_name}` (line {line}) needs `api` and `instance` (or `snapshot`, or `plan`)"
                 )));
             }
-            if let Some(s) = &spec.snapshot {
-                if s.is_relative() {
-                    spec.snapshot = Some(lexical(&base.join(s)));
+            if spec.offline && (spec.plan.is_none() || spec.snapshot.is_some()) {
+                return Err(invalid(format!(
+                    "target `{target_name}` (line {line}): `offline` checks a `plan` by itself: it needs `plan` and no `snapshot`"
+                )));
+            }
+            for file in [&mut spec.snapshot, &mut spec.plan].into_iter().flatten() {
+                if file.is_relative() {
+                    *file = lexical(&base.join(&*file));
                 }
             }
             let d = &file.defaults;
@@ -390,6 +404,8 @@ path = "/orders"                 # default: the only resource with the method
 # region, profile, role: override [defaults] for this target
 # client-region, client-profile, client-role: where the instance is, when not where the API is
 # snapshot = "fixtures/seed/healthy.json"   # check a saved snapshot instead of the account
+# plan = "tfplan.json"                      # terraform show -json PLAN: the path after the apply
+# offline = true                            # with plan: the plan alone, no state read
 
 # [targets.orders-staging]
 # api = "f6g7h8i9j0"

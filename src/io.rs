@@ -12,6 +12,13 @@ pub fn read_snapshot(file: &Path) -> Result<Snapshot> {
     Snapshot::from_slice(&bytes).with_context(|| format!("snapshot {name}"))
 }
 
+/// Reads a Terraform plan (`terraform show -json PLAN`); an error names the file.
+pub fn read_plan(file: &Path) -> Result<privpath_plan::Plan> {
+    let name = file.display().to_string();
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read plan {name}"))?;
+    privpath_plan::Plan::parse(&bytes).with_context(|| format!("plan {name}"))
+}
+
 pub fn write_snapshot(file: &Path, snapshot: &Snapshot) -> Result<()> {
     std::fs::write(file, snapshot.to_json_pretty() + "\n")
         .with_context(|| format!("cannot write snapshot {}", file.display()))

@@ -277,6 +277,43 @@ pub struct Context {
     /// The request that reaches the API from the client (URL and curl command).
     pub request: Option<WorkingRequest>,
     pub source: String,
+    /// The Terraform plan the path was checked after, when the run had one.
+    pub plan: Option<PlanInfo>,
+}
+
+/// A run's Terraform plan, as the reports name it.
+#[derive(Clone, Debug)]
+pub struct PlanInfo {
+    /// The plan file, as named.
+    pub file: String,
+    /// `over live`, `over snapshot F`, `by itself`.
+    pub over: String,
+    pub summary: privpath_plan::PlanSummary,
+    /// Why the plan was checked by itself when a live read was asked for.
+    pub note: Option<String>,
+}
+
+impl PlanInfo {
+    /// `1 to add, 0 to change, 1 to destroy, 1 to replace`, as `terraform plan` counts.
+    pub fn changes(&self) -> String {
+        let s = &self.summary;
+        format!(
+            "{} to add, {} to change, {} to destroy, {} to replace",
+            s.create, s.update, s.delete, s.replace
+        )
+    }
+
+    /// `aws_s3_bucket (2), aws_sqs_queue (1)`: what the plan holds and privpath does
+    /// not map, when there is any.
+    pub fn unmapped(&self) -> Option<String> {
+        let u = &self.summary.unmapped;
+        (!u.is_empty()).then(|| {
+            u.iter()
+                .map(|(t, n)| format!("{t} ({n})"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+    }
 }
 
 impl Context {
@@ -304,6 +341,7 @@ impl Context {
             },
             request: working_request(path),
             source,
+            plan: None,
         }
     }
 
@@ -348,6 +386,7 @@ impl Context {
             method: None,
             request: None,
             source: String::new(),
+            plan: None,
         }
     }
 

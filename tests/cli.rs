@@ -330,14 +330,20 @@ fn checks_command_documents_every_check() {
     );
     let o = privpath(&["checks", "--format", "json"]);
     let doc = json(&o);
-    // The path checks, then the audit's estate checks.
+    // The path checks, the plan-only checks (runs with --plan), then the audit's
+    // estate checks.
+    let plan = privpath_checks::plan_checks::PLAN_REGISTRY.len();
     assert_eq!(
         doc["checks"].as_array().unwrap().len(),
-        privpath_checks::REGISTRY.len() + privpath_checks::estate::ESTATE_REGISTRY.len()
+        privpath_checks::REGISTRY.len() + plan + privpath_checks::estate::ESTATE_REGISTRY.len()
     );
     assert_eq!(doc["checks"][0]["id"], privpath_checks::REGISTRY[0].meta.id);
     assert_eq!(
-        doc["checks"][privpath_checks::REGISTRY.len()]["hop"],
+        doc["checks"][privpath_checks::REGISTRY.len()]["id"],
+        privpath_checks::plan_checks::PLAN_REGISTRY[0].meta.id
+    );
+    assert_eq!(
+        doc["checks"][privpath_checks::REGISTRY.len() + plan]["hop"],
         "estate"
     );
 }

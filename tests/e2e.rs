@@ -1644,3 +1644,135 @@ fn private_custom_domain_names() {
         "{stderr}"
     );
 }
+
+/// What `terraform show -json` prints for a plan over the emulator's seed that destroys
+/// the client's route to the endpoint VPC (its `aws_route` block was deleted), and
+/// leaves the API and the instance as they are (so that they can be named by address).
+fn plan_deleting_the_client_route(ids: &Value) -> Value {
+    let provider = "registry.terraform.io/hashicorp/aws";
+    let route = serde_json::json!({
+        "route_table_id": ids["rtb_a"], "destination_cidr_block": "10.30.0.0/16",
+        "vpc_peering_connection_id": ids["pcx"], "gateway_id": "", "nat_gateway_id": "",
+        "id": format!("r-{}1080289494", ids["rtb_a"].as_str().unwrap()), "state": "active", "origin": "CreateRoute",
+    });
+    let api = serde_json::json!({"id": ids["api_id"], "name": "orders",
+        "endpoint_configuration": [{"types": ["PRIVATE"], "vpc_endpoint_ids": [ids["vpce_api"]]}]});
+    let instance = serde_json::json!({"id": ids["instance_id"], "instance_type": "t2.micro",
+        "subnet_id": ids["client_subnet"]});
+    let unchanged = |address: &str, rtype: &str, name: &str, values: &Value| {
+        serde_json::json!({"address": address, "mode": "managed", "type": rtype, "name": name,
+            "provider_name": provider, "change": {"actions": ["no-op"], "before": values, "after": values,
+            "after_unknown": {}, "before_sensitive": {}, "after_sensitive": {}}})
+    };
+    let state = |address: &str, rtype: &str, name: &str, values: &Value| {
+        serde_json::json!({"address": address, "mode": "managed", "type": rtype, "name": name,
+            "provider_name": provider, "schema_version": 0, "values": values, "sensitive_values": {}})
+    };
+    serde_json::json!({
+        "format_version": "1.2", "terraform_version": "1.9.8", "timestamp": "2026-11-24T12:00:00Z",
+        "applyable": true, "complete": true, "errored": false,
+        "planned_values": {"root_module": {"resources": [
+            state("aws_api_gateway_rest_api.orders", "aws_api_gateway_rest_api", "orders", &api),
+            state("aws_instance.client", "aws_instance", "client", &instance)]}},
+        "resource_changes": [
+            unchanged("aws_api_gateway_rest_api.orders", "aws_api_gateway_rest_api", "orders", &api),
+            unchanged("aws_instance.client", "aws_instance", "client", &instance),
+            {"address": "aws_route.client_to_service", "mode": "managed", "type": "aws_route",
+             "name": "client_to_service", "provider_name": provider,
+             "action_reason": "delete_because_no_resource_config",
+             "change": {"actions": ["delete"], "before": route, "after": null, "after_unknown": {},
+                        "before_sensitive": {}, "after_sensitive": false}}],
+        "prior_state": {"format_version": "1.0", "terraform_version": "1.9.8", "values": {"root_module": {"resources": [
+            state("aws_api_gateway_rest_api.orders", "aws_api_gateway_rest_api", "orders", &api),
+            state("aws_instance.client", "aws_instance", "client", &instance),
+            state("aws_route.client_to_service", "aws_route", "client_to_service", &route)]}}},
+        "configuration": {"provider_config": {"aws": {"name": "aws", "full_name": provider,
+            "expressions": {"region": {"constant_value": "us-east-1"}}}}, "root_module": {"resources": [
+            {"address": "aws_api_gateway_rest_api.orders", "mode": "managed", "type": "aws_api_gateway_rest_api",
+             "name": "orders", "provider_config_key": "aws", "expressions": {"name": {"constant_value": "orders"}},
+             "schema_version": 0},
+            {"address": "aws_instance.client", "mode": "managed", "type": "aws_instance", "name": "client",
+             "provider_config_key": "aws", "expressions": {}, "schema_version": 0}]}}
+    })
+}
+
+/// The pre-deployment gate against the live seed: a plan that destroys the client's
+/// route fails route-client-to-endpoint before anything is applied — and the rest of
+/// the path, read live, passes. The targets may be named by their Terraform addresses.
+#[test]
+fn a_plan_over_the_live_seed_fails_before_the_apply() {
+    let moto = Moto::start();
+    let ids = moto.scenario("healthy");
+    let file = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-plan-delete-route.json");
+    std::fs::write(&file, plan_deleting_the_client_route(&ids).to_string()).unwrap();
+    let plan = file.to_str().unwrap();
+    let expect = |report: &Value, label: &str| {
+        for (check, status) in statuses(report) {
+            let want = match check.as_str() {
+                "route-client-to-endpoint" => "fail",
+                // The plan manages no deployment, peering or endpoint.
+                "plan-deployment-after-policy"
+                | "plan-peering-accepter"
+                | "plan-endpoint-dns-replacement" => "skip",
+                other => untouched(other),
+            };
+            assert_eq!(status, want, "{label}: {check}: {report}");
+        }
+    };
+    let (out, report) = live_check(&moto, &ids, &["--plan", plan]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        statuses(&report).len(),
+        privpath_checks::REGISTRY.len() + privpath_checks::plan_checks::PLAN_REGISTRY.len()
+    );
+    expect(&report, "by id");
+    let path = &report["targets"][0]["path"];
+    assert!(
+        path["source"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("plan {plan} over live, http://127.0.0.1:")),
+        "{path}"
+    );
+    let route = report["targets"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "route-client-to-endpoint")
+        .unwrap();
+    assert_eq!(
+        route["addresses"],
+        serde_json::json!(["aws_route.client_to_service"]),
+        "{route}"
+    );
+
+    // The same, the targets named by address: the plan gives their ids.
+    let out = privpath(
+        &moto,
+        &[
+            "check",
+            "--plan",
+            plan,
+            "--api-id",
+            "aws_api_gateway_rest_api.orders",
+            "--instance-id",
+            "aws_instance.client",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    expect(&report, "by address");
+    assert_eq!(report["targets"][0]["path"]["api_id"], ids["api_id"]);
+}

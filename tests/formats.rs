@@ -124,6 +124,29 @@ fn runs(out: &Path) -> Vec<[PathBuf; 3]> {
             "audit",
             &["audit", "--snapshot", "fixtures/estate/two-regions.json"],
         ),
+        // After a Terraform plan (path.plan, findings with addresses, the plan-only
+        // rules in SARIF, addresses as logical locations): over a snapshot, and alone.
+        produce(
+            out,
+            "plan-over-snapshot",
+            &[
+                "check",
+                "--plan",
+                "fixtures/plan/seed-delete-client-route.json",
+                "--snapshot",
+                "fixtures/seed/healthy.json",
+            ],
+        ),
+        produce(
+            out,
+            "plan-alone",
+            &[
+                "check",
+                "--plan",
+                "fixtures/plan/modules-count.json",
+                "--offline",
+            ],
+        ),
         // Through a private custom domain name (path.domain), broken at its DNS.
         produce(
             out,

@@ -59,6 +59,10 @@ pub struct Finding {
     /// For unknown: the IAM actions whose data was missing.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub needs: Vec<String>,
+    /// On a run with a Terraform plan: the addresses of the planned resources among
+    /// `resources`, in the same order (absent without a plan).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub addresses: Vec<String>,
 }
 
 impl Finding {
@@ -70,6 +74,7 @@ impl Finding {
             message: message.into(),
             remediation: None,
             needs: Vec::new(),
+            addresses: Vec::new(),
         }
     }
 

@@ -18,6 +18,9 @@ pub mod known_policies;
 pub mod nacl;
 pub mod net;
 pub mod path;
+pub mod plan_checks;
+mod plan_unknowns;
+pub mod planned;
 pub mod policy;
 pub mod policy_eval;
 pub mod remediation;
@@ -41,14 +44,18 @@ pub fn find_check(id: &str) -> Option<&'static Check> {
     REGISTRY.iter().find(|c| c.meta.id == id)
 }
 
-/// The metadata of a path check or an estate check (`estate-…`, audits only).
+/// The metadata of a path check, a plan-only check (`plan-…`, runs with a Terraform
+/// plan only) or an estate check (`estate-…`, audits only).
 pub fn find_meta(id: &str) -> Option<&'static CheckMeta> {
-    find_check(id).map(|c| c.meta).or_else(|| {
-        estate::ESTATE_REGISTRY
-            .iter()
-            .find(|c| c.meta.id == id)
-            .map(|c| c.meta)
-    })
+    find_check(id)
+        .or_else(|| plan_checks::PLAN_REGISTRY.iter().find(|c| c.meta.id == id))
+        .map(|c| c.meta)
+        .or_else(|| {
+            estate::ESTATE_REGISTRY
+                .iter()
+                .find(|c| c.meta.id == id)
+                .map(|c| c.meta)
+        })
 }
 
 /// The check with this id, or an error that lists every id (for CLI options and config
@@ -60,10 +67,12 @@ pub fn require_check(id: &str) -> Result<&'static CheckMeta, UnknownCheck> {
     })
 }
 
-/// Every check's metadata: the path checks in path order, then the estate checks.
+/// Every check's metadata: the path checks in path order, then the plan-only checks,
+/// then the estate checks.
 pub fn all_metas() -> impl Iterator<Item = &'static CheckMeta> {
     REGISTRY
         .iter()
+        .chain(plan_checks::PLAN_REGISTRY.iter())
         .map(|c| c.meta)
         .chain(estate::ESTATE_REGISTRY.iter().map(|c| c.meta))
 }
@@ -132,6 +141,19 @@ pub fn evaluate(path: &ResolvedPath<'_>, selection: &Selection) -> Vec<Finding> 
         } else {
             findings.push(missing_data(check.meta.id, path, &missing));
         }
+    }
+    // What only a plan shows: with a plan, every selected plan check; without one, only
+    // those `--only` names (each says it skips), so a run without a plan lists nothing
+    // extra.
+    for check in plan_checks::PLAN_REGISTRY.iter().filter(|c| {
+        selection.includes(c.meta.id)
+            && (path.plan.is_some() || selection.only.iter().any(|o| o == c.meta.id))
+    }) {
+        findings.extend((check.run)(path));
+    }
+    if let Some(plan) = path.plan {
+        plan_unknowns::apply(path, plan, &mut findings);
+        plan_unknowns::name_addresses(plan, &mut findings);
     }
     // In a snapshot of several scopes a bare `aws …` line does not say where it runs.
     if path.crosses_scopes() || path.many_scopes {

@@ -197,6 +197,9 @@ pub struct ResolvedPath<'a> {
     /// The day the data describes (`YYYY-MM-DD`): when the snapshot was captured, else
     /// the target's `today`. Dated checks (runtime deprecations) judge against it.
     pub as_of: Option<String>,
+    /// The Terraform plan overlaid on the snapshot, when the run checks one: the
+    /// caller sets it after resolving (the plan is not part of the snapshot's data).
+    pub plan: Option<&'a crate::planned::PlanContext>,
 }
 
 impl<'a> ResolvedPath<'a> {
@@ -278,6 +281,7 @@ impl<'a> ResolvedPath<'a> {
                 .and_then(|t| t.get(..10))
                 .map(str::to_string)
                 .or_else(|| target.today.clone()),
+            plan: None,
         })
     }
 

@@ -8,9 +8,9 @@ use super::{destinations, finish};
 use crate::cli::{CheckArgs, MethodArgs, TargetArgs};
 use crate::config::{Config, NamedTarget, TargetSpec};
 use crate::gate;
-use crate::io::{read_snapshot, write_snapshot};
+use crate::io::{read_plan, read_snapshot, write_snapshot};
 use crate::live::{collect_all, Collected, LiveTarget};
-use crate::outcome::{Context, Evaluated, Stats, TargetRun};
+use crate::outcome::{Context, Evaluated, PlanInfo, Stats, TargetRun};
 use crate::session::{AwsArgs, ClientAwsArgs, NetworkAwsArgs};
 use anyhow::{anyhow, bail, Context as _, Result};
 use privpath_checks::date::Date;
@@ -26,12 +26,24 @@ pub(crate) struct Plan {
     file: Option<String>,
     line: Option<usize>,
     snapshot: Option<PathBuf>,
+    /// A Terraform plan to overlay on the state, and whether to read no state at all.
+    tf_plan: Option<PathBuf>,
+    offline: bool,
     api_id: Option<String>,
     instance_id: Option<String>,
     method: MethodArgs,
     aws: AwsArgs,
     client: ClientAwsArgs,
     network: NetworkAwsArgs,
+}
+
+/// A target's Terraform plan, read before anything is collected: it may name the API
+/// and the instance by address, and decide whether there is anything live to read.
+pub(crate) struct TfPlan {
+    plan: privpath_plan::Plan,
+    file: String,
+    /// Why the run reads no state although it was not asked to be offline.
+    note: Option<String>,
 }
 
 fn from_command_line(args: &TargetArgs) -> Plan {
@@ -44,6 +56,8 @@ fn from_command_line(args: &TargetArgs) -> Plan {
         file: args.snapshot.as_ref().map(|p| p.display().to_string()),
         line: None,
         snapshot: args.snapshot.clone(),
+        tf_plan: args.plan.clone(),
+        offline: args.offline,
         api_id: args.api_id.clone(),
         instance_id: args.instance_id.clone(),
         method: args.method.clone(),
@@ -116,6 +130,8 @@ fn from_config(
         file: config.path.clone(),
         line: t.line,
         snapshot: s.snapshot.clone(),
+        tf_plan: s.plan.clone(),
+        offline: s.offline,
         api_id: s.api.clone(),
         instance_id: s.instance.clone(),
         method: MethodArgs {
@@ -135,6 +151,7 @@ fn from_config(
 /// domain), rather than leaving the targets to privpath.toml.
 pub(crate) fn names_a_target(args: &TargetArgs) -> bool {
     args.snapshot.is_some()
+        || args.plan.is_some()
         || args.api_id.is_some()
         || args.instance_id.is_some()
         || args.method.domain_name.is_some()
@@ -179,9 +196,22 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
     let config = Config::discover(args.target.config.as_deref())?;
     let selection = config.selection(&args.report.only, &args.report.skip)?;
     let destinations = destinations(&args.report.format, &args.report.output)?;
-    let plans = plans(&args.target, &config)?;
+    let mut plans = plans(&args.target, &config)?;
     let ad_hoc = plans.len() == 1 && plans[0].line.is_none();
-    let live = plans.iter().filter(|p| p.snapshot.is_none()).count();
+    // Terraform plans first: they may name targets by address, and say whether there
+    // is anything live to read.
+    let mut tf_plans: Vec<Result<Option<TfPlan>>> = Vec::with_capacity(plans.len());
+    for p in plans.iter_mut() {
+        let read = prepare_plan(p);
+        if let (Err(e), true) = (&read, ad_hoc) {
+            return Err(anyhow!("{e:#}"));
+        }
+        tf_plans.push(read);
+    }
+    let live = plans
+        .iter()
+        .filter(|p| p.snapshot.is_none() && !p.offline)
+        .count();
     if args.save_snapshot.is_some() && live != 1 {
         bail!("--save-snapshot needs exactly one live target");
     }
@@ -191,15 +221,18 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
     let mut stats = Stats::default();
     let mut collected = collect(&plans, args.verbose, progress)?;
     let mut targets = Vec::new();
-    for (plan, live) in plans.iter().zip(collected.iter_mut()) {
-        let result = check_one(
-            plan,
-            live.take(),
-            args.save_snapshot.as_deref(),
-            &selection,
-            &config,
-            &mut stats,
-        );
+    for ((plan, live), tf) in plans.iter().zip(collected.iter_mut()).zip(tf_plans) {
+        let result = tf.and_then(|tf| {
+            check_one(
+                plan,
+                live.take(),
+                tf,
+                args.save_snapshot.as_deref(),
+                &selection,
+                &config,
+                &mut stats,
+            )
+        });
         let result = match result {
             Ok(e) => Ok(e),
             // Alone on the command line, a target that cannot be checked is the run's
@@ -255,7 +288,7 @@ pub(crate) fn collect(
     let mut wanted = Vec::new();
     let mut at = Vec::new();
     for (i, p) in plans.iter().enumerate() {
-        if p.snapshot.is_some() {
+        if p.snapshot.is_some() || p.offline {
             continue;
         }
         match (&p.api_id, &p.instance_id) {
@@ -289,30 +322,126 @@ pub(crate) fn collect(
     Ok(slots)
 }
 
+/// Reads a target's Terraform plan, turns the addresses naming its API and instance
+/// into ids, and decides whether there is a live state to read: not when the plan
+/// creates the API or the instance (then the plan is checked by itself, and the
+/// report says why).
+pub(crate) fn prepare_plan(p: &mut Plan) -> Result<Option<TfPlan>> {
+    let Some(file) = p.tf_plan.clone() else {
+        return Ok(None);
+    };
+    let plan = read_plan(&file)?;
+    let name = file.display().to_string();
+    let id_for = |wanted: &Option<String>| -> Result<Option<String>> {
+        match wanted {
+            Some(a) if privpath_plan::is_address(a) => {
+                let r = plan
+                    .at_address(a)
+                    .ok_or_else(|| anyhow!("plan {name} has no resource at {a}"))?;
+                Ok(Some(plan.id_of(r)))
+            }
+            other => Ok(other.clone()),
+        }
+    };
+    p.api_id = id_for(&p.api_id)?;
+    p.instance_id = id_for(&p.instance_id)?;
+    let mut note = None;
+    if p.snapshot.is_none() && !p.offline {
+        // A live read starts from the two ids: the plan's only API and instance when
+        // they are not named.
+        let only = |rtype: &str| plan.only(rtype).map(|r| (plan.id_of(r), r.address.clone()));
+        if p.api_id.is_none() && p.method.domain_name.is_none() {
+            p.api_id = only("aws_api_gateway_rest_api").map(|(id, _)| id);
+        }
+        if p.instance_id.is_none() {
+            p.instance_id = only("aws_instance").map(|(id, _)| id);
+        }
+        let created: Vec<String> = [&p.api_id, &p.instance_id]
+            .into_iter()
+            .flatten()
+            .filter(|id| privpath_checks::planned::is_placeholder(id))
+            .cloned()
+            .collect();
+        if !created.is_empty() {
+            note = Some(format!(
+                "{} {} created by this plan: there is nothing live to read, so the plan is checked by itself",
+                created.join(" and "),
+                if created.len() == 1 { "is" } else { "are" }
+            ));
+            p.offline = true;
+        }
+    }
+    Ok(Some(TfPlan {
+        plan,
+        file: name,
+        note,
+    }))
+}
+
 /// Resolves the target's path in its snapshot (read from its file, or collected live
-/// and saved to `save_snapshot` when asked) and runs the selected checks on it.
+/// and saved to `save_snapshot` when asked), with its Terraform plan applied over it
+/// when there is one, and runs the selected checks on it.
 pub(crate) fn check_one(
     plan: &Plan,
     live: Option<Collected>,
+    tf: Option<TfPlan>,
     save_snapshot: Option<&Path>,
     selection: &Selection,
     config: &Config,
     stats: &mut Stats,
 ) -> Result<Evaluated> {
-    let (snapshot, source) = match (&plan.snapshot, live) {
-        (Some(file), _) => (read_snapshot(file)?, format!("snapshot {}", file.display())),
-        (None, live) => {
+    let (state, source) = match (&plan.snapshot, plan.offline) {
+        (Some(file), _) => (
+            Some(read_snapshot(file)?),
+            format!("snapshot {}", file.display()),
+        ),
+        (None, true) => (None, "no state".to_string()),
+        (None, false) => {
             let live = live.ok_or_else(|| anyhow!("nothing was collected"))?;
             stats.calls += live.calls;
             let snapshot = live.snapshot?;
             if let Some(out) = save_snapshot {
+                // What was read, before the plan: the state a later run can start from.
                 write_snapshot(out, &snapshot)?;
             }
             let source = match &plan.aws.endpoint_url {
                 Some(url) => format!("live, {url}"),
                 None => "live".to_string(),
             };
-            (snapshot, source)
+            (Some(snapshot), source)
+        }
+    };
+    let (snapshot, source, planned) = match tf {
+        None => (
+            state.ok_or_else(|| anyhow!("nothing to check"))?,
+            source,
+            None,
+        ),
+        Some(mut tf) => {
+            let over = privpath_plan::overlay(
+                &mut tf.plan,
+                state,
+                &privpath_plan::Options {
+                    default_region: plan.aws.region.clone(),
+                },
+            )
+            .with_context(|| format!("plan {}", tf.file))?;
+            let over_what = if plan.offline {
+                "by itself".to_string()
+            } else {
+                format!("over {source}")
+            };
+            let info = PlanInfo {
+                file: tf.file.clone(),
+                over: over_what.clone(),
+                summary: over.summary,
+                note: tf.note,
+            };
+            (
+                over.snapshot,
+                format!("plan {} {over_what}", tf.file),
+                Some((over.context, info)),
+            )
         }
     };
     let target = Target {
@@ -341,10 +470,13 @@ pub(crate) fn check_one(
         base_path: plan.method.base_path.clone(),
     };
     let index = SnapshotIndex::build(&snapshot);
-    let path = ResolvedPath::resolve(&index, &target).with_context(|| source.clone())?;
+    let mut path = ResolvedPath::resolve(&index, &target).with_context(|| source.clone())?;
+    path.plan = planned.as_ref().map(|(context, _)| context);
     let findings = evaluate(&path, selection);
+    let mut context = Context::new(&path, source);
+    context.plan = planned.map(|(_, info)| info);
     Ok(Evaluated {
-        context: Context::new(&path, source),
+        context,
         outcomes: gate::judge(findings, &config.checks.severity),
     })
 }

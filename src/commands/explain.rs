@@ -9,7 +9,7 @@
 //! seen) there come first, with the finding and its fix. Without one, explain reads
 //! nothing: no AWS call, not even privpath.toml's targets.
 
-use super::check::{check_one, collect, names_a_target, plans};
+use super::check::{check_one, collect, names_a_target, plans, prepare_plan};
 use crate::catalog::{check_text, iam_actions, symptom_example};
 use crate::cli::{ExplainArgs, TargetArgs};
 use crate::config::Config;
@@ -60,24 +60,37 @@ fn wants_path(t: &TargetArgs) -> bool {
 /// Ranks the candidates on every target the options name, as `check` would check it.
 fn on_paths(args: &ExplainArgs, diagnosis: &Diagnosis, width: usize) -> Result<u8> {
     let config = Config::discover(args.target.config.as_deref())?;
-    let plans = plans(&args.target, &config)?;
+    let mut plans = plans(&args.target, &config)?;
     let ad_hoc = names_a_target(&args.target);
+    // A Terraform plan may name the API and the instance by address, and decide that
+    // nothing live is read: as `check` does, before collecting.
+    let mut tf_plans = Vec::with_capacity(plans.len());
+    for p in plans.iter_mut() {
+        let read = prepare_plan(p);
+        if let (Err(e), true) = (&read, ad_hoc) {
+            return Err(anyhow!("{e:#}"));
+        }
+        tf_plans.push(read);
+    }
     let progress = !args.verbose && std::io::stderr().is_terminal();
     let mut collected = collect(&plans, args.verbose, progress)?;
     let mut stats = Stats::default();
     let mut sections = Vec::new();
     let mut status = EXIT_OK;
-    for (plan, live) in plans.iter().zip(collected.iter_mut()) {
+    for ((plan, live), tf) in plans.iter().zip(collected.iter_mut()).zip(tf_plans) {
         // Every check runs, also those the config skips: a skipped check can still be
         // the broken hop.
-        let evaluated = check_one(
-            plan,
-            live.take(),
-            None,
-            &Selection::default(),
-            &config,
-            &mut stats,
-        );
+        let evaluated = tf.and_then(|tf| {
+            check_one(
+                plan,
+                live.take(),
+                tf,
+                None,
+                &Selection::default(),
+                &config,
+                &mut stats,
+            )
+        });
         match evaluated {
             Ok(e) => {
                 let findings: Vec<Finding> = e.outcomes.into_iter().map(|o| o.finding).collect();
@@ -404,8 +417,11 @@ fn unrecognised(width: usize) -> String {
 /// how to run it alone.
 fn check_docs(m: &CheckMeta) -> String {
     let mut out = check_text(m);
+    let plan_only = privpath_checks::plan_checks::ids().any(|id| id == m.id);
     let actions = iam_actions(m);
-    if !actions.is_empty() {
+    if plan_only {
+        out.push_str("  Reads: the Terraform plan (terraform show -json PLAN), no AWS call\n");
+    } else if !actions.is_empty() {
         out.push_str(&format!("  Reads with: {}\n", actions.join(", ")));
     }
     if !m.symptoms.is_empty() {
@@ -428,6 +444,11 @@ fn check_docs(m: &CheckMeta) -> String {
     }
     let run = if m.id.starts_with("estate-") {
         format!("privpath audit --only {}", m.id)
+    } else if plan_only {
+        format!(
+            "privpath check --only {} --plan tfplan.json [--offline | --snapshot FILE | --api-id API --instance-id INSTANCE]",
+            m.id
+        )
     } else if privpath_checks::checks::DOMAIN_CHECKS.contains(&m.id) {
         // A custom domain's checks need the domain; its mapping names the API.
         format!(

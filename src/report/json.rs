@@ -71,6 +71,35 @@ struct PathInfo<'a> {
     /// calls one.
     #[serde(skip_serializing_if = "Option::is_none")]
     domain: Option<&'a str>,
+    /// The Terraform plan the path was checked after, only with one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plan: Option<JsonPlan<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonPlan<'a> {
+    file: &'a str,
+    over: &'a str,
+    format_version: &'a str,
+    tool: Option<&'a str>,
+    changes: PlanChanges,
+    unmapped: Vec<Unmapped<'a>>,
+    notes: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct PlanChanges {
+    create: usize,
+    update: usize,
+    replace: usize,
+    delete: usize,
+}
+
+#[derive(Serialize)]
+struct Unmapped<'a> {
+    #[serde(rename = "type")]
+    rtype: &'a str,
+    count: usize,
 }
 
 #[derive(Serialize)]
@@ -131,6 +160,35 @@ fn path_info(c: &Context) -> PathInfo<'_> {
         client_region: c.client_region.as_deref(),
         client_account: c.client_account.as_deref(),
         domain: c.ids.domain.as_deref(),
+        plan: c.plan.as_ref().map(|p| {
+            let s = &p.summary;
+            JsonPlan {
+                file: &p.file,
+                over: &p.over,
+                format_version: &s.format_version,
+                tool: s.tool.as_deref(),
+                changes: PlanChanges {
+                    create: s.create,
+                    update: s.update,
+                    replace: s.replace,
+                    delete: s.delete,
+                },
+                unmapped: s
+                    .unmapped
+                    .iter()
+                    .map(|(t, n)| Unmapped {
+                        rtype: t,
+                        count: *n,
+                    })
+                    .collect(),
+                notes: p
+                    .note
+                    .iter()
+                    .chain(s.notes.iter())
+                    .map(String::as_str)
+                    .collect(),
+            }
+        }),
     }
 }
 

@@ -41,6 +41,16 @@ fn rows(out: &mut String, run: &Run, outcomes: &[&Outcome]) {
                 run.suppressions[i].rule.reason
             ));
         }
+        // With a plan, the Terraform addresses a reviewer finds in the diff.
+        let mut resources = cell(&f.resources.join(", "));
+        if !f.addresses.is_empty() {
+            let addresses: Vec<String> = f
+                .addresses
+                .iter()
+                .map(|a| format!("`{}`", cell(a)))
+                .collect();
+            resources.push_str(&format!("<br>{}", addresses.join(", ")));
+        }
         let _ = writeln!(
             out,
             "| {} {} | `{}` | {} | {} | {} |",
@@ -48,7 +58,7 @@ fn rows(out: &mut String, run: &Run, outcomes: &[&Outcome]) {
             o.status_label(),
             f.check,
             hop,
-            cell(&f.resources.join(", ")),
+            resources,
             cell(&finding)
         );
     }
@@ -61,7 +71,14 @@ pub fn render(run: &Run) -> String {
         1 => format!("❌ gate failed (fail-on {})", run.fail_on.as_str()),
         _ => "🛑 could not check every target".to_string(),
     };
-    let _ = writeln!(out, "## privpath: {verdict}\n");
+    // On a pull request with a Terraform plan the comment is about what the plan will
+    // do: it says so first.
+    let planned = run
+        .targets
+        .iter()
+        .any(|t| t.result.as_ref().is_ok_and(|e| e.context.plan.is_some()));
+    let when = if planned { "after this plan, " } else { "" };
+    let _ = writeln!(out, "## privpath: {when}{verdict}\n");
     out.push_str("| Target | Path | Passed | Failed | Warnings | Unknown | Suppressed |\n|---|---|---|---|---|---|---|\n");
     for t in &run.targets {
         match &t.result {
@@ -104,6 +121,38 @@ pub fn render(run: &Run) -> String {
     for t in &run.targets {
         let Ok(e) = &t.result else { continue };
         let _ = writeln!(out, "\n### {}\n", cell(&t.name));
+        if let Some(p) = &e.context.plan {
+            let first = e
+                .outcomes
+                .iter()
+                .find(|o| o.suppressed.is_none() && o.finding.status == Status::Fail);
+            let verdict = match first {
+                Some(o) => format!(
+                    "the path **breaks at `{}`** ({})",
+                    o.finding.check,
+                    find_meta(o.finding.check).map_or("", |m| m.hop.title())
+                ),
+                None => "no hop of the path fails".to_string(),
+            };
+            let _ = writeln!(
+                out,
+                "After this plan (`{}` {}{}: {}), {verdict}.\n",
+                cell(&p.file),
+                cell(&p.over),
+                p.summary
+                    .tool
+                    .as_deref()
+                    .map(|t| format!(", {t}"))
+                    .unwrap_or_default(),
+                p.changes()
+            );
+            for note in p.note.iter().chain(p.summary.notes.iter()) {
+                let _ = writeln!(out, "> {}\n", cell(note));
+            }
+            if let Some(u) = p.unmapped() {
+                let _ = writeln!(out, "Not mapped, not checked: {}.\n", cell(&u));
+            }
+        }
         // The path as a picture: GitHub renders Mermaid in step summaries and comments.
         let hops = super::picture::hops(&e.context.ids, &e.outcomes);
         let _ = writeln!(out, "```mermaid\n{}```\n", super::picture::mermaid(&hops));

@@ -9,6 +9,7 @@
 //! alert stays the same alert from run to run while the finding does.
 
 use crate::outcome::{Outcome, Run, SuppressionState, TargetRun};
+use privpath_checks::plan_checks::PLAN_REGISTRY;
 use privpath_checks::{CheckMeta, Severity, Status, REGISTRY};
 use serde_json::{json, Value};
 use std::path::Path;
@@ -49,11 +50,24 @@ fn default_level(severity: Severity) -> &'static str {
 /// The rules of the run: every path check, and the estate checks when an audit
 /// reported them.
 fn rule_metas(run: &Run) -> Vec<&'static CheckMeta> {
-    let estate = run
+    let path_or_plan = |id: &str| {
+        REGISTRY
+            .iter()
+            .chain(PLAN_REGISTRY.iter())
+            .any(|c| c.meta.id == id)
+    };
+    let estate = run.outcomes().any(|(_, o)| !path_or_plan(o.finding.check));
+    let plan = run
         .outcomes()
-        .any(|(_, o)| REGISTRY.iter().all(|c| c.meta.id != o.finding.check));
+        .any(|(_, o)| PLAN_REGISTRY.iter().any(|c| c.meta.id == o.finding.check));
     if estate {
         privpath_checks::all_metas().collect()
+    } else if plan {
+        REGISTRY
+            .iter()
+            .chain(PLAN_REGISTRY.iter())
+            .map(|c| c.meta)
+            .collect()
     } else {
         REGISTRY.iter().map(|c| c.meta).collect()
     }
@@ -143,10 +157,20 @@ fn result(run: &Run, metas: &[&CheckMeta], t: &TargetRun, o: &Outcome) -> Value 
         text.push_str(&format!("\nNeeds: {}", f.needs.join(", ")));
     }
     let mut loc = location(run, t);
+    // The resources by id, then the planned ones by Terraform address (a run with a
+    // plan): a reviewer finds them in the configuration by address.
     loc["logicalLocations"] = f
         .resources
         .iter()
         .map(|r| json!({ "name": r, "fullyQualifiedName": format!("{}/{r}", t.name), "kind": "resource" }))
+        .chain(f.addresses.iter().map(|a| {
+            json!({
+                "name": a,
+                "fullyQualifiedName": format!("{}/terraform/{a}", t.name),
+                "kind": "resource",
+                "properties": { "terraformAddress": a },
+            })
+        }))
         .collect();
     let mut r = json!({
         "ruleId": f.check,

@@ -121,10 +121,11 @@ fn paint(text: &str, status: Status, style: &Style) -> String {
     format!("\x1b[{code}m{text}\x1b[0m")
 }
 
-/// Width of the check-id column: the longest path check's id.
+/// Width of the check-id column: the longest path (or plan-only) check's id.
 fn id_column() -> usize {
     privpath_checks::REGISTRY
         .iter()
+        .chain(privpath_checks::plan_checks::PLAN_REGISTRY.iter())
         .map(|c| c.meta.id.len())
         .max()
         .unwrap_or(26)
@@ -134,7 +135,13 @@ fn render_target(e: &Evaluated, style: &Style) -> String {
     let (c, outcomes) = (&e.context, &e.outcomes);
     let width = style.width;
     // The verdict whole when it fits; else without the hop's name.
-    let mut first = format!("privpath: {}", verdict(e));
+    // With a Terraform plan the verdict is about the path once the plan is applied.
+    let when = if c.plan.is_some() {
+        "after this plan: "
+    } else {
+        ""
+    };
+    let mut first = format!("privpath: {when}{}", verdict(e));
     if text::width_of(&first) > width {
         if let Some(cut) = first.rfind(" · ") {
             first.truncate(cut);
@@ -166,6 +173,29 @@ fn render_target(e: &Evaluated, style: &Style) -> String {
     for line in text::wrap(&about, width, "  ") {
         out.push_str(&line);
         out.push('\n');
+    }
+    if let Some(p) = &c.plan {
+        // The header names the file: this line says what it does.
+        let mut lines = vec![format!(
+            "the plan{}: {}",
+            p.summary
+                .tool
+                .as_deref()
+                .map(|t| format!(" ({t})"))
+                .unwrap_or_default(),
+            p.changes()
+        )];
+        if let Some(u) = p.unmapped() {
+            lines.push(format!("not mapped, not checked: {u}"));
+        }
+        lines.extend(p.note.iter().cloned());
+        lines.extend(p.summary.notes.iter().cloned());
+        for l in lines {
+            for line in text::wrap(&l, width, "  ") {
+                out.push_str(&line);
+                out.push('\n');
+            }
+        }
     }
     out.push('\n');
     // One line per check: mark and status, id, a headline cut to fit. Checks that do
@@ -238,8 +268,14 @@ fn render_target(e: &Evaluated, style: &Style) -> String {
     }
     if let Some(r) = &c.request {
         // How the name reaches the endpoint is in dns-resolution's message.
+        // With ids known only after the apply, the line holds their placeholders.
+        let when = if c.plan.is_some() {
+            "Once applied, call"
+        } else {
+            "Call"
+        };
         out.push_str(&format!(
-            "\nCall it from {}:\n  {}\n",
+            "\n{when} it from {}:\n  {}\n",
             c.instance_id, r.curl
         ));
     }

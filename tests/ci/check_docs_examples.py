@@ -120,17 +120,30 @@ def check_gate_script(targets: set[str]) -> None:
     check(text.index("sha256sum -c") < text.index("tar -xzf"), "privpath-gate.sh: the archive is unpacked before its checksum is checked")
 
 
-def check_github(action_inputs: set[str]) -> None:
-    wf = yaml.safe_load((EXAMPLES / "github-actions.yml").read_text())
+def check_github(action_inputs: set[str], name: str = "github-actions.yml") -> None:
+    wf = yaml.safe_load((EXAMPLES / name).read_text())
     uses = [s for job in wf["jobs"].values() for s in job.get("steps", []) if s.get("uses", "").startswith("privpath/privpath@")]
-    check(len(uses) == 1, "github-actions.yml does not use privpath/privpath once")
+    check(len(uses) == 1, f"{name} does not use privpath/privpath once")
     for step in uses:
         extra = set(step.get("with", {})) - action_inputs
-        check(not extra, f"github-actions.yml gives the action inputs it does not have: {sorted(extra)}")
+        check(not extra, f"{name} gives the action inputs it does not have: {sorted(extra)}")
     creds = [s for job in wf["jobs"].values() for s in job.get("steps", []) if "configure-aws-credentials" in s.get("uses", "")]
-    check(len(creds) == 1 and "role-to-assume" in creds[0].get("with", {}), "github-actions.yml: no OIDC role through configure-aws-credentials")
+    check(len(creds) == 1 and "role-to-assume" in creds[0].get("with", {}), f"{name}: no OIDC role through configure-aws-credentials")
     gate = next(job for job in wf["jobs"].values() if uses and uses[0] in job.get("steps", []))
-    check(gate.get("permissions", {}).get("id-token") == "write", "github-actions.yml: the gate job cannot get an OIDC token")
+    check(gate.get("permissions", {}).get("id-token") == "write", f"{name}: the gate job cannot get an OIDC token")
+
+
+def check_plan_gate(action_inputs: set[str]) -> None:
+    """The plan gate shows `terraform show -json` feeding `check --plan` (docs/plan.md)."""
+    name = "github-actions-plan.yml"
+    check_github(action_inputs, name)
+    wf = yaml.safe_load((EXAMPLES / name).read_text())
+    steps = [s for job in wf["jobs"].values() for s in job.get("steps", [])]
+    runs = " ".join(s.get("run", "") for s in steps)
+    check("terraform plan" in runs and "-out=tfplan" in runs and "terraform show -json tfplan" in runs,
+          f"{name}: no saved plan shown as JSON")
+    args = next(s["with"]["args"] for s in steps if s.get("uses", "").startswith("privpath/privpath@"))
+    check(args.split()[:3] == ["check", "--plan", "tfplan.json"], f"{name}: the action does not check the plan: {args}")
 
 
 def main() -> int:
@@ -142,6 +155,7 @@ def main() -> int:
     check_gitlab(targets)
     check_gate_script(targets)
     check_github(action_inputs)
+    check_plan_gate(action_inputs)
     for f in failures:
         print(f"FAIL {f}", file=sys.stderr)
     print(f"check_docs_examples: {passed} checks passed, {len(failures)} failed")

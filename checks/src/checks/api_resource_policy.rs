@@ -37,7 +37,7 @@ const SYMPTOMS: &[Symptom] = &[
             &["does not have a resource policy"],
             &["resource policy attached"],
         ],
-        meaning: "A PRIVATE REST API cannot be deployed until it has a resource policy: without one nobody may invoke it, so API Gateway refuses the deployment. In Terraform and CloudFormation the deployment must depend on the policy.",
+        meaning: "A PRIVATE REST API cannot be deployed until it has a resource policy: without one nobody may invoke it, so API Gateway refuses the deployment. In Terraform and CloudFormation the deployment must depend on the policy: `privpath check --plan tfplan.json` finds a plan that creates the deployment first (plan-deployment-after-policy).",
         ..Symptom::BASE
     },
     Symptom {

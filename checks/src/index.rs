@@ -39,6 +39,8 @@ pub struct Index<'a> {
     pub tgw_attachment_records: HashMap<&'a str, &'a TransitGatewayAttachment>,
     pub tgw_peerings_by_tgw: HashMap<&'a str, Vec<&'a TransitGatewayPeeringAttachment>>,
     pub tgw_routes_by_table: HashMap<&'a str, Vec<&'a TransitGatewayRoute>>,
+    /// VPC Block Public Access exclusions in force, by the VPC or subnet they exempt.
+    pub bpa_exclusions: HashMap<&'a str, Vec<&'a VpcBlockPublicAccessExclusion>>,
     /// Every id this scope holds a record for, so a fix can name where it must run.
     owned: std::collections::HashSet<&'a str>,
 }
@@ -153,6 +155,7 @@ impl<'a> Index<'a> {
             tgw_attachment_records: HashMap::with_capacity(len(&s.transit_gateway_attachments)),
             tgw_peerings_by_tgw: HashMap::new(),
             tgw_routes_by_table: HashMap::new(),
+            bpa_exclusions: HashMap::new(),
             owned: std::collections::HashSet::new(),
         };
         for v in s.vpcs.iter().flatten() {
@@ -219,6 +222,11 @@ impl<'a> Index<'a> {
             ix.vpc_attributes.insert(&a.vpc_id, a);
         }
         ix.index_transit(s);
+        for e in s.vpc_block_public_access_exclusions.iter().flatten() {
+            if let Some(id) = e.resource_id().filter(|_| e.in_force()) {
+                ix.bpa_exclusions.entry(id).or_default().push(e);
+            }
+        }
         ix.owned = ix
             .vpcs
             .keys()
@@ -271,6 +279,20 @@ impl<'a> Index<'a> {
             )
             .collect();
         ix
+    }
+
+    /// Default Host Management Configuration's service setting: `None` when the scope's
+    /// settings were not read, `Some(None)` when read and DHMC's is not among them.
+    pub fn dhmc_setting(&self) -> Option<Option<&'a ServiceSetting>> {
+        let settings = self.scope.service_settings.as_ref()?;
+        Some(settings.iter().find(|s| s.is_dhmc()))
+    }
+
+    /// The region's VPC Block Public Access options: `None` when not read (an empty
+    /// array, as from an account that never set them, is the default `off`).
+    pub fn bpa_options(&self) -> Option<Option<&'a VpcBlockPublicAccessOptions>> {
+        let options = self.scope.vpc_block_public_access_options.as_ref()?;
+        Some(options.first())
     }
 
     fn index_transit(&mut self, s: &'a Scope) {

@@ -24,6 +24,8 @@ pub const LAMBDA_VPC_ACTIONS: &[&str] = &[
 
 pub const SSM_CORE: &str = "AmazonSSMManagedInstanceCore";
 pub const SSM_DEPRECATED: &str = "AmazonEC2RoleforSSM";
+/// The policy of Default Host Management Configuration's role.
+pub const SSM_DHMC: &str = "AmazonSSMManagedEC2InstanceDefaultPolicy";
 pub const LAMBDA_VPC: &str = "AWSLambdaVPCAccessExecutionRole";
 
 /// The policy's name when `arn` is an AWS managed policy (any partition, any path).
@@ -77,6 +79,21 @@ pub fn document(arn: &str) -> Option<Value> {
             "ec2messages:*",
         ]),
         "AmazonSSMFullAccess" => allow(&["ssm:*", "ssmmessages:*", "ec2messages:*"]),
+        // Only the agent's core actions, which DHMC's policy exists to grant
+        // (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonSSMManagedEC2InstanceDefaultPolicy.html).
+        SSM_DHMC => allow(&[
+            "ssm:UpdateInstanceInformation",
+            "ssmmessages:CreateControlChannel",
+            "ssmmessages:CreateDataChannel",
+            "ssmmessages:OpenControlChannel",
+            "ssmmessages:OpenDataChannel",
+            "ec2messages:AcknowledgeMessage",
+            "ec2messages:DeleteMessage",
+            "ec2messages:FailMessage",
+            "ec2messages:GetEndpoint",
+            "ec2messages:GetMessages",
+            "ec2messages:SendReply",
+        ]),
         LAMBDA_VPC => allow(&[
             "logs:CreateLogGroup",
             "logs:CreateLogStream",

@@ -4,8 +4,10 @@
 //!
 //! Data flows one way: snapshot → [`ResolvedPath::resolve`] → [`evaluate`] → findings.
 
+pub mod access_mode;
 pub mod api_target;
 pub mod backend;
+pub mod bpa;
 pub mod check;
 pub mod checks;
 pub mod date;

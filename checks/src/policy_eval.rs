@@ -172,15 +172,19 @@ fn unknown_reason(r: &StatementResult) -> &str {
     }
 }
 
-fn statement_result(i: usize, st: &Value, request: &Request) -> StatementResult {
-    let label = st
-        .get("Sid")
+/// How findings name a statement: `statement "Sid"`, else `statement N` (1-based).
+pub fn statement_label(i: usize, st: &Value) -> String {
+    st.get("Sid")
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
         .map_or_else(
             || format!("statement {}", i + 1),
             |s| format!("statement {s:?}"),
-        );
+        )
+}
+
+fn statement_result(i: usize, st: &Value, request: &Request) -> StatementResult {
+    let label = statement_label(i, st);
     let (effect, outcome) = match st.get("Effect").and_then(Value::as_str) {
         Some("Allow") => (Effect::Allow, statement_outcome(st, request)),
         Some("Deny") => (Effect::Deny, statement_outcome(st, request)),

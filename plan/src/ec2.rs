@@ -939,6 +939,16 @@ fn instance(b: &mut Builder, v: &View) {
             readers::SSM_REGISTRATION,
         );
     }
+    // `metadata_options { http_tokens, http_endpoint, … }`: whether IMDSv2 is
+    // required (Default Host Management Configuration needs IMDSv2).
+    let (options, _) = v.blocks("metadata_options", &["http_tokens", "http_endpoint"]);
+    let metadata_options = options.first().map(|o| InstanceMetadataOptions {
+        http_tokens: field_str(o, "http_tokens"),
+        http_endpoint: field_str(o, "http_endpoint"),
+        http_put_response_hop_limit: field_i64(o, "http_put_response_hop_limit"),
+        instance_metadata_tags: field_str(o, "instance_metadata_tags"),
+        ..InstanceMetadataOptions::default()
+    });
     b.upsert(
         &place,
         Instance {
@@ -957,6 +967,7 @@ fn instance(b: &mut Builder, v: &View) {
             state: Some(InstanceState {
                 name: "running".into(),
             }),
+            metadata_options,
             tags: Vec::new(),
         },
     );

@@ -17,13 +17,15 @@ pub static META: CheckMeta = CheckMeta {
     title: "The resource policy allows the call from this endpoint",
     hop: Hop::Api,
     severity: Severity::High,
-    what: "Evaluates the API's resource policy as IAM does for the client's request — anonymous caller, `execute-api:Invoke` on `arn:aws:execute-api:REGION:ACCOUNT:API/STAGE/METHOD/PATH`, with `aws:SourceVpce` = the endpoint, `aws:SourceVpc` = the endpoint's VPC, `aws:VpcSourceIp` = the client's address and no `aws:SourceIp` — explicit Deny first, then Allow. Names the statement that decided. Warns when no condition on `aws:SourceVpce`/`aws:SourceVpc` restricts the API to particular endpoints or VPCs.",
-    why: "A policy that does not allow the request, or denies it, answers 403 Forbidden (`User: anonymous is not authorized to perform: execute-api:Invoke`). The classic mistakes: `aws:SourceVpc` naming the client's VPC (it is the endpoint's VPC), an `aws:SourceVpce` of another endpoint, `aws:SourceIp` (not set through an endpoint; `aws:VpcSourceIp` is), a Resource for another stage or method.",
+    what: "Evaluates the API's resource policy as IAM does for the client's request — anonymous caller, `execute-api:Invoke` on `arn:aws:execute-api:REGION:ACCOUNT:API/STAGE/METHOD/PATH`, with `aws:SourceVpce` = the endpoint, `aws:SourceVpc` = the endpoint's VPC, `aws:VpcSourceIp` = the client's address, no `aws:SourceIp`, and none of the keys API Gateway does not support (`aws:VpceOrgID`, `aws:VpceOrgPaths`, `aws:VpceAccount`, `aws:SourceVpcArn`: absent, judged by IAM's missing-key rules) — explicit Deny first, then Allow. Names the statement that decided, and the unsupported key with the supported one that does what was meant. Warns when no condition on `aws:SourceVpce`/`aws:SourceVpc` restricts the API to particular endpoints or VPCs, or when the deciding Allow holds only because an unsupported key is missing.",
+    why: "A policy that does not allow the request, or denies it, answers 403 Forbidden (`User: anonymous is not authorized to perform: execute-api:Invoke`). The classic mistakes: `aws:SourceVpc` naming the client's VPC (it is the endpoint's VPC), an `aws:SourceVpce` of another endpoint, `aws:SourceIp` (not set through an endpoint; `aws:VpcSourceIp` is), a Resource for another stage or method, and keys API Gateway never sets — `aws:VpceOrgID`, `aws:VpceOrgPaths`, `aws:VpceAccount`, `aws:SourceVpcArn`, pasted from data-perimeter templates: an Allow conditioned on one never matches, a negated Deny without `IfExists` denies every call, and an `…IfExists` Allow admits everyone.",
     fix: "Allow `execute-api:Invoke` on `execute-api:/STAGE/METHOD/PATH` with `StringEquals aws:SourceVpce = VPCE_ID`, then redeploy: `aws apigateway update-rest-api … op=replace,path=/policy,…` and `aws apigateway create-deployment --rest-api-id API --stage-name STAGE`.",
     links: &[
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-examples.html#apigateway-resource-policies-source-vpc-example",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-authorization-flow.html",
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html",
+        "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-aws-condition-keys.html",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html",
     ],
     needs: &[api(Source::RestApis), endpoint(Source::VpcEndpoints), client(Source::Instances), api(Source::Stages), api(Source::Resources)],
     symptoms: SYMPTOMS,
@@ -60,7 +62,7 @@ const SYMPTOMS: &[Symptom] = &[
         id: "names-a-condition-key",
         evidence: Evidence::Hint,
         seen_in: "any text about the policy's conditions",
-        patterns: &[&["aws:sourcevpce"], &["aws:sourcevpc"], &["aws:vpcsourceip"]],
+        patterns: &[&["aws:sourcevpce"], &["aws:sourcevpc"], &["aws:vpcsourceip"], &["aws:vpceorgid"], &["aws:vpceorgpaths"], &["aws:vpceaccount"], &["aws:sourcevpcarn"]],
         meaning: "The text names a condition key of the policy; this check evaluates the policy with the keys a request through the endpoint carries.",
         ..Symptom::BASE
     },
@@ -94,6 +96,7 @@ fn classic_mistakes(
             );
         }
     }
+    out.extend(super::common::unset_key_mistakes(doc));
     super::common::dedup(out)
 }
 
@@ -191,6 +194,16 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     );
     match eval.verdict {
         Verdict::Allowed { by } => {
+            let void = super::common::allow_rests_on_unset_keys(doc, &by);
+            if !void.is_empty() {
+                let keys: Vec<String> = void
+                    .iter()
+                    .map(|(k, instead)| format!("{k} (use {instead})"))
+                    .collect();
+                return vec![Finding::warn(id, format!("{by} allows {the_call} only because API Gateway never sets {} on an invocation: the restriction it was written to make does not apply, and any endpoint its other conditions admit can call API {api}", keys.join(", ")))
+                    .resources(resources)
+                    .fix(fix)];
+            }
             if !crate::policy::restricts_by_vpc(doc) {
                 return vec![Finding::warn(id, format!("{by} allows {the_call}, but no statement conditions on aws:SourceVpce or aws:SourceVpc: any VPC endpoint, in any account, can call API {api}"))
                     .resources(resources)

@@ -148,16 +148,31 @@ pub(crate) fn undecided_grant(
     }
 }
 
+/// Condition keys IAM defines for requests through VPC endpoints that API Gateway never
+/// puts in an invocation's request context — they are not in its table of supported
+/// keys (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-aws-condition-keys.html),
+/// and IAM lists the services that set them without API Gateway
+/// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
+/// Data-perimeter templates paste them into API policies. Each comes with the supported
+/// key that does what the policy meant.
+pub(crate) const UNSET_KEYS: [(&str, &str); 4] = [
+    ("aws:VpceOrgID", "aws:SourceVpce listing the organization's endpoints (or aws:SourceVpc their VPCs)"),
+    ("aws:VpceOrgPaths", "aws:SourceVpce listing the endpoints of those organizational units (or aws:SourceVpc their VPCs)"),
+    ("aws:VpceAccount", "aws:SourceVpce listing that account's endpoints (or aws:SourceVpc its VPCs)"),
+    ("aws:SourceVpcArn", "aws:SourceVpc with the VPC's id (vpc-…), not its ARN"),
+];
+
 /// The condition keys of the client's request as it arrives through the endpoint:
 /// `aws:SourceVpce` the endpoint, `aws:SourceVpc` its VPC (not the client's),
-/// `aws:VpcSourceIp` the client's address, no `aws:SourceIp`, over TLS.
+/// `aws:VpcSourceIp` the client's address, no `aws:SourceIp`, over TLS, and none of
+/// [`UNSET_KEYS`] (absent, so IAM's missing-key rules decide their conditions).
 pub(crate) fn keys_through_endpoint(
     ep: &EndpointHop<'_>,
     client_ip: u32,
 ) -> Vec<(String, crate::policy_eval::KeyValue)> {
     use crate::policy_eval::KeyValue;
     let present = |v: &str| KeyValue::Present(vec![v.to_string()]);
-    vec![
+    let mut keys = vec![
         ("aws:sourcevpce".into(), present(ep.id())),
         ("aws:sourcevpc".into(), present(ep.vpc_id())),
         (
@@ -166,7 +181,55 @@ pub(crate) fn keys_through_endpoint(
         ),
         ("aws:sourceip".into(), KeyValue::Absent),
         ("aws:securetransport".into(), present("true")),
-    ]
+    ];
+    keys.extend(
+        UNSET_KEYS
+            .iter()
+            .map(|(k, _)| (k.to_ascii_lowercase(), KeyValue::Absent)),
+    );
+    keys
+}
+
+/// Where a resource policy conditions on a key API Gateway never sets: (statement
+/// label, key as written, the supported key to use instead), in document order.
+pub(crate) fn unset_keys_in(doc: &serde_json::Value) -> Vec<(String, String, &'static str)> {
+    let mut out = Vec::new();
+    for (i, st) in crate::policy::statements(doc).into_iter().enumerate() {
+        let Some(serde_json::Value::Object(operators)) = st.get("Condition") else {
+            continue;
+        };
+        for keys in operators.values() {
+            let serde_json::Value::Object(keys) = keys else {
+                continue;
+            };
+            for key in keys.keys() {
+                if let Some((_, instead)) = UNSET_KEYS.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)) {
+                    out.push((crate::policy_eval::statement_label(i, st), key.clone(), *instead));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// [`unset_keys_in`] as sentences for a finding: what the key does in an API policy.
+pub(crate) fn unset_key_mistakes(doc: &serde_json::Value) -> Vec<String> {
+    unset_keys_in(doc)
+        .into_iter()
+        .map(|(label, key, instead)| {
+            format!("{label} conditions on {key}, which API Gateway never sets on an invocation (not among its supported condition keys), so IAM judges it as a missing key: a plain operator on it never matches, a negated or …IfExists one always does; use {instead}")
+        })
+        .collect()
+}
+
+/// The keys API Gateway never sets that the statement `label` conditions on, when the
+/// decisive Allow is that statement: it allows only because those keys are missing.
+pub(crate) fn allow_rests_on_unset_keys(doc: &serde_json::Value, label: &str) -> Vec<(String, &'static str)> {
+    unset_keys_in(doc)
+        .into_iter()
+        .filter(|(l, _, _)| l == label)
+        .map(|(_, key, instead)| (key, instead))
+        .collect()
 }
 
 /// The domain the client calls, or the `skip` of every domain check when it calls the

@@ -1,6 +1,7 @@
 //! `dns-resolution`: the client can resolve a name that reaches the endpoint, and which
 //! URL (and curl command) it should use.
 
+use crate::access_mode::{self, CallForm};
 use crate::check::{client, endpoint, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::path::{EndpointHop, EndpointLink, ResolvedPath};
@@ -119,6 +120,8 @@ pub struct WorkingRequest {
     pub curl: String,
     /// How the name reaches the endpoint.
     pub how: String,
+    /// Which kind of name it is (the API's endpoint access mode admits some only).
+    pub form: CallForm,
 }
 
 fn dns_on(attr: Option<&VpcAttribute>) -> (Option<bool>, Option<bool>) {
@@ -144,10 +147,18 @@ fn endpoint_dns_name<'a>(ep: &EndpointHop<'a>) -> Option<&'a str> {
         .or_else(|| ep.endpoint.dns_entries.first().map(|d| d.dns_name.as_str()))
 }
 
+/// The request privpath prints: [`reachable_request`], unless the API's endpoint access
+/// mode refuses it (STRICT with an enhanced security policy refuses the alias and the
+/// endpoint's name; api-access-mode says so and how to fix it). A line that would not
+/// work is never printed.
+pub fn working_request(p: &ResolvedPath<'_>) -> Option<WorkingRequest> {
+    reachable_request(p).filter(|r| !access_mode::refuses(p, r.form))
+}
+
 /// The URL and curl command that reach the API from the client, by the rules of
 /// DNS for interface endpoints: private DNS inside the endpoint's VPC, the alias or
 /// the endpoint's own name from anywhere that can route to it.
-pub fn working_request(p: &ResolvedPath<'_>) -> Option<WorkingRequest> {
+pub fn reachable_request(p: &ResolvedPath<'_>) -> Option<WorkingRequest> {
     let ep = p.endpoint.as_ref()?;
     let api = &p.api.id;
     let region = p.region;
@@ -181,18 +192,20 @@ pub fn working_request(p: &ResolvedPath<'_>) -> Option<WorkingRequest> {
                 d.name,
                 ep.id()
             ),
+            CallForm::CustomDomain,
         )
     });
     let private_dns_usable = p.same_vpc()
         && ep.endpoint.private_dns_enabled == Some(true)
         && dns_on(ep.ix.vpc_attribute(ep.vpc_id())) == (Some(true), Some(true));
-    let (url, headers, how) = if let Some(through_domain) = domain {
+    let (url, headers, how, form) = if let Some(through_domain) = domain {
         through_domain
     } else if private_dns_usable {
         (
             format!("https://{api}.execute-api.{region}.amazonaws.com{suffix}"),
             Vec::new(),
             format!("private DNS of {} in the client's own VPC", ep.id()),
+            CallForm::PrivateDns,
         )
     } else if associated {
         (
@@ -202,6 +215,7 @@ pub fn working_request(p: &ResolvedPath<'_>) -> Option<WorkingRequest> {
                 "the alias of {} for {api}, a public DNS name that resolves to the endpoint's private addresses",
                 ep.id()
             ),
+            CallForm::Alias,
         )
     } else {
         let name = endpoint_dns_name(ep)?;
@@ -209,6 +223,7 @@ pub fn working_request(p: &ResolvedPath<'_>) -> Option<WorkingRequest> {
             format!("https://{name}{suffix}"),
             vec![format!("x-apigw-api-id: {api}")],
             format!("the DNS name of {} with the API id in a header; the endpoint is not associated with {api}, so the alias does not exist", ep.id()),
+            CallForm::EndpointName,
         )
     };
     let key_required = p.method.method().is_none_or(|m| m.api_key_required);
@@ -228,6 +243,7 @@ pub fn working_request(p: &ResolvedPath<'_>) -> Option<WorkingRequest> {
         headers,
         curl,
         how,
+        form,
     })
 }
 
@@ -261,7 +277,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
             .resources(resources)
             .fix(format!("aws ec2 modify-vpc-attribute --vpc-id {client_vpc} --enable-dns-support '{{\"Value\":true}}'"))];
     }
-    let Some(request) = working_request(p) else {
+    let Some(request) = reachable_request(p) else {
         return vec![Finding::unknown(id, format!("{} is not associated with {} and has no DNS name in the snapshot, so no name reaching it is known", ep.id(), p.api.id))
             .resources(resources)
             .needs(Source::VpcEndpoints.iam_action())];
@@ -291,10 +307,16 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     } else {
         format!(" ({private_name} would not reach it from the peered VPC)")
     };
+    // The name resolves; whether the API's access mode admits it is api-access-mode's.
+    let refused = if access_mode::refuses(p, request.form) {
+        " — but the API's endpoint access mode STRICT refuses this way of calling (see api-access-mode)"
+    } else {
+        ""
+    };
     vec![Finding::pass(
         id,
         format!(
-            "{} can call {} through {}{not_private}",
+            "{} can call {} through {}{not_private}{refused}",
             p.client.id(),
             request.url,
             request.how

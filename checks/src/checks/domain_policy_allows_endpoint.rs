@@ -16,12 +16,13 @@ pub static META: CheckMeta = CheckMeta {
     title: "The domain's resource policy allows the call from this endpoint",
     hop: Hop::Api,
     severity: Severity::High,
-    what: "Evaluates the private custom domain name's `policy` (the execute-api one, not the managementPolicy) with the same evaluator as the API's: anonymous caller, `execute-api:Invoke` on `arn:aws:execute-api:REGION:ACCOUNT:/domainnames/NAME+ID` (`execute-api:/*` covers it), `aws:SourceVpce` = the endpoint, `aws:SourceVpc` = its VPC, `aws:VpcSourceIp` = the client's address. Explicit Deny first, then Allow. The API's own policy is judged separately by api-policy-allows-endpoint: both must allow.",
+    what: "Evaluates the private custom domain name's `policy` (the execute-api one, not the managementPolicy) with the same evaluator as the API's: anonymous caller, `execute-api:Invoke` on `arn:aws:execute-api:REGION:ACCOUNT:/domainnames/NAME+ID` (`execute-api:/*` covers it), `aws:SourceVpce` = the endpoint, `aws:SourceVpc` = its VPC, `aws:VpcSourceIp` = the client's address, and the keys API Gateway does not set (`aws:VpceOrgID`, `aws:VpceOrgPaths`, `aws:VpceAccount`, `aws:SourceVpcArn`) absent. Explicit Deny first, then Allow; a failure names an unsupported key and the supported one that does what was meant. The API's own policy is judged separately by api-policy-allows-endpoint: both must allow.",
     why: "API Gateway creates a private domain name with a deny-all policy; until it allows the caller's endpoint, every call through the domain gets 403 Forbidden even when the API's own policy allows it. The usual slip: the domain's policy names the provider's endpoint and not the consumer's.",
     fix: "Allow `execute-api:Invoke` on `execute-api:/*` with `StringEquals aws:SourceVpce = VPCE_ID`: `aws apigateway update-domain-name --domain-name NAME --domain-name-id ID --patch-operations op=replace,path=/policy,value='…'`.",
     links: &[
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-custom-domains-tutorial.html",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-custom-domains-provider-share-cli.html",
+        "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-aws-condition-keys.html",
     ],
     needs: &[api(Source::DomainNames), endpoint(Source::VpcEndpoints), client(Source::Instances)],
     symptoms: SYMPTOMS,
@@ -120,21 +121,39 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         p.client.id(),
         ep.id()
     );
+    let mistakes = super::common::unset_key_mistakes(&doc);
+    let likely = if mistakes.is_empty() {
+        String::new()
+    } else {
+        format!(". Likely cause: {}", mistakes.join("; "))
+    };
     match evaluate(&doc, &request).verdict {
-        Verdict::Allowed { by } => vec![Finding::pass(
-            id,
-            format!("{by} of {qualified}'s policy allows {the_call}; no Deny applies"),
-        )
-        .resources(resources)],
+        Verdict::Allowed { by } => {
+            let void = super::common::allow_rests_on_unset_keys(&doc, &by);
+            if !void.is_empty() {
+                let keys: Vec<String> = void
+                    .iter()
+                    .map(|(k, instead)| format!("{k} (use {instead})"))
+                    .collect();
+                return vec![Finding::warn(id, format!("{by} of {qualified}'s policy allows {the_call} only because API Gateway never sets {} on an invocation: the restriction it was written to make does not apply", keys.join(", ")))
+                    .resources(resources)
+                    .fix(fix)];
+            }
+            vec![Finding::pass(
+                id,
+                format!("{by} of {qualified}'s policy allows {the_call}; no Deny applies"),
+            )
+            .resources(resources)]
+        }
         Verdict::ExplicitDeny { by } => vec![Finding::fail(
             id,
-            format!("{by} of {qualified}'s policy explicitly denies {the_call} ({arn}): 403 Forbidden"),
+            format!("{by} of {qualified}'s policy explicitly denies {the_call} ({arn}): 403 Forbidden{likely}"),
         )
         .resources(resources)
         .fix(fix)],
         Verdict::ImplicitDeny => vec![Finding::fail(
             id,
-            format!("no statement of {qualified}'s policy allows {the_call} ({arn}): 403 Forbidden (a new private domain name denies everything until its policy allows an endpoint)"),
+            format!("no statement of {qualified}'s policy allows {the_call} ({arn}): 403 Forbidden (a new private domain name denies everything until its policy allows an endpoint){likely}"),
         )
         .resources(resources)
         .fix(fix)],

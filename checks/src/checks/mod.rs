@@ -3,6 +3,7 @@
 
 use crate::check::Check;
 
+pub mod api_access_mode;
 pub mod api_deployed;
 pub mod api_key_usage_plan;
 pub mod api_policy_allows_endpoint;
@@ -104,6 +105,10 @@ pub static REGISTRY: &[Check] = &[
     Check {
         meta: &api_private_endpoint::META,
         run: api_private_endpoint::run,
+    },
+    Check {
+        meta: &api_access_mode::META,
+        run: api_access_mode::run,
     },
     Check {
         meta: &api_resource_policy::META,

@@ -1,5 +1,7 @@
 //! `ssm-endpoints`: the client VPC has the interface endpoints Session Manager needs.
 
+use super::ssm_agent_version::compare_versions;
+use crate::bpa;
 use crate::check::{client, CheckMeta, Hop, Severity};
 use crate::finding::{Finding, Status};
 use crate::net::{fmt_ipv4, Cidr};
@@ -7,22 +9,29 @@ use crate::path::ResolvedPath;
 use crate::sg;
 use crate::snapshot::{Source, VpcEndpoint};
 use crate::symptom::{shared, Evidence, Likelihood, Symptom};
+use std::cmp::Ordering;
 
-/// The services Session Manager reaches; `required` is false for ec2messages, which
-/// current agents use only when they cannot reach ssmmessages.
-const SERVICES: [(&str, bool); 3] = [("ssm", true), ("ssmmessages", true), ("ec2messages", false)];
+/// The services Session Manager reaches: ssm and ssmmessages always, ec2messages for
+/// agents older than [`EC2MESSAGES_OPTIONAL_FROM`].
+const SERVICES: [&str; 3] = ["ssm", "ssmmessages", "ec2messages"];
+
+/// From this SSM Agent version on, the agent stops using ec2messages once ssmmessages
+/// connects (release 3.3.40.0; "Endpoint connection precedence" in AWS's reference).
+pub const EC2MESSAGES_OPTIONAL_FROM: &str = "3.3.40.0";
 
 pub static META: CheckMeta = CheckMeta {
     id: "ssm-endpoints",
-    title: "The client VPC has ssm, ssmmessages and ec2messages endpoints",
+    title: "The client VPC has the Session Manager endpoints its agent needs",
     hop: Hop::OperatorAccess,
     severity: Severity::Medium,
-    what: "Looks in the client instance's VPC for interface endpoints for `com.amazonaws.REGION.ssm`, `ssmmessages` and `ec2messages`, and checks that each is `available`, has private DNS enabled, and that its security groups admit TCP 443 from the instance.",
-    why: "An instance in a private subnet reaches Systems Manager only through these endpoints. Without private DNS, the agent resolves the public service names and its calls time out; without the 443 rule, they are dropped. SSM Agent sends its session traffic through ssmmessages and falls back to ec2messages, so a missing ec2messages endpoint is a warning while ssm and ssmmessages are required. When the subnet has a default route to a NAT or internet gateway the agent can use the public endpoints instead, and missing endpoints are warnings.",
-    fix: "`aws ec2 create-vpc-endpoint --vpc-id VPC --vpc-endpoint-type Interface --service-name com.amazonaws.REGION.SERVICE --subnet-ids SUBNET --security-group-ids SG --private-dns-enabled`; turn private DNS on with `aws ec2 modify-vpc-endpoint --private-dns-enabled`.",
+    what: "Looks in the client instance's VPC for interface endpoints for `com.amazonaws.REGION.ssm` and `ssmmessages`, and `ec2messages` when the instance's SSM Agent is older than 3.3.40.0, and checks that each is `available`, has private DNS enabled, and that its security groups admit TCP 443 from the instance. Without them, a default route to a NAT or internet gateway is a way to the public endpoints — unless the region's VPC Block Public Access mode blocks that gateway for the subnet and no exclusion exempts it.",
+    why: "An instance in a private subnet reaches Systems Manager only through these endpoints. Without private DNS, the agent resolves the public service names and its calls time out; without the 443 rule, they are dropped. SSM Agent 3.3.40.0 and later stop using ec2messages once ssmmessages connects, so ec2messages is required only for older agents (and a warning when the version is not known). A NAT or internet gateway route lets the agent use the public endpoints instead (missing endpoints are then warnings), but VPC Block Public Access in block-bidirectional mode blocks internet and NAT gateways, and block-ingress blocks internet gateways, for every VPC and subnet without an exclusion: then that way is closed too.",
+    fix: "`aws ec2 create-vpc-endpoint --vpc-id VPC --vpc-endpoint-type Interface --service-name com.amazonaws.REGION.SERVICE --subnet-ids SUBNET --security-group-ids SG --private-dns-enabled`; turn private DNS on with `aws ec2 modify-vpc-endpoint --private-dns-enabled`; or, where VPC Block Public Access blocks the gateway, exempt the subnet: `aws ec2 create-vpc-block-public-access-exclusion --subnet-id SUBNET --internet-gateway-exclusion-mode allow-egress`.",
     links: &[
         "https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html",
         "https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-setting-up-messageAPIs.html",
+        "https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html",
+        "https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa-basics.html",
     ],
     needs: &[client(Source::VpcEndpoints), client(Source::SecurityGroups), client(Source::Instances)],
     symptoms: SYMPTOMS,
@@ -116,6 +125,14 @@ const SYMPTOMS: &[Symptom] = &[
         ..Symptom::BASE
     },
     Symptom {
+        id: "block-public-access",
+        evidence: Evidence::Hint,
+        seen_in: "any text about VPC Block Public Access",
+        patterns: &[&["block public access"], &["blockpublicaccess"], &["block-bidirectional"], &["block-ingress"]],
+        meaning: "VPC Block Public Access blocks internet (and, bidirectionally, NAT) gateways for VPCs and subnets without an exclusion: an agent that reached Systems Manager's public endpoints through one loses them; this check judges the client subnet's default route under the region's mode.",
+        ..Symptom::BASE
+    },
+    Symptom {
         id: "names-the-endpoints",
         evidence: Evidence::Hint,
         seen_in: "any text about the Systems Manager endpoints",
@@ -131,6 +148,29 @@ fn internet_route(p: &ResolvedPath<'_>) -> Option<String> {
     crate::routes::internet_route(table)
 }
 
+/// Whether the agent needs ec2messages: SSM Agent 3.3.40.0 and later switch it off
+/// once ssmmessages connects
+/// (https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-setting-up-messageAPIs.html),
+/// older agents use it. `None` when the agent's version is not known.
+fn ec2messages_needed(p: &ResolvedPath<'_>) -> Option<(bool, String)> {
+    let version = p
+        .client_ix
+        .instance_information
+        .get(p.client.id())?
+        .agent_version
+        .as_deref()?;
+    let older = compare_versions(version, EC2MESSAGES_OPTIONAL_FROM)? == Ordering::Less;
+    Some((older, version.to_string()))
+}
+
+/// The way out through a NAT or internet gateway, as VPC Block Public Access leaves it.
+enum Way {
+    None,
+    Open(String),
+    Blocked { why: String, exclusion: Option<String> },
+    Unsure(String),
+}
+
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
     let client = &p.client;
@@ -143,20 +183,49 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         .endpoints_by_vpc
         .get(vpc)
         .map_or(&[], Vec::as_slice);
-    let egress = internet_route(p);
-    let subnet = client.instance.subnet_id.as_deref().unwrap_or("SUBNET_ID");
+    let subnet_id = client.instance.subnet_id.as_deref();
+    let way = match internet_route(p) {
+        None => Way::None,
+        Some(gw) => match bpa::egress(p.client_ix, vpc, subnet_id, &gw) {
+            bpa::Egress::Open(_) => Way::Open(format!("the agent can reach the public endpoint through {gw}")),
+            bpa::Egress::Blocked { mode, why, exclusion } => Way::Blocked {
+                why: format!("the default route goes to {gw}, but {why} ({mode}): the agent cannot reach the public endpoint either"),
+                exclusion,
+            },
+            bpa::Egress::Unsure { why } => Way::Unsure(format!("the default route goes to {gw}; {why}")),
+            bpa::Egress::Unread => Way::Unsure(format!(
+                "the agent may reach the public endpoint through {gw}, unless VPC Block Public Access blocks it (not read: {})",
+                Source::VpcBlockPublicAccessOptions.iam_action()
+            )),
+        },
+    };
+    let ec2messages = ec2messages_needed(p);
+    let subnet = subnet_id.unwrap_or("SUBNET_ID");
     let client_group = client.group_ids.first().copied().unwrap_or("SG_ID");
     let source = client.subnet_cidr().or(client.private_ip.map(Cidr::host));
 
     let mut status = Status::Pass;
     let mut ok = Vec::new();
+    let mut notes = Vec::new();
     let mut problems = Vec::new();
     let mut fixes = Vec::new();
     let mut resources = vec![client.id().to_string(), vpc.to_string()];
     let raise = |s: Status, status: &mut Status| *status = (*status).max(s);
+    let mut blocked_way = false;
 
-    for (service, required) in SERVICES {
+    for service in SERVICES {
         let name = format!("com.amazonaws.{}.{service}", p.client_region());
+        // ssm and ssmmessages always; ec2messages by the agent's version (warn when
+        // the version is not known, as a missing fallback).
+        let required = match (service, &ec2messages) {
+            ("ec2messages", Some((false, version))) => {
+                notes.push(format!("ec2messages is not needed: SSM Agent {version} (≥ {EC2MESSAGES_OPTIONAL_FROM}) stops using it once ssmmessages connects"));
+                continue;
+            }
+            ("ec2messages", Some((true, _))) => true,
+            ("ec2messages", None) => false,
+            _ => true,
+        };
         let mut found: Vec<&VpcEndpoint> = in_vpc
             .iter()
             .copied()
@@ -164,17 +233,23 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
             .collect();
         found.sort_by_key(|e| !e.is_available());
         let Some(e) = found.first() else {
-            let severity = if required && egress.is_none() {
-                Status::Fail
-            } else {
-                Status::Warn
+            let (severity, because) = match (&way, required) {
+                (Way::Open(how), _) => (Status::Warn, format!(" ({how})")),
+                (Way::Unsure(how), _) => (Status::Warn, format!(" ({how})")),
+                (Way::Blocked { why, .. }, true) => {
+                    blocked_way = true;
+                    (Status::Fail, format!("; {why}"))
+                }
+                (Way::Blocked { why, .. }, false) => (Status::Warn, format!(" (needed only when the agent falls back from ssmmessages; its version is not known); {why}")),
+                (Way::None, true) => (Status::Fail, String::new()),
+                (Way::None, false) => (Status::Warn, " (needed only by agents older than 3.3.40.0, when they fall back from ssmmessages; the agent's version is not known)".to_string()),
             };
             raise(severity, &mut status);
-            problems.push(match (&egress, required) {
-                (Some(gw), _) => format!("no {service} endpoint in {vpc} (the agent can reach the public endpoint through {gw})"),
-                (None, true) => format!("no {service} endpoint in {vpc}"),
-                (None, false) => format!("no {service} endpoint in {vpc} (needed only when the agent falls back from ssmmessages)"),
-            });
+            let why_needed = match (service, &ec2messages) {
+                ("ec2messages", Some((true, version))) => format!(", which SSM Agent {version} (older than {EC2MESSAGES_OPTIONAL_FROM}) uses for its messages"),
+                _ => String::new(),
+            };
+            problems.push(format!("no {service} endpoint in {vpc}{why_needed}{because}"));
             fixes.push(format!(
                 "aws ec2 create-vpc-endpoint --vpc-id {vpc} --vpc-endpoint-type Interface --service-name {name} --subnet-ids {subnet} --security-group-ids {client_group} --private-dns-enabled"
             ));
@@ -232,13 +307,26 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
             );
         }
     }
+    if blocked_way {
+        if let Way::Blocked { exclusion, .. } = &way {
+            match exclusion {
+                Some(cmd) => fixes.push(format!("# or let the agent out through the gateway again:\n{cmd}")),
+                None => fixes.push("# exclusions are not allowed in this region: the endpoints are the only way".to_string()),
+            }
+        }
+    }
+    let notes = if notes.is_empty() {
+        String::new()
+    } else {
+        format!("; {}", notes.join("; "))
+    };
     let message = if problems.is_empty() {
         format!(
-            "{vpc} has available endpoints with private DNS that admit the instance: {}",
+            "{vpc} has available endpoints with private DNS that admit the instance: {}{notes}",
             ok.join(", ")
         )
     } else {
-        problems.join("; ")
+        format!("{}{notes}", problems.join("; "))
     };
     let finding = Finding::new(id, status, message).resources(resources);
     vec![if fixes.is_empty() {

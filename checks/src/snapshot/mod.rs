@@ -217,6 +217,27 @@ pub struct Scope {
     )]
     pub transit_gateway_routes: Option<Vec<TransitGatewayRoute>>,
 
+    // Account-region settings: Default Host Management Configuration's service setting,
+    // VPC Block Public Access's mode and exclusions (the client's scope).
+    #[serde(
+        rename = "ServiceSettings",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub service_settings: Option<Vec<ServiceSetting>>,
+    #[serde(
+        rename = "VpcBlockPublicAccessOptions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpc_block_public_access_options: Option<Vec<VpcBlockPublicAccessOptions>>,
+    #[serde(
+        rename = "VpcBlockPublicAccessExclusions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpc_block_public_access_exclusions: Option<Vec<VpcBlockPublicAccessExclusion>>,
+
     /// Calls a live run could not make, so a check can say why its data is missing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unavailable: Vec<Unavailable>,
@@ -269,10 +290,13 @@ pub enum Source {
     TransitGatewayAttachments,
     TransitGatewayPeeringAttachments,
     TransitGatewayRoutes,
+    ServiceSettings,
+    VpcBlockPublicAccessOptions,
+    VpcBlockPublicAccessExclusions,
 }
 
 impl Source {
-    pub const ALL: [Source; 34] = [
+    pub const ALL: [Source; 37] = [
         Source::Vpcs,
         Source::Subnets,
         Source::RouteTables,
@@ -307,6 +331,9 @@ impl Source {
         Source::TransitGatewayAttachments,
         Source::TransitGatewayPeeringAttachments,
         Source::TransitGatewayRoutes,
+        Source::ServiceSettings,
+        Source::VpcBlockPublicAccessOptions,
+        Source::VpcBlockPublicAccessExclusions,
     ];
 
     /// The array's key in the snapshot.
@@ -346,6 +373,9 @@ impl Source {
             Source::TransitGatewayAttachments => "TransitGatewayAttachments",
             Source::TransitGatewayPeeringAttachments => "TransitGatewayPeeringAttachments",
             Source::TransitGatewayRoutes => "TransitGatewayRoutes",
+            Source::ServiceSettings => "ServiceSettings",
+            Source::VpcBlockPublicAccessOptions => "VpcBlockPublicAccessOptions",
+            Source::VpcBlockPublicAccessExclusions => "VpcBlockPublicAccessExclusions",
         }
     }
 
@@ -388,6 +418,11 @@ impl Source {
                 "ec2:DescribeTransitGatewayPeeringAttachments"
             }
             Source::TransitGatewayRoutes => "ec2:SearchTransitGatewayRoutes",
+            Source::ServiceSettings => "ssm:GetServiceSetting",
+            Source::VpcBlockPublicAccessOptions => "ec2:DescribeVpcBlockPublicAccessOptions",
+            Source::VpcBlockPublicAccessExclusions => {
+                "ec2:DescribeVpcBlockPublicAccessExclusions"
+            }
         }
     }
 
@@ -443,6 +478,9 @@ impl Source {
             Source::TransitGatewayVpcAttachments => "aws ec2 describe-transit-gateway-vpc-attachments --filters Name=vpc-id,Values=VPC_A,VPC_B --query TransitGatewayVpcAttachments",
             Source::TransitGatewayAttachments => "aws ec2 describe-transit-gateway-attachments --filters Name=resource-id,Values=VPC_A,VPC_B --query TransitGatewayAttachments",
             Source::TransitGatewayPeeringAttachments => "aws ec2 describe-transit-gateway-peering-attachments --filters Name=transit-gateway-id,Values=TGW --query TransitGatewayPeeringAttachments",
+            Source::ServiceSettings => "aws ssm get-service-setting --setting-id /ssm/managed-instance/default-ec2-instance-management-role --query ServiceSetting",
+            Source::VpcBlockPublicAccessOptions => "aws ec2 describe-vpc-block-public-access-options --query VpcBlockPublicAccessOptions (one record, in an array)",
+            Source::VpcBlockPublicAccessExclusions => "aws ec2 describe-vpc-block-public-access-exclusions --query VpcBlockPublicAccessExclusions",
             Source::TransitGatewayRoutes => "aws ec2 search-transit-gateway-routes --transit-gateway-route-table-id RTB --filters Name=type,Values=static,propagated --query Routes, each with TransitGatewayRouteTableId added (as the TGW's owner)",
         }
     }
@@ -489,6 +527,13 @@ impl Source {
                 snapshot.transit_gateway_peering_attachments.is_some()
             }
             Source::TransitGatewayRoutes => snapshot.transit_gateway_routes.is_some(),
+            Source::ServiceSettings => snapshot.service_settings.is_some(),
+            Source::VpcBlockPublicAccessOptions => {
+                snapshot.vpc_block_public_access_options.is_some()
+            }
+            Source::VpcBlockPublicAccessExclusions => {
+                snapshot.vpc_block_public_access_exclusions.is_some()
+            }
         }
     }
 }

@@ -478,8 +478,34 @@ pub struct Instance {
     pub iam_instance_profile: Option<IamInstanceProfileRef>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<InstanceState>,
+    /// How the instance's metadata service answers: whether IMDSv2 is required
+    /// (Default Host Management Configuration needs IMDSv2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata_options: Option<InstanceMetadataOptions>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
+}
+
+/// `Instances[].MetadataOptions` as DescribeInstances returns it
+/// (InstanceMetadataOptionsResponse).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct InstanceMetadataOptions {
+    /// `pending` or `applied`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `optional` (IMDSv1 or IMDSv2) or `required` (IMDSv2 only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_tokens: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_put_response_hop_limit: Option<i64>,
+    /// `enabled` or `disabled` (no metadata service at all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_endpoint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_protocol_ipv6: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_metadata_tags: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
@@ -577,6 +603,16 @@ pub struct RestApi {
     /// [`crate::policy::decode_document`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<Value>,
+    /// `TLS_1_0`, `TLS_1_2` (legacy) or an enhanced `SecurityPolicy_…` one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_policy: Option<String>,
+    /// `STRICT` or `BASIC`; set only with an enhanced (`SecurityPolicy_…`) policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_access_mode: Option<String>,
+    /// `AVAILABLE`, `UPDATING` (a policy or mode change takes about 15 minutes),
+    /// `PENDING`, `FAILED`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_status: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
@@ -989,6 +1025,12 @@ pub struct DomainName {
     /// Gateway returns it, or an object in a hand-written snapshot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<Value>,
+    /// As a REST API's: a legacy `TLS_1_0`/`TLS_1_2` or an enhanced `SecurityPolicy_…`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_policy: Option<String>,
+    /// `STRICT` or `BASIC`, with an enhanced policy only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_access_mode: Option<String>,
 }
 
 impl DomainName {
@@ -1161,5 +1203,122 @@ impl Certificate {
                     None => n == host,
                 }
             })
+    }
+}
+
+/// `aws ssm get-service-setting --setting-id ID --query ServiceSetting`: an account and
+/// region's setting; privpath reads Default Host Management Configuration's.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ServiceSetting {
+    /// `/ssm/managed-instance/default-ec2-instance-management-role`.
+    pub setting_id: String,
+    /// For DHMC the role's name with its IAM path and no leading slash
+    /// (`service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setting_value: Option<String>,
+    /// `Default` (never changed), `Customized`, `PendingUpdate` (AWS's own example
+    /// prints `Custom`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(rename = "ARN", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified_user: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified_date: Option<Value>,
+}
+
+/// The setting that names Default Host Management Configuration's role.
+pub const DHMC_SETTING_ID: &str = "/ssm/managed-instance/default-ec2-instance-management-role";
+
+impl ServiceSetting {
+    /// Whether this is DHMC's setting (its path, or the ARN ending in it).
+    pub fn is_dhmc(&self) -> bool {
+        self.setting_id == DHMC_SETTING_ID
+            || self
+                .setting_id
+                .ends_with(&format!(":servicesetting{DHMC_SETTING_ID}"))
+    }
+
+    /// The value, unless the setting was never changed from AWS's default (whose value
+    /// AWS does not document) or is empty.
+    pub fn configured_value(&self) -> Option<&str> {
+        if self.status.as_deref() == Some("Default") {
+            return None;
+        }
+        self.setting_value
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty() && *v != "$None")
+    }
+}
+
+/// `aws ec2 describe-vpc-block-public-access-options --query VpcBlockPublicAccessOptions`:
+/// the region's VPC Block Public Access mode (one record per scope).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct VpcBlockPublicAccessOptions {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aws_account_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aws_region: Option<String>,
+    /// `default-state`, `update-in-progress`, `update-complete`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `off`, `block-bidirectional`, `block-ingress`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub internet_gateway_block_mode: Option<String>,
+    /// `account` or `declarative-policy` (an Organizations policy sets it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed_by: Option<String>,
+    /// `allowed` or `not-allowed` (a declarative policy may forbid exclusions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exclusions_allowed: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl VpcBlockPublicAccessOptions {
+    /// The mode, `off` when absent.
+    pub fn mode(&self) -> &str {
+        self.internet_gateway_block_mode.as_deref().unwrap_or("off")
+    }
+
+    pub fn exclusions_allowed(&self) -> bool {
+        self.exclusions_allowed.as_deref() != Some("not-allowed")
+    }
+}
+
+/// `aws ec2 describe-vpc-block-public-access-exclusions --query
+/// VpcBlockPublicAccessExclusions`: a VPC or subnet exempt from the region's mode.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct VpcBlockPublicAccessExclusion {
+    #[serde(default)]
+    pub exclusion_id: String,
+    /// `allow-bidirectional` or `allow-egress` (the latter only under
+    /// `block-bidirectional`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub internet_gateway_exclusion_mode: Option<String>,
+    /// The excluded VPC or subnet: `arn:aws:ec2:R:A:vpc/vpc-…` or `…:subnet/subnet-…`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_arn: Option<String>,
+    /// Only `create-complete` and `update-complete` exclusions are in force.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+}
+
+impl VpcBlockPublicAccessExclusion {
+    /// The id of the excluded VPC or subnet (the ARN's last segment).
+    pub fn resource_id(&self) -> Option<&str> {
+        self.resource_arn.as_deref()?.rsplit('/').next()
+    }
+
+    pub fn in_force(&self) -> bool {
+        matches!(
+            self.state.as_deref(),
+            Some("create-complete") | Some("update-complete")
+        )
     }
 }

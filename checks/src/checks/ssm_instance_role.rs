@@ -5,7 +5,7 @@ use crate::finding::Finding;
 use super::ssm_agent_version::compare_versions;
 use crate::known_policies::{SESSION_MANAGER_ACTIONS, SSM_DHMC};
 use crate::path::ResolvedPath;
-use crate::policy_eval::{grants_all, ActionsGrant};
+use crate::policy_eval::ActionsGrant;
 use crate::snapshot::{ServiceSetting, Source, DHMC_SETTING_ID};
 use crate::symptom::{shared, Evidence, Likelihood, Symptom};
 
@@ -219,8 +219,7 @@ fn dhmc_role_cond(p: &ResolvedPath<'_>, written: &str, name: &str) -> Cond {
     {
         return Cond::Met(format!("role {written} has {DHMC_POLICY}"));
     }
-    let (docs, unread) = p.client_ix.role_policies(role);
-    match grants_all(&docs, unread, SESSION_MANAGER_ACTIONS) {
+    match p.client_ix.role_grants(role, SESSION_MANAGER_ACTIONS) {
         ActionsGrant::Granted { by } => Cond::Met(format!(
             "role {written} grants the agent's actions through {}",
             by.join(", ")
@@ -422,8 +421,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let attached = &role.attached_managed_policies;
     let resources = [instance, profile_name.as_str(), role_name];
     let attach = format!("aws iam attach-role-policy --role-name {role_name} --policy-arn {core}");
-    let (docs, unread) = p.client_ix.role_policies(role);
-    let grant = grants_all(&docs, unread, SESSION_MANAGER_ACTIONS);
+    let grant = p.client_ix.role_grants(role, SESSION_MANAGER_ACTIONS);
     if let ActionsGrant::Denied { action, by } = &grant {
         return vec![Finding::fail(id, format!("{by} on role {role_name} explicitly denies {action}, which SSM Agent needs for Session Manager"))
             .resources(resources)

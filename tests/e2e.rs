@@ -352,6 +352,7 @@ fn live_checks_against_the_emulator() {
             "api-regional",
             &[
                 ("api-private-endpoint", "fail"),
+                ("api-access-mode", "skip"),
                 ("api-resource-policy", "skip"),
                 ("api-policy-allows-endpoint", "skip"),
             ],
@@ -375,6 +376,22 @@ fn live_checks_against_the_emulator() {
         // Passes through a customer managed policy: exercises iam:GetPolicy and
         // iam:GetPolicyVersion (waves 4 and 5).
         ("role-with-equivalent-customer-policy", &[]),
+        // Issue 20: the AWS of 2026 on the path.
+        ("api-access-mode-strict", &[("api-access-mode", "fail")]),
+        ("api-access-mode-basic", &[]),
+        (
+            "policy-vpce-org-id",
+            &[("api-policy-allows-endpoint", "fail")],
+        ),
+        (
+            "old-agent-without-ec2messages",
+            &[("ssm-endpoints", "fail")],
+        ),
+        ("current-agent-without-ec2messages", &[]),
+        ("bpa-blocks-internet-gateway", &[("ssm-endpoints", "fail")]),
+        ("bpa-subnet-excluded", &[("ssm-endpoints", "warn")]),
+        ("default-host-management", &[]),
+        ("dhmc-role-without-policy", &[("ssm-instance-role", "fail")]),
     ];
     for (breakage, expected) in scenarios {
         let ids = moto.scenario(breakage);

@@ -58,7 +58,9 @@ fn exclusions<'i, 'a>(
 }
 
 fn mode_of(e: &VpcBlockPublicAccessExclusion) -> &str {
-    e.internet_gateway_exclusion_mode.as_deref().unwrap_or("unknown")
+    e.internet_gateway_exclusion_mode
+        .as_deref()
+        .unwrap_or("unknown")
 }
 
 /// Judges the way out of `subnet` (in `vpc`) through `gateway` (an `igw-…` or `nat-…`

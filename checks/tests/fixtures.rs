@@ -195,7 +195,7 @@ fn findings_name_the_broken_resources() {
         ("broken/sg-endpoint-port-80-only.json", "sg-endpoint-ingress", &["authorize-security-group-ingress --group-id sg-0e9a000000000000b --protocol tcp --port 443 --cidr 10.0.1.0/24"]),
         ("broken/sg-client-egress-one-subnet.json", "sg-client-egress", &["subnet-0e9a000000000002b", "--cidr 10.1.2.0/24"]),
         ("broken/ssm-agent-too-old.json", "ssm-agent-version", &["2.3.50.0", "AWS-UpdateSSMAgent"]),
-        ("broken/lambda-runtime-python3.8.json", "lambda-runtime-supported", &["python3.8", "deprecated since 2024-10-14", "new functions on it blocked since 2025-02-28", "updates to functions on it blocked since 2025-03-31", "update-function-configuration --function-name privpath-writer --runtime python3.13"]),
+        ("broken/lambda-runtime-python3.8.json", "lambda-runtime-supported", &["python3.8", "deprecated (no security patches, no technical support) since 2024-10-14", "creates blocked from 2027-02-01", "updates blocked from 2027-03-03", "could not be confirmed", "update-function-configuration --function-name privpath-writer --runtime python3.14"]),
         ("broken/ssm-role-without-core-policy.json", "ssm-instance-role", &["attach-role-policy --role-name privpath-client-role --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]),
         ("broken/ssm-endpoint-private-dns-off.json", "ssm-endpoints", &["modify-vpc-endpoint --vpc-endpoint-id vpce-055a0000000000001 --private-dns-enabled"]),
         ("broken/api-without-resource-policy.json", "api-resource-policy", &["Private REST API doesn't have a resource policy attached to it", "--rest-api-id a1b2c3d4e5", "vpce-0e9a0000000000001", "create-deployment"]),
@@ -224,6 +224,13 @@ fn findings_name_the_broken_resources() {
         ("domain/a-records-in-endpoint-subnets.json", "domain-dns", &["10.1.1.10, 10.1.2.10 inside the endpoint's subnets"]),
         ("domain/healthy.json", "dns-resolution", &["https://orders.internal.example.com/orders/items", "custom domain name orders.internal.example.com"]),
         ("cross/domain-cross-account.json", "domain-dns", &["zone Z0PRIVATE00000000001 (internal.example.com) of vpc-0a11ce00000000001 resolves orders.internal.example.com by an alias"]),
+        ("broken/api-access-mode-strict.json", "api-access-mode", &["SecurityPolicy_TLS13_1_3_2025_09 with endpoint access mode STRICT", "https://a1b2c3d4e5-vpce-0e9a0000000000001.execute-api.us-east-1.amazonaws.com/prod/items", "path=/endpointAccessMode,value=BASIC"]),
+        ("broken/api-policy-vpce-org-id.json", "api-policy-allows-endpoint", &["aws:VpceOrgID", "never sets", "use aws:SourceVpce"]),
+        ("broken/api-policy-deny-vpce-account-not-equals.json", "api-policy-allows-endpoint", &["statement \"OnlyOurAccount\" explicitly denies", "aws:VpceAccount"]),
+        ("broken/ssm-endpoints-bpa-blocks-igw.json", "ssm-endpoints", &["block-bidirectional", "igw-0a00000000000000a", "create-vpc-block-public-access-exclusion --subnet-id subnet-0c1e000000000001a --internet-gateway-exclusion-mode allow-egress"]),
+        ("broken/ssm-endpoint-ec2messages-missing.json", "ssm-endpoints", &["no ec2messages endpoint", "3.2.1705.0 (older than 3.3.40.0)"]),
+        ("broken/ssm-dhmc-role-without-policy.json", "ssm-instance-role", &["Default Host Management Configuration", "lacks AmazonSSMManagedEC2InstanceDefaultPolicy", "attach-role-policy --role-name AWSSystemsManagerDefaultEC2InstanceManagementRole"]),
+        ("broken/ssm-dhmc-imds-disabled.json", "ssm-instance-role", &["HttpEndpoint disabled", "--http-tokens required"]),
         ("cross/ssm-role-without-core-policy-in-client-account.json", "ssm-instance-role", &["attach-role-policy --role-name privpath-client-role", "--region eu-west-1  # in account 444455556666"]),
     ];
     for (rel, check, needles) in cases {

@@ -37,6 +37,9 @@ pub async fn rest_api(ctx: &Ctx, api_id: &str) -> Result<m::RestApi, CallError> 
         name: out.name().map(str::to_string),
         endpoint_configuration: out.endpoint_configuration().map(endpoint_configuration),
         policy: out.policy().map(|p| serde_json::Value::from(p.to_string())),
+        security_policy: out.security_policy().map(|v| v.as_str().to_string()),
+        endpoint_access_mode: out.endpoint_access_mode().map(|v| v.as_str().to_string()),
+        api_status: out.api_status().map(|v| v.as_str().to_string()),
     })
 }
 
@@ -55,6 +58,9 @@ pub async fn rest_apis(ctx: &Ctx) -> Result<Vec<m::RestApi>, CallError> {
             name: a.name().map(str::to_string),
             endpoint_configuration: a.endpoint_configuration().map(endpoint_configuration),
             policy: a.policy().map(|p| serde_json::Value::from(p.to_string())),
+            security_policy: a.security_policy().map(|v| v.as_str().to_string()),
+            endpoint_access_mode: a.endpoint_access_mode().map(|v| v.as_str().to_string()),
+            api_status: a.api_status().map(|v| v.as_str().to_string()),
         })
         .collect())
 }
@@ -228,6 +234,8 @@ fn domain_name(d: &aws_sdk_apigateway::types::DomainName) -> m::DomainName {
         domain_name_status_message: d.domain_name_status_message().map(str::to_string),
         certificate_arn: d.certificate_arn().map(str::to_string),
         policy: d.policy().map(|p| Value::from(p.to_string())),
+        security_policy: d.security_policy().map(|v| v.as_str().to_string()),
+        endpoint_access_mode: d.endpoint_access_mode().map(|v| v.as_str().to_string()),
     }
 }
 
@@ -275,6 +283,8 @@ pub async fn domain(ctx: &Ctx, name: &str, id: &str) -> Result<m::DomainName, Ca
         domain_name_status_message: out.domain_name_status_message().map(str::to_string),
         certificate_arn: out.certificate_arn().map(str::to_string),
         policy: out.policy().map(|p| Value::from(p.to_string())),
+        security_policy: out.security_policy().map(|v| v.as_str().to_string()),
+        endpoint_access_mode: out.endpoint_access_mode().map(|v| v.as_str().to_string()),
     })
 }
 

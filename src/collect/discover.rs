@@ -61,6 +61,9 @@ pub enum Fact {
     ApiKeys,
     DbInstances,
     InstanceInformation,
+    ServiceSettings,
+    BpaOptions,
+    BpaExclusions,
     AccountIam,
     /// The audited APIs, the VPCs that can hold a path and the plans of those APIs.
     Audited,
@@ -229,6 +232,9 @@ pub static READS: &[Read<DiscoveryBoard>] = &[
     list!("every API key (without values)", "apigateway:GET", Fact::ApiKeys, Source::ApiKeys, apigateway::api_keys, api_keys),
     list!("every DB instance", "rds:DescribeDBInstances", Fact::DbInstances, Source::DBInstances, |c| rds::db_instances(c, None), db_instances),
     list!("every managed node", "ssm:DescribeInstanceInformation", Fact::InstanceInformation, Source::InstanceInformationList, ssm::all_instance_information, instance_information_list),
+    list!("Default Host Management Configuration's service setting", "ssm:GetServiceSetting", Fact::ServiceSettings, Source::ServiceSettings, ssm::dhmc_setting, service_settings),
+    list!("the region's VPC Block Public Access options", "ec2:DescribeVpcBlockPublicAccessOptions", Fact::BpaOptions, Source::VpcBlockPublicAccessOptions, ec2::vpc_block_public_access_options, vpc_block_public_access_options),
+    list!("the region's VPC Block Public Access exclusions", "ec2:DescribeVpcBlockPublicAccessExclusions", Fact::BpaExclusions, Source::VpcBlockPublicAccessExclusions, ec2::vpc_block_public_access_exclusions, vpc_block_public_access_exclusions),
     Read {
         decl: Decl {
             name: "the account's roles, instance profiles and customer managed policies (once per account)",

@@ -102,6 +102,14 @@ fn map_instance(i: &t::Instance) -> m::Instance {
                 .map(|n| n.as_str().to_string())
                 .unwrap_or_default(),
         }),
+        metadata_options: i.metadata_options().map(|o| m::InstanceMetadataOptions {
+            state: o.state().map(|v| v.as_str().to_string()),
+            http_tokens: o.http_tokens().map(|v| v.as_str().to_string()),
+            http_put_response_hop_limit: o.http_put_response_hop_limit().map(i64::from),
+            http_endpoint: o.http_endpoint().map(|v| v.as_str().to_string()),
+            http_protocol_ipv6: o.http_protocol_ipv6().map(|v| v.as_str().to_string()),
+            instance_metadata_tags: o.instance_metadata_tags().map(|v| v.as_str().to_string()),
+        }),
         tags: i
             .tags()
             .iter()
@@ -477,4 +485,62 @@ async fn endpoints_where(
             network_interface_ids: e.network_interface_ids().to_vec(),
         })
         .collect())
+}
+
+/// The region's VPC Block Public Access options: one record, kept as an array of one.
+pub async fn vpc_block_public_access_options(
+    ctx: &Ctx,
+) -> Result<Vec<m::VpcBlockPublicAccessOptions>, CallError> {
+    let out = logged!(
+        ctx,
+        "ec2:DescribeVpcBlockPublicAccessOptions",
+        ctx.ec2.describe_vpc_block_public_access_options().send()
+    )?;
+    Ok(out
+        .vpc_block_public_access_options()
+        .map(|o| m::VpcBlockPublicAccessOptions {
+            aws_account_id: s(o.aws_account_id()),
+            aws_region: s(o.aws_region()),
+            state: o.state().map(|v| v.as_str().to_string()),
+            internet_gateway_block_mode: o
+                .internet_gateway_block_mode()
+                .map(|v| v.as_str().to_string()),
+            managed_by: o.managed_by().map(|v| v.as_str().to_string()),
+            exclusions_allowed: o.exclusions_allowed().map(|v| v.as_str().to_string()),
+            reason: s(o.reason()),
+        })
+        .into_iter()
+        .collect())
+}
+
+/// The region's VPC Block Public Access exclusions (all of them: a region holds few).
+pub async fn vpc_block_public_access_exclusions(
+    ctx: &Ctx,
+) -> Result<Vec<m::VpcBlockPublicAccessExclusion>, CallError> {
+    let mut out = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = logged!(
+            ctx,
+            "ec2:DescribeVpcBlockPublicAccessExclusions",
+            ctx.ec2
+                .describe_vpc_block_public_access_exclusions()
+                .set_next_token(token.take())
+                .send()
+        )?;
+        out.extend(page.vpc_block_public_access_exclusions().iter().map(|e| {
+            m::VpcBlockPublicAccessExclusion {
+                exclusion_id: e.exclusion_id().unwrap_or_default().to_string(),
+                internet_gateway_exclusion_mode: e
+                    .internet_gateway_exclusion_mode()
+                    .map(|v| v.as_str().to_string()),
+                resource_arn: s(e.resource_arn()),
+                state: e.state().map(|v| v.as_str().to_string()),
+            }
+        }));
+        match page.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_string()),
+            _ => break Ok(out),
+        }
+    }
 }

@@ -1,6 +1,7 @@
-//! Systems Manager reads: the client instance's agent record.
+//! Systems Manager reads: the client instance's agent record, and the account-region's
+//! Default Host Management Configuration setting.
 
-use super::calls::{all_pages, CallError};
+use super::calls::{all_pages, logged, CallError};
 use super::Ctx;
 use aws_sdk_ssm::types::InstanceInformationStringFilter;
 use privpath_checks::snapshot as m;
@@ -45,5 +46,32 @@ async fn information_where(
                 .last_ping_date_time()
                 .map(|d| serde_json::Value::from(d.to_string())),
         })
+        .collect())
+}
+
+/// Default Host Management Configuration's service setting. An account that never
+/// changed it gets AWS's default back (`Status` `Default`).
+pub async fn dhmc_setting(ctx: &Ctx) -> Result<Vec<m::ServiceSetting>, CallError> {
+    let out = logged!(
+        ctx,
+        "ssm:GetServiceSetting",
+        ctx.ssm
+            .get_service_setting()
+            .setting_id(m::DHMC_SETTING_ID)
+            .send()
+    )?;
+    Ok(out
+        .service_setting()
+        .map(|s| m::ServiceSetting {
+            setting_id: s.setting_id().unwrap_or(m::DHMC_SETTING_ID).to_string(),
+            setting_value: s.setting_value().map(str::to_string),
+            status: s.status().map(str::to_string),
+            arn: s.arn().map(str::to_string),
+            last_modified_user: s.last_modified_user().map(str::to_string),
+            last_modified_date: s
+                .last_modified_date()
+                .map(|d| serde_json::Value::from(d.to_string())),
+        })
+        .into_iter()
         .collect())
 }

@@ -29,6 +29,15 @@ additions moto 5.x lacks:
 * Transit gateways (`teach_moto_transit_gateways`): routes name their attachment, an
   attachment's association is its route table, and its state can be set
   (`POST /__privpath/tgw-attachment`).
+* REST APIs' `securityPolicy`, `endpointAccessMode` and `apiStatus` (2025), which moto
+  5.2 neither keeps nor answers: UpdateRestApi's `replace` of `/securityPolicy` and
+  `/endpointAccessMode` sets them, GetRestApi(s) answers them (with `apiStatus`
+  AVAILABLE).
+* SSM `GetServiceSetting` / `UpdateServiceSetting` (moto 5.2 has neither), per account
+  and region: a setting never updated answers `Status` `Default`.
+* VPC Block Public Access: `DescribeVpcBlockPublicAccessOptions` (mode `off` until
+  `ModifyVpcBlockPublicAccessOptions`), `CreateVpcBlockPublicAccessExclusion` and
+  `DescribeVpcBlockPublicAccessExclusions`, per account and region, in EC2's XML.
 * Regions that are not enabled: `POST /__privpath/disable-region {"regions": [...]}`
   makes every request signed for those regions answer as AWS does for an opt-in region
   the account has not enabled (AuthFailure / UnrecognizedClientException).
@@ -194,6 +203,103 @@ def teach_moto_transit_gateways():
     TransitGatewayAttachmentBackend.describe_transit_gateway_attachments = describe_attachments
 
 
+def teach_moto_security_policies():
+    from moto.apigateway.models import RestAPI
+
+    original_dict = RestAPI.to_dict
+    original_patch = RestAPI.apply_patch_operations
+
+    def to_dict(self):
+        out = original_dict(self)
+        for key in ("securityPolicy", "endpointAccessMode"):
+            value = getattr(self, f"privpath_{key}", None)
+            if value:
+                out[key] = value
+        out["apiStatus"] = "AVAILABLE"
+        return out
+
+    def apply_patch_operations(self, patch_operations):
+        rest = []
+        for op in patch_operations:
+            key = op.get("path", "").strip("/")
+            if op.get("op") == "replace" and key in ("securityPolicy", "endpointAccessMode"):
+                setattr(self, f"privpath_{key}", op.get("value"))
+            else:
+                rest.append(op)
+        return original_patch(self, rest)
+
+    RestAPI.to_dict = to_dict
+    RestAPI.apply_patch_operations = apply_patch_operations
+
+
+SERVICE_SETTINGS = {}  # (account, region, setting path) -> value
+BPA = {}               # (account, region) -> {"mode", "exclusions": [...]}
+
+
+def setting_path(setting_id):
+    # An ARN (arn:aws:ssm:R:A:servicesetting/ssm/...) or the path itself.
+    return "/" + setting_id.split(":servicesetting/", 1)[1] if ":servicesetting/" in setting_id else setting_id
+
+
+def service_setting(environ, body, action):
+    account, region = caller(environ)
+    request = json.loads(body or b"{}")
+    path = setting_path(request.get("SettingId", ""))
+    with LOCK:
+        if action == "ssm:UpdateServiceSetting":
+            SERVICE_SETTINGS[(account, region, path)] = request.get("SettingValue", "")
+            return {}
+        value = SERVICE_SETTINGS.get((account, region, path))
+    return {"ServiceSetting": {
+        "SettingId": path, "SettingValue": "$None" if value is None else value,
+        "LastModifiedDate": datetime.now(timezone.utc).timestamp(), "LastModifiedUser": "System",
+        "ARN": f"arn:aws:ssm:{region}:{account}:servicesetting{path}",
+        "Status": "Default" if value is None else "Customized"}}
+
+
+def xml_tag(name, value):
+    return f"<{name}>{value}</{name}>" if value is not None else ""
+
+
+def block_public_access(environ, body, action):
+    """EC2's XML answer to a VPC Block Public Access operation."""
+    account, region = caller(environ)
+    params = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
+    params.update(urllib.parse.parse_qs(environ.get("QUERY_STRING", "")))
+    one = lambda k: params.get(k, [None])[0]  # noqa: E731
+    name = action.split(":", 1)[1]
+    with LOCK:
+        bpa = BPA.setdefault((account, region), {"mode": "off", "changed": False, "exclusions": []})
+        if name == "ModifyVpcBlockPublicAccessOptions":
+            bpa["mode"], bpa["changed"] = one("InternetGatewayBlockMode"), True
+        if name == "CreateVpcBlockPublicAccessExclusion":
+            target = one("SubnetId") or one("VpcId")
+            kind = "subnet" if target.startswith("subnet-") else "vpc"
+            bpa["exclusions"].append({
+                "exclusionId": f"vpcbpa-exclude-{len(bpa['exclusions']) + 1:017x}",
+                "internetGatewayExclusionMode": one("InternetGatewayExclusionMode"),
+                "resourceArn": f"arn:aws:ec2:{region}:{account}:{kind}/{target}",
+                "state": "create-complete"})
+        options = (xml_tag("awsAccountId", account) + xml_tag("awsRegion", region)
+                   + xml_tag("state", "update-complete" if bpa["changed"] else "default-state")
+                   + xml_tag("internetGatewayBlockMode", bpa["mode"]) + xml_tag("managedBy", "account")
+                   + xml_tag("exclusionsAllowed", "allowed"))
+        item = lambda e: "<item>" + "".join(xml_tag(k, v) for k, v in e.items()) + "</item>"  # noqa: E731
+        if name in ("DescribeVpcBlockPublicAccessOptions", "ModifyVpcBlockPublicAccessOptions"):
+            inner = f"<vpcBlockPublicAccessOptions>{options}</vpcBlockPublicAccessOptions>"
+        elif name == "CreateVpcBlockPublicAccessExclusion":
+            inner = f"<vpcBlockPublicAccessExclusion>{item(bpa['exclusions'][-1])[6:-7]}</vpcBlockPublicAccessExclusion>"
+        else:
+            inner = ("<vpcBlockPublicAccessExclusionSet>" + "".join(item(e) for e in bpa["exclusions"])
+                     + "</vpcBlockPublicAccessExclusionSet>")
+    return (f'<?xml version="1.0" encoding="UTF-8"?><{name}Response xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
+            f"<requestId>privpath-bpa</requestId>{inner}</{name}Response>")
+
+
+BPA_ACTIONS = {f"ec2:{n}" for n in ("DescribeVpcBlockPublicAccessOptions", "ModifyVpcBlockPublicAccessOptions",
+                                    "DescribeVpcBlockPublicAccessExclusions", "CreateVpcBlockPublicAccessExclusion")}
+
+
 def set_tgw_attachment_state(attachment_id, state):
     from moto.ec2.models import ec2_backends
 
@@ -208,6 +314,7 @@ teach_moto_endpoint_filters()
 teach_moto_lambda_vpc_ids()
 teach_moto_api_summaries()
 teach_moto_transit_gateways()
+teach_moto_security_policies()
 STATE = {"deny": set(), "throttle": set(), "truncate": set(), "disabled": set(), "agents": {}}
 LOCK = threading.Lock()
 
@@ -498,6 +605,8 @@ class Extension:
                     STATE[key] = set()
                 DOMAINS.clear()
                 ASSOCIATIONS.clear()
+                SERVICE_SETTINGS.clear()
+                BPA.clear()
                 STATE["agents"] = {}
             else:
                 start_response("404 Not Found", [("Content-Type", "text/plain")])
@@ -527,6 +636,14 @@ class Extension:
             if is_truncated:
                 payload = payload[: len(payload) // 2]
             start_response("200 OK", [("Content-Type", "application/x-amz-json-1.1"), ("Content-Length", str(len(payload)))])
+            return [payload]
+        if action in ("ssm:GetServiceSetting", "ssm:UpdateServiceSetting"):
+            payload = json.dumps(service_setting(environ, body, action)).encode()
+            start_response("200 OK", [("Content-Type", "application/x-amz-json-1.1"), ("Content-Length", str(len(payload)))])
+            return [payload]
+        if action in BPA_ACTIONS:
+            payload = block_public_access(environ, body, action).encode()
+            start_response("200 OK", [("Content-Type", "text/xml"), ("Content-Length", str(len(payload)))])
             return [payload]
         if action.startswith("apigateway:") and "domainname" in environ.get("PATH_INFO", ""):
             answered = private_domains(environ, body, start_response)

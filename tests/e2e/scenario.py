@@ -45,7 +45,7 @@ def clients(endpoint, region=REGION, account=API_ACCOUNT):
         creds = boto3.client("sts", **kw).assume_role(RoleArn=role, RoleSessionName="scenario-seed")["Credentials"]
         kw.update(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
                   aws_session_token=creds["SessionToken"])
-    c = {name: boto3.client(name, **kw) for name in ("ec2", "iam", "apigateway", "lambda", "rds", "route53", "acm")}
+    c = {name: boto3.client(name, **kw) for name in ("ec2", "iam", "apigateway", "lambda", "rds", "route53", "acm", "ssm")}
     c["region"], c["account"] = region, account
     return c
 
@@ -433,6 +433,54 @@ def break_it(name, ids, c, a, endpoint):
         apigw.create_domain_name(domainName=DOMAIN, regionalCertificateArn=cert, endpointConfiguration={"types": ["REGIONAL"]})
         a["ec2"].modify_vpc_attribute(VpcId=ids["vpc_a"], EnableDnsHostnames={"Value": True})
         add_zone(ids, c, a)
+    elif name == "api-access-mode-strict":
+        # An enhanced security policy with STRICT: the client across the peering calls
+        # by the {api-id}-{vpce-id} alias, which STRICT refuses.
+        apigw.update_rest_api(restApiId=ids["api_id"], patchOperations=[
+            {"op": "replace", "path": "/securityPolicy", "value": "SecurityPolicy_TLS13_1_3_2025_09"},
+            {"op": "replace", "path": "/endpointAccessMode", "value": "STRICT"}])
+    elif name == "api-access-mode-basic":
+        apigw.update_rest_api(restApiId=ids["api_id"], patchOperations=[
+            {"op": "replace", "path": "/securityPolicy", "value": "SecurityPolicy_TLS13_1_3_2025_09"},
+            {"op": "replace", "path": "/endpointAccessMode", "value": "BASIC"}])
+    elif name == "policy-vpce-org-id":
+        # A data-perimeter key API Gateway never sets: the Allow never matches.
+        policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke",
+                  "Resource": "execute-api:/*", "Condition": {"StringEquals": {"aws:VpceOrgID": "o-a1b2c3d4e5"}}}]}
+        apigw.update_rest_api(restApiId=ids["api_id"], patchOperations=[{"op": "replace", "path": "/policy", "value": json.dumps(policy)}])
+    elif name == "old-agent-without-ec2messages":
+        # Agents before 3.3.40.0 still need ec2messages.
+        ec2a.delete_vpc_endpoints(VpcEndpointIds=[ids["ssm_endpoints"]["ec2messages"]])
+        control(endpoint, "/__privpath/ssm-agent", {"instance_id": ids["instance_id"], "agent_version": "3.2.1705.0"})
+    elif name == "current-agent-without-ec2messages":
+        ec2a.delete_vpc_endpoints(VpcEndpointIds=[ids["ssm_endpoints"]["ec2messages"]])
+    elif name in ("bpa-blocks-internet-gateway", "bpa-subnet-excluded"):
+        # No Session Manager endpoints; the agent's way out is an internet gateway, which
+        # VPC Block Public Access blocks in both directions (unless the subnet is excluded).
+        ec2a.delete_vpc_endpoints(VpcEndpointIds=list(ids["ssm_endpoints"].values()))
+        igw = ec2a.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+        ec2a.attach_internet_gateway(InternetGatewayId=igw, VpcId=ids["vpc_a"])
+        ec2a.create_route(RouteTableId=ids["rtb_a"], DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+        ec2a.modify_vpc_block_public_access_options(InternetGatewayBlockMode="block-bidirectional")
+        if name == "bpa-subnet-excluded":
+            ec2a.create_vpc_block_public_access_exclusion(SubnetId=ids["client_subnet"], InternetGatewayExclusionMode="allow-egress")
+    elif name in ("default-host-management", "dhmc-role-without-policy"):
+        # An instance without a profile; Default Host Management Configuration names a
+        # role (with its policy, or without) and the instance requires IMDSv2.
+        trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ssm.amazonaws.com"},
+                                                         "Action": "sts:AssumeRole"}]}
+        role = "AWSSystemsManagerDefaultEC2InstanceManagementRole"
+        iama.create_role(RoleName=role, Path="/service-role/", AssumeRolePolicyDocument=json.dumps(trust))
+        if name == "default-host-management":
+            iama.attach_role_policy(RoleName=role, PolicyArn="arn:aws:iam::aws:policy/AmazonSSMManagedEC2InstanceDefaultPolicy")
+        a["ssm"].update_service_setting(SettingId="/ssm/managed-instance/default-ec2-instance-management-role",
+                                        SettingValue=f"service-role/{role}")
+        client_sg = ec2a.describe_instances(InstanceIds=[ids["instance_id"]])["Reservations"][0]["Instances"][0]["SecurityGroups"][0]["GroupId"]
+        image = ec2a.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+        ids["instance_id"] = ec2a.run_instances(ImageId=image, MinCount=1, MaxCount=1, SubnetId=ids["client_subnet"],
+                                                SecurityGroupIds=[client_sg],
+                                                MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled"},
+                                                )["Instances"][0]["InstanceId"]
     elif name == "ssm-denied":
         control(endpoint, "/__privpath/deny", {"actions": ["ssm:DescribeInstanceInformation"]})
     elif name == "peerings-throttled":

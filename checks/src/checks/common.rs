@@ -203,8 +203,14 @@ pub(crate) fn unset_keys_in(doc: &serde_json::Value) -> Vec<(String, String, &'s
                 continue;
             };
             for key in keys.keys() {
-                if let Some((_, instead)) = UNSET_KEYS.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)) {
-                    out.push((crate::policy_eval::statement_label(i, st), key.clone(), *instead));
+                if let Some((_, instead)) =
+                    UNSET_KEYS.iter().find(|(k, _)| k.eq_ignore_ascii_case(key))
+                {
+                    out.push((
+                        crate::policy_eval::statement_label(i, st),
+                        key.clone(),
+                        *instead,
+                    ));
                 }
             }
         }
@@ -224,7 +230,10 @@ pub(crate) fn unset_key_mistakes(doc: &serde_json::Value) -> Vec<String> {
 
 /// The keys API Gateway never sets that the statement `label` conditions on, when the
 /// decisive Allow is that statement: it allows only because those keys are missing.
-pub(crate) fn allow_rests_on_unset_keys(doc: &serde_json::Value, label: &str) -> Vec<(String, &'static str)> {
+pub(crate) fn allow_rests_on_unset_keys(
+    doc: &serde_json::Value,
+    label: &str,
+) -> Vec<(String, &'static str)> {
     unset_keys_in(doc)
         .into_iter()
         .filter(|(l, _, _)| l == label)

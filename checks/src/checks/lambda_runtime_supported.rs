@@ -154,11 +154,18 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     if !passed(&entry.deprecation, as_of) {
         return vec![Finding::pass(
             id,
-            format!("{name} runs {runtime}, supported: {}{unconfirmed}", stages.join(", ")),
+            format!(
+                "{name} runs {runtime}, supported: {}{unconfirmed}",
+                stages.join(", ")
+            ),
         )
         .resource(name)];
     }
-    let runs = if entry.block_update.as_deref().is_some_and(|d| passed(d, as_of)) {
+    let runs = if entry
+        .block_update
+        .as_deref()
+        .is_some_and(|d| passed(d, as_of))
+    {
         "it still runs, so the path works, but a fix to it can no longer be deployed"
     } else {
         "it still runs, so the path works"
@@ -261,7 +268,10 @@ mod tests {
     #[test]
     fn the_schedule_is_the_table_checked_against_aws() {
         let s = schedule().unwrap();
-        assert_eq!(s.checked, PINNED_ON, "the data file's `checked` day and the pinned table move together");
+        assert_eq!(
+            s.checked, PINNED_ON,
+            "the data file's `checked` day and the pinned table move together"
+        );
         assert!(!s.checked_against.is_empty());
         let got: Vec<(&str, &str, Option<&str>, Option<&str>, bool)> = s
             .runtimes

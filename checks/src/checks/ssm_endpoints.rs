@@ -167,7 +167,10 @@ fn ec2messages_needed(p: &ResolvedPath<'_>) -> Option<(bool, String)> {
 enum Way {
     None,
     Open(String),
-    Blocked { why: String, exclusion: Option<String> },
+    Blocked {
+        why: String,
+        exclusion: Option<String>,
+    },
     Unsure(String),
 }
 
@@ -230,12 +233,20 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
             .iter()
             .copied()
             .filter(|e| e.service_name == name && e.is_interface())
+            // DescribeVpcEndpoints keeps listing a deleted endpoint for a while: it is
+            // gone, and a way out through a gateway may stand in for it.
+            .filter(|e| !e.state_str().eq_ignore_ascii_case("deleted"))
             .collect();
         found.sort_by_key(|e| !e.is_available());
         let Some(e) = found.first() else {
             let (severity, because) = match (&way, required) {
                 (Way::Open(how), _) => (Status::Warn, format!(" ({how})")),
                 (Way::Unsure(how), _) => (Status::Warn, format!(" ({how})")),
+                // The block is told once; later endpoints refer to it.
+                (Way::Blocked { .. }, true) if blocked_way => (
+                    Status::Fail,
+                    "; the same block closes the gateway to it".to_string(),
+                ),
                 (Way::Blocked { why, .. }, true) => {
                     blocked_way = true;
                     (Status::Fail, format!("; {why}"))
@@ -249,7 +260,9 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
                 ("ec2messages", Some((true, version))) => format!(", which SSM Agent {version} (older than {EC2MESSAGES_OPTIONAL_FROM}) uses for its messages"),
                 _ => String::new(),
             };
-            problems.push(format!("no {service} endpoint in {vpc}{why_needed}{because}"));
+            problems.push(format!(
+                "no {service} endpoint in {vpc}{why_needed}{because}"
+            ));
             fixes.push(format!(
                 "aws ec2 create-vpc-endpoint --vpc-id {vpc} --vpc-endpoint-type Interface --service-name {name} --subnet-ids {subnet} --security-group-ids {client_group} --private-dns-enabled"
             ));
@@ -310,8 +323,13 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     if blocked_way {
         if let Way::Blocked { exclusion, .. } = &way {
             match exclusion {
-                Some(cmd) => fixes.push(format!("# or let the agent out through the gateway again:\n{cmd}")),
-                None => fixes.push("# exclusions are not allowed in this region: the endpoints are the only way".to_string()),
+                Some(cmd) => fixes.push(format!(
+                    "# or let the agent out through the gateway again:\n{cmd}"
+                )),
+                None => fixes.push(
+                    "# exclusions are not allowed in this region: the endpoints are the only way"
+                        .to_string(),
+                ),
             }
         }
     }

@@ -1,8 +1,8 @@
 //! `ssm-instance-role`: the instance profile's role carries AmazonSSMManagedInstanceCore.
 
+use super::ssm_agent_version::compare_versions;
 use crate::check::{client, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
-use super::ssm_agent_version::compare_versions;
 use crate::known_policies::{SESSION_MANAGER_ACTIONS, SSM_DHMC};
 use crate::path::ResolvedPath;
 use crate::policy_eval::ActionsGrant;
@@ -166,9 +166,18 @@ fn is_aws_managed(arn: &str, name: &str) -> bool {
 enum Cond {
     Met(String),
     /// Works, but against AWS's guidance (IMDSv2 optional rather than required).
-    Weak { what: String, fix: String },
-    Missing { what: String, fix: String },
-    Unknown { what: String, action: &'static str },
+    Weak {
+        what: String,
+        fix: String,
+    },
+    Missing {
+        what: String,
+        fix: String,
+    },
+    Unknown {
+        what: String,
+        action: &'static str,
+    },
 }
 
 /// The role a DHMC setting names: (IAM path + name as written, name). The value is the
@@ -202,7 +211,11 @@ fn dhmc_role_cond(p: &ResolvedPath<'_>, written: &str, name: &str) -> Cond {
             action: Source::RoleDetailList.iam_action(),
         };
     };
-    if let Some(arn) = role.arn.as_deref().filter(|a| !a.ends_with(&format!(":role/{written}"))) {
+    if let Some(arn) = role
+        .arn
+        .as_deref()
+        .filter(|a| !a.ends_with(&format!(":role/{written}")))
+    {
         return Cond::Missing {
             what: format!("the setting names role {written}, but the role called {name} is {arn}: the value must be the role's path and name"),
             fix: format!("aws ssm update-service-setting --setting-id {} --setting-value {}", dhmc_setting_arn(p), arn.split_once(":role/").map_or(name, |(_, r)| r)),
@@ -333,7 +346,11 @@ fn dhmc(p: &ResolvedPath<'_>, why: &str, otherwise: Finding) -> Vec<Finding> {
         return vec![otherwise];
     };
     let (written, name) = dhmc_role(value);
-    let conds = [dhmc_role_cond(p, written, name), imds_cond(p), agent_cond(p)];
+    let conds = [
+        dhmc_role_cond(p, written, name),
+        imds_cond(p),
+        agent_cond(p),
+    ];
     let mut met = Vec::new();
     let mut weak = Vec::new();
     let mut missing = Vec::new();
@@ -358,27 +375,53 @@ fn dhmc(p: &ResolvedPath<'_>, why: &str, otherwise: Finding) -> Vec<Finding> {
         }
     }
     let resources = [instance, name];
-    let source = format!("Default Host Management Configuration ({place}: {DHMC_SETTING_ID} = {value})");
+    let source =
+        format!("Default Host Management Configuration ({place}: {DHMC_SETTING_ID} = {value})");
     if !missing.is_empty() {
-        return vec![Finding::fail(id, format!("{why}, so the agent's credentials would come from {source}, but {}", missing.join("; ")))
-            .resources(resources)
-            .fix(fixes.join("\n"))];
+        return vec![Finding::fail(
+            id,
+            format!(
+                "{why}, so the agent's credentials would come from {source}, but {}",
+                missing.join("; ")
+            ),
+        )
+        .resources(resources)
+        .fix(fixes.join("\n"))];
     }
     if !unknown.is_empty() {
-        let mut f = Finding::unknown(id, format!("{why}; the agent's credentials would come from {source}, but {}", unknown.join("; ")))
-            .resources(resources);
+        let mut f = Finding::unknown(
+            id,
+            format!(
+                "{why}; the agent's credentials would come from {source}, but {}",
+                unknown.join("; ")
+            ),
+        )
+        .resources(resources);
         for a in actions {
             f = f.needs(a);
         }
         return vec![f];
     }
     if !weak.is_empty() {
-        return vec![Finding::warn(id, format!("{why}; the agent's credentials come from {source} ({}), but {}", met.join(", "), weak.join("; ")))
-            .resources(resources)
-            .fix(fixes.join("\n"))];
+        return vec![Finding::warn(
+            id,
+            format!(
+                "{why}; the agent's credentials come from {source} ({}), but {}",
+                met.join(", "),
+                weak.join("; ")
+            ),
+        )
+        .resources(resources)
+        .fix(fixes.join("\n"))];
     }
-    vec![Finding::pass(id, format!("{why}; the agent's credentials come from {source}: {}", met.join(", ")))
-        .resources(resources)]
+    vec![Finding::pass(
+        id,
+        format!(
+            "{why}; the agent's credentials come from {source}: {}",
+            met.join(", ")
+        ),
+    )
+    .resources(resources)]
 }
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {

@@ -420,9 +420,7 @@ impl Source {
             Source::TransitGatewayRoutes => "ec2:SearchTransitGatewayRoutes",
             Source::ServiceSettings => "ssm:GetServiceSetting",
             Source::VpcBlockPublicAccessOptions => "ec2:DescribeVpcBlockPublicAccessOptions",
-            Source::VpcBlockPublicAccessExclusions => {
-                "ec2:DescribeVpcBlockPublicAccessExclusions"
-            }
+            Source::VpcBlockPublicAccessExclusions => "ec2:DescribeVpcBlockPublicAccessExclusions",
         }
     }
 

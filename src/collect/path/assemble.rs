@@ -124,6 +124,9 @@ fn client_scope(b: &mut PathBoard, peerings_client: Option<Vec<m::VpcPeeringConn
         vpc_endpoints: b.endpoints_client.take(),
         instances: b.instance.take().map(|i| vec![i]),
         instance_information_list: b.info.take(),
+        service_settings: b.service_settings.take(),
+        vpc_block_public_access_options: b.bpa_options.take(),
+        vpc_block_public_access_exclusions: b.bpa_exclusions.take(),
         instance_profiles: match &b.profile {
             // The profile call failed: the profile is not known.
             None => None,
@@ -206,6 +209,9 @@ pub(super) fn snapshot(mut b: PathBoard) -> Snapshot {
         }
         api.instances = client.instances;
         api.instance_information_list = client.instance_information_list;
+        api.service_settings = client.service_settings;
+        api.vpc_block_public_access_options = client.vpc_block_public_access_options;
+        api.vpc_block_public_access_exclusions = client.vpc_block_public_access_exclusions;
         api.instance_profiles = client.instance_profiles;
         api.hosted_zones = client.hosted_zones;
         api.resource_record_sets = client.resource_record_sets;

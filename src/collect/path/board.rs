@@ -37,6 +37,14 @@ pub enum Fact {
     /// Both ends of the path exist (the instance's failure is reported before the API's).
     Ends,
     InstanceInformation,
+    /// Default Host Management Configuration's setting, and its role's policies.
+    ServiceSettings,
+    DhmcRoleAttached,
+    DhmcRoleInline,
+    DhmcRoleInlineDocs,
+    /// The client region's VPC Block Public Access options and exclusions.
+    BpaOptions,
+    BpaExclusions,
     Stages,
     Resources,
     UsagePlans,
@@ -178,6 +186,9 @@ pub struct PathBoard {
     /// Why the API could not be read, reported once the instance is known to exist.
     pub(super) api_failure: Option<CollectError>,
     pub(super) info: Option<Vec<m::InstanceInformation>>,
+    pub(super) service_settings: Option<Vec<m::ServiceSetting>>,
+    pub(super) bpa_options: Option<Vec<m::VpcBlockPublicAccessOptions>>,
+    pub(super) bpa_exclusions: Option<Vec<m::VpcBlockPublicAccessExclusion>>,
     pub(super) stages: Option<Vec<m::Stage>>,
     pub(super) resources: Option<Vec<m::ApiResource>>,
     pub(super) usage_plans: Option<Vec<m::UsagePlan>>,
@@ -233,6 +244,9 @@ impl PathBoard {
             api: None,
             api_failure: None,
             info: None,
+            service_settings: None,
+            bpa_options: None,
+            bpa_exclusions: None,
             stages: None,
             resources: None,
             usage_plans: None,

@@ -1,5 +1,6 @@
 //! The client's reads: the instance (and the account that owns it), its Systems Manager
-//! record and instance profile, and — when the client side has credentials of its own —
+//! record and instance profile, the region's Default Host Management Configuration
+//! setting and VPC Block Public Access options and exclusions, and — when the client side has credentials of its own —
 //! the API side's account, which decides whether the two sides are one scope.
 
 use super::board::{Fact, PathBoard};
@@ -78,6 +79,56 @@ pub(super) static READS: &[Read<PathBoard>] = &[
             ask(
                 async move { ssm::instance_information(&c, &id).await },
                 |b, v| b.info = Some(v),
+            )
+        },
+    },
+    Read {
+        decl: Decl {
+            name: "Default Host Management Configuration's service setting",
+            action: "ssm:GetServiceSetting",
+            side: Side::Client,
+            needs: &[],
+            fills: &[Fact::ServiceSettings],
+            arrays: &[Source::ServiceSettings],
+        },
+        start: |_, c| {
+            let c = c.clone();
+            ask(async move { ssm::dhmc_setting(&c).await }, |b, v| {
+                b.service_settings = Some(v)
+            })
+        },
+    },
+    Read {
+        decl: Decl {
+            name: "the region's VPC Block Public Access options",
+            action: "ec2:DescribeVpcBlockPublicAccessOptions",
+            side: Side::Client,
+            needs: &[],
+            fills: &[Fact::BpaOptions],
+            arrays: &[Source::VpcBlockPublicAccessOptions],
+        },
+        start: |_, c| {
+            let c = c.clone();
+            ask(
+                async move { ec2::vpc_block_public_access_options(&c).await },
+                |b, v| b.bpa_options = Some(v),
+            )
+        },
+    },
+    Read {
+        decl: Decl {
+            name: "the region's VPC Block Public Access exclusions",
+            action: "ec2:DescribeVpcBlockPublicAccessExclusions",
+            side: Side::Client,
+            needs: &[],
+            fills: &[Fact::BpaExclusions],
+            arrays: &[Source::VpcBlockPublicAccessExclusions],
+        },
+        start: |_, c| {
+            let c = c.clone();
+            ask(
+                async move { ec2::vpc_block_public_access_exclusions(&c).await },
+                |b, v| b.bpa_exclusions = Some(v),
             )
         },
     },

@@ -1,5 +1,6 @@
-//! The two roles on the path — the instance's (through its profile, the client's) and
-//! the function's (the API side's) — with their attached and inline policies, and the
+//! The roles on the path — the instance's (through its profile, the client's), the one
+//! Default Host Management Configuration names (the client's, when its setting names
+//! one) and the function's (the API side's) — with their attached and inline policies, and the
 //! default version of every attached policy privpath does not know by ARN. Each role is
 //! asked of the side that owns it; a role both sides share is asked once.
 
@@ -24,6 +25,23 @@ fn function_role(b: &PathBoard) -> Option<Role> {
     let arn = b.function.as_ref()?.as_ref()?.role.clone()?;
     let name = arn.rsplit('/').next()?.to_string();
     let role = (b.side(Side::Api), name, Some(arn));
+    match instance_role(b) {
+        Some(i) if i.0 == role.0 && i.1 == role.1 => None,
+        _ => Some(role),
+    }
+}
+
+/// The role Default Host Management Configuration's setting names (its value is the
+/// role's path and name), unless it is the instance's.
+fn dhmc_role(b: &PathBoard) -> Option<Role> {
+    let value = b
+        .service_settings
+        .iter()
+        .flatten()
+        .find(|s| s.is_dhmc())?
+        .configured_value()?;
+    let name = value.rsplit('/').next()?.to_string();
+    let role = (b.side(Side::Client), name, None);
     match instance_role(b) {
         Some(i) if i.0 == role.0 && i.1 == role.1 => None,
         _ => Some(role),
@@ -183,7 +201,12 @@ fn documents(b: &PathBoard, c: &Ctx, side: usize) -> Start<PathBoard> {
 }
 
 const ROLES_KNOWN: &[Fact] = &[Fact::InstanceProfile, Fact::Function, Fact::Sides];
-const LISTS: &[Fact] = &[Fact::InstanceRoleAttached, Fact::FunctionRoleAttached];
+const LISTS: &[Fact] = &[
+    Fact::InstanceRoleAttached,
+    Fact::FunctionRoleAttached,
+    Fact::DhmcRoleAttached,
+];
+const DHMC_KNOWN: &[Fact] = &[Fact::ServiceSettings, Fact::InstanceProfile, Fact::Sides];
 
 pub(super) static READS: &[Read<PathBoard>] = &[
     Read {
@@ -207,6 +230,39 @@ pub(super) static READS: &[Read<PathBoard>] = &[
             arrays: &[Source::RoleDetailList],
         },
         start: |b, c| list(instance_role(b), c, false),
+    },
+    Read {
+        decl: Decl {
+            name: "the policies attached to Default Host Management Configuration's role",
+            action: "iam:ListAttachedRolePolicies",
+            side: Side::Client,
+            needs: DHMC_KNOWN,
+            fills: &[Fact::DhmcRoleAttached],
+            arrays: &[Source::RoleDetailList],
+        },
+        start: |b, c| list(dhmc_role(b), c, true),
+    },
+    Read {
+        decl: Decl {
+            name: "the inline policy names of Default Host Management Configuration's role",
+            action: "iam:ListRolePolicies",
+            side: Side::Client,
+            needs: DHMC_KNOWN,
+            fills: &[Fact::DhmcRoleInline],
+            arrays: &[Source::RoleDetailList],
+        },
+        start: |b, c| list(dhmc_role(b), c, false),
+    },
+    Read {
+        decl: Decl {
+            name: "the inline policies of Default Host Management Configuration's role",
+            action: "iam:GetRolePolicy",
+            side: Side::Client,
+            needs: &[Fact::DhmcRoleInline],
+            fills: &[Fact::DhmcRoleInlineDocs],
+            arrays: &[Source::RoleDetailList],
+        },
+        start: |b, c| inline_documents(dhmc_role(b), b, c),
     },
     Read {
         decl: Decl {

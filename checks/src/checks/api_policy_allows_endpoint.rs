@@ -194,13 +194,8 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     );
     match eval.verdict {
         Verdict::Allowed { by } => {
-            let void = super::common::allow_rests_on_unset_keys(doc, &by);
-            if !void.is_empty() {
-                let keys: Vec<String> = void
-                    .iter()
-                    .map(|(k, instead)| format!("{k} (use {instead})"))
-                    .collect();
-                return vec![Finding::warn(id, format!("{by} allows {the_call} only because API Gateway never sets {} on an invocation: the restriction it was written to make does not apply, and any endpoint its other conditions admit can call API {api}", keys.join(", ")))
+            if let Some(keys) = super::common::allow_rests_on_unset_keys(doc, &by) {
+                return vec![Finding::warn(id, format!("{by} allows {the_call} only because API Gateway never sets {keys} on an invocation: the restriction it was written to make does not apply, and any endpoint its other conditions admit can call API {api}"))
                     .resources(resources)
                     .fix(fix)];
             }

@@ -223,22 +223,21 @@ pub(crate) fn unset_key_mistakes(doc: &serde_json::Value) -> Vec<String> {
     unset_keys_in(doc)
         .into_iter()
         .map(|(label, key, instead)| {
-            format!("{label} conditions on {key}, which API Gateway never sets on an invocation (not among its supported condition keys), so IAM judges it as a missing key: a plain operator on it never matches, a negated or …IfExists one always does; use {instead}")
+            format!("{label} conditions on {key}, which API Gateway never sets on an invocation (not among its supported condition keys), so IAM judges it as a missing key: a plain operator on it never matches, a negated or …IfExists one always does. Instead: {instead}")
         })
         .collect()
 }
 
-/// The keys API Gateway never sets that the statement `label` conditions on, when the
-/// decisive Allow is that statement: it allows only because those keys are missing.
-pub(crate) fn allow_rests_on_unset_keys(
-    doc: &serde_json::Value,
-    label: &str,
-) -> Vec<(String, &'static str)> {
-    unset_keys_in(doc)
+/// The keys API Gateway never sets that the statement `label` conditions on, each with
+/// the supported key to use, when the decisive Allow is that statement: it allows only
+/// because those keys are missing. `None` when it names none.
+pub(crate) fn allow_rests_on_unset_keys(doc: &serde_json::Value, label: &str) -> Option<String> {
+    let keys: Vec<String> = unset_keys_in(doc)
         .into_iter()
         .filter(|(l, _, _)| l == label)
-        .map(|(_, key, instead)| (key, instead))
-        .collect()
+        .map(|(_, key, instead)| format!("{key} (use {instead})"))
+        .collect();
+    (!keys.is_empty()).then(|| keys.join(", "))
 }
 
 /// The domain the client calls, or the `skip` of every domain check when it calls the

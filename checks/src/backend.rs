@@ -4,21 +4,7 @@
 use crate::index::Index;
 use crate::snapshot::{DbInstance, Function, FunctionPolicy, Integration, RoleDetail};
 
-/// The function an `AWS_PROXY`/`AWS` integration URI names:
-/// `arn:aws:apigateway:R:lambda:path/2015-03-31/functions/FUNCTION_ARN/invocations`.
-pub fn integration_function_arn(integration: &Integration) -> Option<&str> {
-    let uri = integration.uri.as_deref()?;
-    let (_, rest) = uri.split_once(":lambda:path/")?;
-    let (_, rest) = rest.split_once("/functions/")?;
-    rest.strip_suffix("/invocations")
-}
-
-/// `arn:aws:lambda:R:ACCOUNT:function:NAME[:QUALIFIER]` → (unqualified ARN, name).
-pub fn split_function_arn(arn: &str) -> Option<(String, &str)> {
-    let (head, rest) = arn.split_once(":function:")?;
-    let name = rest.split(':').next().filter(|n| !n.is_empty())?;
-    Some((format!("{head}:function:{name}"), name))
-}
+pub use crate::lambda_arn::{integration_function_arn, split_function_arn};
 
 /// How the databases to check were chosen.
 #[derive(Clone, Debug, PartialEq, Eq)]

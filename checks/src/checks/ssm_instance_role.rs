@@ -22,7 +22,7 @@ pub static META: CheckMeta = CheckMeta {
     title: "SSM Agent has credentials that grant what Session Manager needs",
     hop: Hop::OperatorAccess,
     severity: Severity::Medium,
-    what: "Finds where SSM Agent's credentials come from and checks them. With an instance profile: its role has the AWS managed policy AmazonSSMManagedInstanceCore attached, or its other policies (managed, customer managed, inline) grant the same Session Manager actions (ssm:UpdateInstanceInformation and the four ssmmessages channel actions) with no explicit deny; the deprecated AmazonEC2RoleforSSM gives a warning. Without a profile (or with one whose role does not allow ssm:UpdateInstanceInformation, which is when the agent turns to it), Default Host Management Configuration: the account-region's service setting `/ssm/managed-instance/default-ec2-instance-management-role` names a role that carries AmazonSSMManagedEC2InstanceDefaultPolicy, the instance uses IMDSv2 (required: pass; optional: warning; metadata service disabled: failure) and runs SSM Agent 3.2.582.0 or later. The finding says which credential source the agent uses and, when DHMC fails, which of its conditions is missing.",
+    what: "Finds where SSM Agent's credentials come from and checks them. With an instance profile: its role has the AWS managed policy AmazonSSMManagedInstanceCore attached, or its other policies (managed, customer managed, inline) grant the same Session Manager actions (ssm:UpdateInstanceInformation and the four ssmmessages channel actions) with no explicit deny; the deprecated AmazonEC2RoleforSSM gives a warning. Without a profile (or with one whose role does not allow ssm:UpdateInstanceInformation, which is when the agent turns to it), Default Host Management Configuration: the account-region's service setting `/ssm/managed-instance/default-ec2-instance-management-role` names a role that carries AmazonSSMManagedEC2InstanceDefaultPolicy, the instance uses IMDSv2 (required: pass; optional: warning; metadata service disabled: failure) and runs SSM Agent 3.2.582.0 or later. The finding says which credential source the agent uses and, when DHMC fails, which of its conditions is missing; an instance with neither source whose agent is nevertheless Online is a warning (credentials privpath cannot see).",
     why: "SSM Agent authenticates with the instance profile's role, else with Default Host Management Configuration's. Without the permissions in AmazonSSMManagedInstanceCore (or DHMC's policy) the agent cannot register, the instance never shows up in Systems Manager, and Session Manager cannot connect. DHMC supports only IMDSv2 and agents from 3.2.582.0, and the agent uses it only when the profile does not allow ssm:UpdateInstanceInformation.",
     fix: "`aws iam attach-role-policy --role-name ROLE --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore`; an instance without a profile needs `aws ec2 associate-iam-instance-profile`, or Default Host Management Configuration: `aws ssm update-service-setting --setting-id arn:aws:ssm:REGION:ACCOUNT:servicesetting/ssm/managed-instance/default-ec2-instance-management-role --setting-value service-role/ROLE` (the role with AmazonSSMManagedEC2InstanceDefaultPolicy), `aws ec2 modify-instance-metadata-options --http-tokens required`, and SSM Agent 3.2.582.0 or later.",
     links: &[
@@ -430,9 +430,21 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let core = managed_arn(p.partition(), CORE_POLICY);
     let Some(profile_ref) = &p.client.instance.iam_instance_profile else {
         let fix = format!("aws ec2 associate-iam-instance-profile --instance-id {instance} --iam-instance-profile Name=PROFILE_WITH_{CORE_POLICY}\n# or turn on Default Host Management Configuration (its role needs {DHMC_POLICY}):\naws ssm update-service-setting --setting-id {} --setting-value service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole", dhmc_setting_arn(p));
-        let off = Finding::fail(id, format!("{instance} has no IAM instance profile and Default Host Management Configuration is off in {}, so SSM Agent has no credentials to register with", p.client_scope.label()))
-            .resource(instance)
-            .fix(fix);
+        let place = p.client_scope.label();
+        let online = p
+            .client_ix
+            .instance_information
+            .get(instance)
+            .is_some_and(|i| i.ping_status.as_deref() == Some("Online"));
+        // Online without either source: the agent has credentials privpath does not see
+        // (a hybrid activation, keys on the instance); the path depends on them.
+        let off = if online {
+            Finding::warn(id, format!("{instance} has no IAM instance profile and Default Host Management Configuration is off in {place}, yet its agent is Online: it registers with credentials privpath cannot see (a hybrid activation or keys on the instance), which the path then depends on"))
+        } else {
+            Finding::fail(id, format!("{instance} has no IAM instance profile and Default Host Management Configuration is off in {place}, so SSM Agent has no credentials to register with"))
+        }
+        .resource(instance)
+        .fix(fix);
         return dhmc(p, &format!("{instance} has no instance profile"), off);
     };
     let Some(profile) = p.client_ix.instance_profiles.get(profile_ref.arn.as_str()) else {

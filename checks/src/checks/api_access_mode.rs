@@ -106,12 +106,8 @@ fn domain_settings(p: &ResolvedPath<'_>) -> String {
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
     let api = p.api.id.as_str();
-    if !p.api.is_private() {
-        return vec![Finding::skip(
-            id,
-            format!("API {api} is not PRIVATE (see api-private-endpoint)"),
-        )
-        .resource(api)];
+    if let Some(skip) = super::common::skip_unless_private(id, p) {
+        return skip;
     }
     let request = reachable_request(p);
     let form = request.as_ref().map_or(CallForm::Alias, |r| r.form);

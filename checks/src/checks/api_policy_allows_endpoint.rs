@@ -103,12 +103,8 @@ fn classic_mistakes(
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
     let api = p.api.id.as_str();
-    if !p.api.is_private() {
-        return vec![Finding::skip(
-            id,
-            format!("API {api} is not PRIVATE (see api-private-endpoint)"),
-        )
-        .resource(api)];
+    if let Some(skip) = super::common::skip_unless_private(id, p) {
+        return skip;
     }
     let PolicyState::Present(doc) = &p.policy else {
         return vec![Finding::skip(

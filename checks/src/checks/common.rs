@@ -240,6 +240,19 @@ pub(crate) fn allow_rests_on_unset_keys(doc: &serde_json::Value, label: &str) ->
     (!keys.is_empty()).then(|| keys.join(", "))
 }
 
+/// The `skip` of a check that judges a private API's settings, when the API is not
+/// PRIVATE (api-private-endpoint fails it).
+pub(crate) fn skip_unless_private(id: &'static str, p: &ResolvedPath<'_>) -> Option<Vec<Finding>> {
+    let api = p.api.id.as_str();
+    (!p.api.is_private()).then(|| {
+        vec![Finding::skip(
+            id,
+            format!("API {api} is not PRIVATE (see api-private-endpoint)"),
+        )
+        .resource(api)]
+    })
+}
+
 /// The domain the client calls, or the `skip` of every domain check when it calls the
 /// execute-api name.
 pub(crate) fn domain_or_skip<'p, 'a>(

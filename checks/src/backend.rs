@@ -1,15 +1,31 @@
 //! The backend behind the method: the Lambda function its integration invokes, that
-//! function's resource policy and role, and the databases it talks to.
+//! function's resource policy and role, and the databases it talks to — or, for a
+//! private integration, the VPC link and load balancer (`vpc_link.rs`).
 
-use crate::snapshot::{DbInstance, Function, FunctionPolicy, Integration, RoleDetail, Scope};
+use crate::index::Index;
+use crate::snapshot::{DbInstance, Function, FunctionPolicy, Integration, RoleDetail, Stage};
+use crate::vpc_link::PrivateIntegration;
 
-/// The function an `AWS_PROXY`/`AWS` integration URI names:
-/// `arn:aws:apigateway:R:lambda:path/2015-03-31/functions/FUNCTION_ARN/invocations`.
+/// The function an `AWS_PROXY`/`AWS` integration URI names: the classic
+/// `arn:aws:apigateway:R:lambda:path/2015-03-31/functions/FUNCTION_ARN/invocations`, or
+/// the response-streaming one (InvokeWithResponseStream),
+/// `…:lambda:path/2021-11-15/functions/FUNCTION_ARN/response-streaming-invocations`
+/// (https://docs.aws.amazon.com/apigateway/latest/developerguide/response-transfer-mode-lambda.html).
 pub fn integration_function_arn(integration: &Integration) -> Option<&str> {
     let uri = integration.uri.as_deref()?;
     let (_, rest) = uri.split_once(":lambda:path/")?;
     let (_, rest) = rest.split_once("/functions/")?;
-    rest.strip_suffix("/invocations")
+    rest.strip_suffix("/response-streaming-invocations")
+        .or_else(|| rest.strip_suffix("/invocations"))
+}
+
+/// Whether the integration invokes its function with response streaming (the
+/// `response-streaming-invocations` URI).
+pub fn invokes_streaming(integration: &Integration) -> bool {
+    integration
+        .uri
+        .as_deref()
+        .is_some_and(|u| u.ends_with("/response-streaming-invocations"))
 }
 
 /// `arn:aws:lambda:R:ACCOUNT:function:NAME[:QUALIFIER]` → (unqualified ARN, name).
@@ -38,14 +54,19 @@ pub struct Backend<'a> {
     pub role: Option<&'a RoleDetail>,
     pub db_choice: DbChoice,
     pub databases: Vec<&'a DbInstance>,
+    /// The VPC link and load balancer, when the integration is a private one.
+    pub private: Option<PrivateIntegration<'a>>,
 }
 
 impl<'a> Backend<'a> {
     pub fn resolve(
-        snapshot: &'a Scope,
-        integration: Option<&Integration>,
+        ix: &'a Index<'a>,
+        integration: Option<&'a Integration>,
+        stage: Option<&Stage>,
         db_instance_id: Option<&str>,
     ) -> Backend<'a> {
+        let snapshot = ix.scope;
+        let private = integration.and_then(|i| PrivateIntegration::resolve(ix, i, stage));
         let function_arn = integration
             .and_then(integration_function_arn)
             .map(str::to_string);
@@ -108,6 +129,7 @@ impl<'a> Backend<'a> {
             role,
             db_choice,
             databases,
+            private,
         }
     }
 }

@@ -253,8 +253,9 @@ impl<'a> ResolvedPath<'a> {
             target.resource_path.as_deref(),
         );
         let backend = Backend::resolve(
-            api_scope,
+            api_ix,
             method.method().and_then(|m| m.method_integration.as_ref()),
+            method.stage.found(),
             target.db_instance_id.as_deref(),
         );
         Ok(ResolvedPath {

@@ -478,3 +478,50 @@ async fn endpoints_where(
         })
         .collect())
 }
+
+/// Network interfaces matching one filter (`attachment.instance-id` for instance
+/// targets, `addresses.private-ip-address` for IP targets): a load balancer's targets'
+/// security groups.
+pub async fn network_interfaces(
+    ctx: &Ctx,
+    name: &str,
+    values: &[String],
+) -> Result<Vec<m::NetworkInterface>, CallError> {
+    let items: Vec<t::NetworkInterface> = all_pages!(
+        ctx,
+        "ec2:DescribeNetworkInterfaces",
+        ctx.ec2
+            .describe_network_interfaces()
+            .filters(filter(name, values)),
+        network_interfaces
+    )?;
+    Ok(items
+        .iter()
+        .map(|n| m::NetworkInterface {
+            network_interface_id: n.network_interface_id().unwrap_or_default().to_string(),
+            vpc_id: s(n.vpc_id()),
+            subnet_id: s(n.subnet_id()),
+            private_ip_address: s(n.private_ip_address()),
+            private_ip_addresses: n
+                .private_ip_addresses()
+                .iter()
+                .filter_map(|a| a.private_ip_address())
+                .map(|a| m::NetworkInterfaceAddress {
+                    private_ip_address: a.to_string(),
+                })
+                .collect(),
+            groups: n
+                .groups()
+                .iter()
+                .map(|g| m::GroupIdentifier {
+                    group_id: g.group_id().unwrap_or_default().to_string(),
+                    group_name: s(g.group_name()),
+                })
+                .collect(),
+            attachment: n.attachment().map(|a| m::NetworkInterfaceAttachment {
+                instance_id: s(a.instance_id()),
+                device_index: a.device_index().map(i64::from),
+            }),
+        })
+        .collect())
+}

@@ -217,6 +217,44 @@ pub struct Scope {
     )]
     pub transit_gateway_routes: Option<Vec<TransitGatewayRoute>>,
 
+    // A private integration (a method whose integration goes through a VPC link): the
+    // link (V1 or V2), its load balancer, listeners, target groups and their targets'
+    // health, and the network interfaces of the targets whose groups judge the traffic.
+    #[serde(rename = "VpcLinks", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_links: Option<Vec<VpcLink>>,
+    #[serde(
+        rename = "VpcLinksV2",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpc_links_v2: Option<Vec<VpcLinkV2>>,
+    #[serde(
+        rename = "LoadBalancers",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub load_balancers: Option<Vec<LoadBalancer>>,
+    #[serde(rename = "Listeners", default, skip_serializing_if = "Option::is_none")]
+    pub listeners: Option<Vec<Listener>>,
+    #[serde(
+        rename = "TargetGroups",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub target_groups: Option<Vec<TargetGroup>>,
+    #[serde(
+        rename = "TargetHealthDescriptions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub target_health_descriptions: Option<Vec<TargetHealthDescription>>,
+    #[serde(
+        rename = "NetworkInterfaces",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_interfaces: Option<Vec<NetworkInterface>>,
+
     /// Calls a live run could not make, so a check can say why its data is missing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unavailable: Vec<Unavailable>,
@@ -269,10 +307,17 @@ pub enum Source {
     TransitGatewayAttachments,
     TransitGatewayPeeringAttachments,
     TransitGatewayRoutes,
+    VpcLinks,
+    VpcLinksV2,
+    LoadBalancers,
+    Listeners,
+    TargetGroups,
+    TargetHealthDescriptions,
+    NetworkInterfaces,
 }
 
 impl Source {
-    pub const ALL: [Source; 34] = [
+    pub const ALL: [Source; 41] = [
         Source::Vpcs,
         Source::Subnets,
         Source::RouteTables,
@@ -307,6 +352,13 @@ impl Source {
         Source::TransitGatewayAttachments,
         Source::TransitGatewayPeeringAttachments,
         Source::TransitGatewayRoutes,
+        Source::VpcLinks,
+        Source::VpcLinksV2,
+        Source::LoadBalancers,
+        Source::Listeners,
+        Source::TargetGroups,
+        Source::TargetHealthDescriptions,
+        Source::NetworkInterfaces,
     ];
 
     /// The array's key in the snapshot.
@@ -346,6 +398,13 @@ impl Source {
             Source::TransitGatewayAttachments => "TransitGatewayAttachments",
             Source::TransitGatewayPeeringAttachments => "TransitGatewayPeeringAttachments",
             Source::TransitGatewayRoutes => "TransitGatewayRoutes",
+            Source::VpcLinks => "VpcLinks",
+            Source::VpcLinksV2 => "VpcLinksV2",
+            Source::LoadBalancers => "LoadBalancers",
+            Source::Listeners => "Listeners",
+            Source::TargetGroups => "TargetGroups",
+            Source::TargetHealthDescriptions => "TargetHealthDescriptions",
+            Source::NetworkInterfaces => "NetworkInterfaces",
         }
     }
 
@@ -388,6 +447,14 @@ impl Source {
                 "ec2:DescribeTransitGatewayPeeringAttachments"
             }
             Source::TransitGatewayRoutes => "ec2:SearchTransitGatewayRoutes",
+            // API Gateway authorizes both versions' VPC links as apigateway:GET on
+            // /vpclinks/ID.
+            Source::VpcLinks | Source::VpcLinksV2 => "apigateway:GET",
+            Source::LoadBalancers => "elasticloadbalancing:DescribeLoadBalancers",
+            Source::Listeners => "elasticloadbalancing:DescribeListeners",
+            Source::TargetGroups => "elasticloadbalancing:DescribeTargetGroups",
+            Source::TargetHealthDescriptions => "elasticloadbalancing:DescribeTargetHealth",
+            Source::NetworkInterfaces => "ec2:DescribeNetworkInterfaces",
         }
     }
 
@@ -444,6 +511,13 @@ impl Source {
             Source::TransitGatewayAttachments => "aws ec2 describe-transit-gateway-attachments --filters Name=resource-id,Values=VPC_A,VPC_B --query TransitGatewayAttachments",
             Source::TransitGatewayPeeringAttachments => "aws ec2 describe-transit-gateway-peering-attachments --filters Name=transit-gateway-id,Values=TGW --query TransitGatewayPeeringAttachments",
             Source::TransitGatewayRoutes => "aws ec2 search-transit-gateway-routes --transit-gateway-route-table-id RTB --filters Name=type,Values=static,propagated --query Routes, each with TransitGatewayRouteTableId added (as the TGW's owner)",
+            Source::VpcLinks => "aws apigateway get-vpc-link --vpc-link-id LINK (VPC link V1)",
+            Source::VpcLinksV2 => "aws apigatewayv2 get-vpc-link --vpc-link-id LINK (VPC link V2)",
+            Source::LoadBalancers => "aws elbv2 describe-load-balancers --load-balancer-arns ARN --query LoadBalancers",
+            Source::Listeners => "aws elbv2 describe-listeners --load-balancer-arn ARN --query Listeners",
+            Source::TargetGroups => "aws elbv2 describe-target-groups --load-balancer-arn ARN --query TargetGroups",
+            Source::TargetHealthDescriptions => "aws elbv2 describe-target-health --target-group-arn TG --query TargetHealthDescriptions, each with TargetGroupArn added",
+            Source::NetworkInterfaces => "aws ec2 describe-network-interfaces --filters Name=attachment.instance-id,Values=i-… (and Name=addresses.private-ip-address for IP targets) --query NetworkInterfaces",
         }
     }
 
@@ -489,6 +563,13 @@ impl Source {
                 snapshot.transit_gateway_peering_attachments.is_some()
             }
             Source::TransitGatewayRoutes => snapshot.transit_gateway_routes.is_some(),
+            Source::VpcLinks => snapshot.vpc_links.is_some(),
+            Source::VpcLinksV2 => snapshot.vpc_links_v2.is_some(),
+            Source::LoadBalancers => snapshot.load_balancers.is_some(),
+            Source::Listeners => snapshot.listeners.is_some(),
+            Source::TargetGroups => snapshot.target_groups.is_some(),
+            Source::TargetHealthDescriptions => snapshot.target_health_descriptions.is_some(),
+            Source::NetworkInterfaces => snapshot.network_interfaces.is_some(),
         }
     }
 }

@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
 """Audit benchmark (not a test).
 
-Offline: synthetic estates (scripts/estate_snapshot.py) of SCALE × (10 account-regions,
-1,000 VPCs, 10,000 instances, 100 private APIs), audited with `privpath audit
---snapshot`: process wall time and peak memory (GNU time), for the table and for JSON.
+Offline: synthetic estates (scripts/estate_snapshot.py) of SCALE × (1,000 VPCs, 10,000
+instances, 100 private APIs), in three shapes — spread over 10 account-regions per
+scale, all in one account-region (peered), all in one account-region on a transit
+gateway hub — audited with `privpath audit --snapshot`: process wall time and peak
+memory (GNU time), for the table and for JSON, and each doubling's time ratio.
 
 Live: the seed architecture in ACCOUNTS × REGIONS account-regions of moto, behind a
 loopback proxy adding L ms to every request; `privpath audit --accounts … --role-name …
 --regions …` against the same thing done one request after another (boto3, as an AWS
 CLI script would).
 
-    .venv/bin/python scripts/bench_audit.py [--scales 1,2,5,10] [--live-regions 10] [--latency 100]
+    .venv/bin/python scripts/bench_audit.py [--shapes spread,one,tgw] [--scales 1,2,4,10] [--live-regions 10] [--latency 100]
 
 Everything binds 127.0.0.1 and stops when the script ends.
 """
@@ -54,26 +56,33 @@ def timed(args):
     return wall, rss_kb / 1024, out.returncode
 
 
-def offline(scales, runs):
-    print(f"{'scale':>5} {'scopes':>6} {'VPCs':>7} {'instances':>9} {'APIs':>5} {'paths':>7} {'MB file':>8} "
-          f"{'table s':>8} {'table MB':>9} {'json s':>7} {'json MB':>8}")
+def offline(shapes, scales, runs):
+    print(f"{'shape':>6} {'scale':>5} {'scopes':>6} {'VPCs':>7} {'instances':>9} {'APIs':>5} {'paths':>7} {'MB file':>8} "
+          f"{'table s':>8} {'table MB':>9} {'json s':>7} {'json MB':>8} {'x time':>7}")
     with tempfile.TemporaryDirectory() as tmp:
-        for scale in scales:
-            f = Path(tmp) / f"estate-{scale}.json"
-            subprocess.run([sys.executable, str(ROOT / "scripts/estate_snapshot.py"), "--scale", str(scale), "-o", str(f)],
-                           check=True, stderr=subprocess.DEVNULL)
-            table = [timed([str(BIN), "audit", "--snapshot", str(f), "-q"]) for _ in range(runs)]
-            # The headline wraps to the width: read its words.
-            head = " ".join(subprocess.run([str(BIN), "audit", "--snapshot", str(f), "-q"], env=ENV, capture_output=True,
-                                           text=True).stdout.split())
-            paths = int(re.search(r"\((\d+) path", head).group(1))
-            json_runs = [timed([str(BIN), "audit", "--snapshot", str(f), "-q", "--format", "json", "--output",
-                                str(Path(tmp) / "out.json")]) for _ in range(runs)] if scale <= 2 else []
-            med = lambda xs, i: statistics.median(x[i] for x in xs)
-            js = f"{med(json_runs, 0):>7.2f} {med(json_runs, 1):>8.0f}" if json_runs else f"{'-':>7} {'-':>8}"
-            print(f"{scale:>5} {scale * 10:>6} {scale * 1000:>7} {scale * 10000:>9} {scale * 100:>5} {paths:>7} "
-                  f"{f.stat().st_size / 1e6:>8.1f} {med(table, 0):>8.2f} {med(table, 1):>9.0f} {js}")
-            f.unlink()
+        for shape in shapes:
+            previous = None
+            for scale in scales:
+                f = Path(tmp) / f"estate-{shape}-{scale}.json"
+                subprocess.run([sys.executable, str(ROOT / "scripts/estate_snapshot.py"), "--shape", shape, "--scale",
+                                str(scale), "-o", str(f)], check=True, stderr=subprocess.DEVNULL)
+                table = [timed([str(BIN), "audit", "--snapshot", str(f), "-q"]) for _ in range(runs)]
+                # The headline wraps to the width: read its words.
+                head = " ".join(subprocess.run([str(BIN), "audit", "--snapshot", str(f), "-q"], env=ENV,
+                                               capture_output=True, text=True).stdout.split())
+                paths = int(re.search(r"\((\d+) path", head).group(1))
+                out = Path(tmp) / "out.json"
+                json_runs = [timed([str(BIN), "audit", "--snapshot", str(f), "-q", "--format", "json", "--output",
+                                    str(out)]) for _ in range(runs)]
+                out.unlink()
+                med = lambda xs, i: statistics.median(x[i] for x in xs)
+                ratio = f"{med(table, 0) / previous[1]:>7.2f}" if previous and scale == 2 * previous[0] else f"{'-':>7}"
+                previous = (scale, med(table, 0))
+                scopes = scale * 10 if shape == "spread" else 1
+                print(f"{shape:>6} {scale:>5} {scopes:>6} {scale * 1000:>7} {scale * 10000:>9} {scale * 100:>5} {paths:>7} "
+                      f"{f.stat().st_size / 1e6:>8.1f} {med(table, 0):>8.2f} {med(table, 1):>9.0f} "
+                      f"{med(json_runs, 0):>7.2f} {med(json_runs, 1):>8.0f} {ratio}", flush=True)
+                f.unlink()
 
 
 def live(regions, latency, runs):
@@ -163,7 +172,8 @@ def sequential(url, scopes):
 def main():
     global BIN
     parser = argparse.ArgumentParser()
-    parser.add_argument("--scales", default="1,2,5,10")
+    parser.add_argument("--shapes", default="spread,one,tgw")
+    parser.add_argument("--scales", default="1,2,4,10")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--live-regions", type=int, default=10, help="regions per account (two accounts); 0: no live part")
     parser.add_argument("--latency", type=int, default=100)
@@ -174,7 +184,7 @@ def main():
         sys.exit(f"{BIN} not found: build first (cargo build --release)")
     print(f"binary: {BIN}")
     if args.scales:
-        offline([int(s) for s in args.scales.split(",")], args.runs)
+        offline(args.shapes.split(","), [int(s) for s in args.scales.split(",")], args.runs)
     if args.live_regions:
         live(args.live_regions, args.latency, args.runs)
 

@@ -1,13 +1,19 @@
 #!/usr/bin/env python3
-"""Writes a synthetic estate snapshot (format 2) for the audit benchmark: SCALE × (10
-account-regions, 1,000 VPCs, 10,000 instances, 100 private APIs).
+"""Writes a synthetic estate snapshot (format 2) for the audit benchmark. Every shape is
+SCALE × (1,000 VPCs, 10,000 instances, 100 private APIs), laid out three ways:
 
-    python3 scripts/estate_snapshot.py --scale 1 -o /tmp/estate-1.json
+- `spread` (default): 10 account-regions per scale, each with 10 APIs;
+- `one`: one account-region holding all of it (100 APIs per scale);
+- `tgw`: one account-region, its VPCs attached to one transit gateway (a hub) instead
+  of peered: route tables segment it, one TGW route table per API for its clients and
+  one for its endpoint VPC, so each client reaches its own API only.
 
-Each account-region holds 10 private REST APIs, each behind its own execute-api
-endpoint in its own VPC (with one client instance there), and 90 client VPCs peered
-with those endpoint VPCs (9 each), with 11 instances per client VPC; every piece the checks read is there (subnets, route
-tables both ways, security groups, network ACLs, Session Manager endpoints, stages,
+    python3 scripts/estate_snapshot.py --shape one --scale 2 -o /tmp/estate-one-2.json
+
+Each API sits behind its own execute-api endpoint in its own VPC (with one client
+instance there), with 9 client VPCs (peered with the endpoint's VPC, or attached to the
+TGW) of 11 instances each; every piece the checks read is there (subnets, route tables
+both ways, security groups, network ACLs, Session Manager endpoints, stages,
 deployments, usage plans, functions, databases). One client VPC in ten lacks its return
 route, so the audit finds broken paths too. The ids repeat across account-regions, as
 AWS allows: only the scope tells them apart.
@@ -31,7 +37,8 @@ def hexid(prefix, *parts):
     return prefix + "".join(f"{p:04x}" for p in parts).rjust(17, "0")[-17:]
 
 
-def scope(account, region):
+def scope(account, region, apis=APIS_PER_SCOPE, via="peering"):
+    tgw = hexid("tgw-", 9, 9)
     s = {k: [] for k in ("Vpcs", "Subnets", "RouteTables", "SecurityGroups", "NetworkAcls", "VpcPeeringConnections",
                          "VpcEndpoints", "Instances", "InstanceInformationList", "RestApis", "VpcAttributes", "Stages",
                          "Resources", "Deployments", "UsagePlans", "UsagePlanKeys", "ApiKeys", "Functions",
@@ -48,14 +55,39 @@ def scope(account, region):
          "AttachedManagedPolicies": [{"PolicyName": "AWSLambdaVPCAccessExecutionRole",
                                       "PolicyArn": "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"}]},
     ]
-    for a in range(APIS_PER_SCOPE):
-        ep_vpc, ep_cidr = hexid("vpc-", 1, a), f"10.{a}.0.0/16"
+    if via == "tgw":
+        for k in ("TransitGatewayVpcAttachments", "TransitGatewayAttachments", "TransitGatewayRoutes"):
+            s[k] = []
+        s["TransitGateways"] = [{"TransitGatewayId": tgw, "State": "available", "OwnerId": account,
+                                 "Options": {"SecurityGroupReferencingSupport": "disable"}}]
+
+    def attach(vpc, subnet, table):
+        """The VPC's attachment to the hub, associated with `table`; its id."""
+        att = "tgw-attach-" + vpc[4:]
+        s["TransitGatewayVpcAttachments"].append({"TransitGatewayAttachmentId": att, "TransitGatewayId": tgw,
+                                                  "VpcId": vpc, "VpcOwnerId": account, "State": "available",
+                                                  "SubnetIds": [subnet]})
+        s["TransitGatewayAttachments"].append({"TransitGatewayAttachmentId": att, "TransitGatewayId": tgw,
+                                               "TransitGatewayOwnerId": account, "ResourceOwnerId": account,
+                                               "ResourceType": "vpc", "ResourceId": vpc, "State": "available",
+                                               "Association": {"TransitGatewayRouteTableId": table, "State": "associated"}})
+        return att
+
+    def tgw_route(table, cidr, att, vpc):
+        s["TransitGatewayRoutes"].append({"TransitGatewayRouteTableId": table, "DestinationCidrBlock": cidr,
+                                          "Type": "propagated", "State": "active",
+                                          "TransitGatewayAttachments": [{"TransitGatewayAttachmentId": att,
+                                                                         "ResourceType": "vpc", "ResourceId": vpc}]})
+
+    zone = {"AvailabilityZone": f"{region}a", "AvailabilityZoneId": "az1"}
+    for a in range(apis):
+        ep_vpc, ep_cidr = hexid("vpc-", 1, a), f"10.{a // 256}.{a % 256}.0/24"
         ep_subnet, ep_sg, vpce = hexid("subnet-", 1, a), hexid("sg-", 1, a), hexid("vpce-", 1, a)
         ep_rtb = hexid("rtb-", 1, a)
         api_id = f"api{a:07d}"
         s["Vpcs"].append({"VpcId": ep_vpc, "CidrBlock": ep_cidr, "OwnerId": account})
         s["VpcAttributes"].append({"VpcId": ep_vpc, "EnableDnsSupport": {"Value": True}, "EnableDnsHostnames": {"Value": True}})
-        s["Subnets"].append({"SubnetId": ep_subnet, "VpcId": ep_vpc, "CidrBlock": f"10.{a}.1.0/24"})
+        s["Subnets"].append({"SubnetId": ep_subnet, "VpcId": ep_vpc, "CidrBlock": ep_cidr, **zone})
         s["SecurityGroups"].append({"GroupId": ep_sg, "VpcId": ep_vpc, "IpPermissionsEgress": [ALL_OUT],
                                     "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
                                                        "IpRanges": [{"CidrIp": "172.16.0.0/12"}, {"CidrIp": ep_cidr}]},
@@ -95,17 +127,22 @@ def scope(account, region):
         # One client in the endpoint's own VPC (no peering on its path); it has no
         # Session Manager endpoints there, so operators cannot reach it.
         iid = hexid("i-", 1, a)
-        s["Instances"].append({"InstanceId": iid, "SubnetId": ep_subnet, "VpcId": ep_vpc, "PrivateIpAddress": f"10.{a}.1.10",
+        s["Instances"].append({"InstanceId": iid, "SubnetId": ep_subnet, "VpcId": ep_vpc, "PrivateIpAddress": f"10.{a // 256}.{a % 256}.10",
                                "SecurityGroups": [{"GroupId": ep_sg}], "State": {"Name": "running"},
                                "IamInstanceProfile": {"Arn": f"arn:aws:iam::{account}:instance-profile/client"}})
         s["InstanceInformationList"].append({"InstanceId": iid, "PingStatus": "Online", "AgentVersion": "3.3.1142.0"})
+        if via == "tgw":
+            clients_table, ep_table = hexid("tgw-rtb-", 4, a), hexid("tgw-rtb-", 5, a)
+            ep_att = attach(ep_vpc, ep_subnet, ep_table)
         for c in range(CLIENT_VPCS_PER_API):
             n = a * CLIENT_VPCS_PER_API + c
-            vpc, cidr = hexid("vpc-", 2, n), f"172.{16 + n // 256}.{n % 256}.0/24"
+            # /27s inside 172.16.0.0/12, which the endpoints' groups admit: room for 32,768.
+            vpc, cidr = hexid("vpc-", 2, n), f"172.{16 + n // 2048}.{n // 8 % 256}.{n % 8 * 32}/27"
             subnet, sg, rtb, pcx = hexid("subnet-", 2, n), hexid("sg-", 2, n), hexid("rtb-", 2, n), hexid("pcx-", 2, n)
+            hop = {"TransitGatewayId": tgw} if via == "tgw" else {"VpcPeeringConnectionId": pcx}
             s["Vpcs"].append({"VpcId": vpc, "CidrBlock": cidr, "OwnerId": account})
             s["VpcAttributes"].append({"VpcId": vpc, "EnableDnsSupport": {"Value": True}, "EnableDnsHostnames": {"Value": True}})
-            s["Subnets"].append({"SubnetId": subnet, "VpcId": vpc, "CidrBlock": cidr})
+            s["Subnets"].append({"SubnetId": subnet, "VpcId": vpc, "CidrBlock": cidr, **zone})
             s["SecurityGroups"].append({"GroupId": sg, "VpcId": vpc, "IpPermissionsEgress": [ALL_OUT],
                                         "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
                                                            "IpRanges": [{"CidrIp": cidr}]}]})
@@ -113,13 +150,19 @@ def scope(account, region):
                                      "Associations": [{"SubnetId": subnet}], "Entries": ALLOW_ALL})
             s["RouteTables"].append({"RouteTableId": rtb, "VpcId": vpc, "Associations": [{"Main": True}],
                                      "Routes": [{"DestinationCidrBlock": cidr, "GatewayId": "local", "State": "active"},
-                                                {"DestinationCidrBlock": ep_cidr, "VpcPeeringConnectionId": pcx, "State": "active"}]})
+                                                {"DestinationCidrBlock": ep_cidr, "State": "active", **hop}]})
             if c != 0 or a % 10 != 9:
                 # One client VPC in ten has no return route.
-                ep_routes.append({"DestinationCidrBlock": cidr, "VpcPeeringConnectionId": pcx, "State": "active"})
-            s["VpcPeeringConnections"].append({"VpcPeeringConnectionId": pcx, "Status": {"Code": "active"},
-                                               "RequesterVpcInfo": {"VpcId": vpc, "OwnerId": account, "Region": region, "CidrBlock": cidr},
-                                               "AccepterVpcInfo": {"VpcId": ep_vpc, "OwnerId": account, "Region": region, "CidrBlock": ep_cidr}})
+                ep_routes.append({"DestinationCidrBlock": cidr, "State": "active", **hop})
+            if via == "tgw":
+                att = attach(vpc, subnet, clients_table)
+                if c == 0:
+                    tgw_route(clients_table, ep_cidr, ep_att, ep_vpc)
+                tgw_route(ep_table, cidr, att, vpc)
+            else:
+                s["VpcPeeringConnections"].append({"VpcPeeringConnectionId": pcx, "Status": {"Code": "active"},
+                                                   "RequesterVpcInfo": {"VpcId": vpc, "OwnerId": account, "Region": region, "CidrBlock": cidr},
+                                                   "AccepterVpcInfo": {"VpcId": ep_vpc, "OwnerId": account, "Region": region, "CidrBlock": ep_cidr}})
             for svc in ("ssm", "ssmmessages", "ec2messages"):
                 s["VpcEndpoints"].append({"VpcEndpointId": hexid("vpce-", 3, n * 4 + len(svc)), "VpcEndpointType": "Interface",
                                           "VpcId": vpc, "ServiceName": f"com.amazonaws.{region}.{svc}", "State": "available",
@@ -127,7 +170,7 @@ def scope(account, region):
             for i in range(INSTANCES_PER_CLIENT_VPC):
                 iid = hexid("i-", 2, n, i)
                 s["Instances"].append({"InstanceId": iid, "SubnetId": subnet, "VpcId": vpc,
-                                       "PrivateIpAddress": f"172.{16 + n // 256}.{n % 256}.{10 + i}",
+                                       "PrivateIpAddress": f"172.{16 + n // 2048}.{n // 8 % 256}.{n % 8 * 32 + 10 + i}",
                                        "SecurityGroups": [{"GroupId": sg}], "State": {"Name": "running"},
                                        "IamInstanceProfile": {"Arn": f"arn:aws:iam::{account}:instance-profile/client"}})
                 s["InstanceInformationList"].append({"InstanceId": iid, "PingStatus": "Online", "AgentVersion": "3.3.1142.0"})
@@ -136,14 +179,20 @@ def scope(account, region):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--scale", type=int, default=1, help="multiplies the account-regions (10 each)")
+    parser.add_argument("--scale", type=int, default=1, help="multiplies the estate (1,000 VPCs each)")
+    parser.add_argument("--shape", choices=("spread", "one", "tgw"), default="spread",
+                        help="10 account-regions per scale (spread), or one account-region peered (one) or on a TGW hub (tgw)")
     parser.add_argument("-o", "--output", required=True)
     args = parser.parse_args()
     regions = ["us-east-1", "eu-west-1"]
     scopes = []
-    for k in range(args.scale * 10):
-        account = f"{100000000000 + k // 2:012d}"
-        scopes.append(scope(account, regions[k % 2]))
+    if args.shape == "spread":
+        for k in range(args.scale * 10):
+            account = f"{100000000000 + k // 2:012d}"
+            scopes.append(scope(account, regions[k % 2]))
+    else:
+        via = "tgw" if args.shape == "tgw" else "peering"
+        scopes.append(scope("100000000000", "us-east-1", apis=APIS_PER_SCOPE * 10 * args.scale, via=via))
     doc = {"format": 2, "tool_version": "estate_snapshot.py", "scopes": scopes}
     with open(args.output, "w") as f:
         json.dump(doc, f, separators=(",", ":"))

@@ -50,25 +50,43 @@ pub fn suppress(
     rules: &[SuppressionRule],
     today: Date,
 ) -> Vec<SuppressionReport> {
-    // Expired even when nothing matches: the date, not the match, is the news.
-    let mut reports: Vec<SuppressionReport> = rules
-        .iter()
-        .map(|rule| SuppressionReport {
-            rule: rule.clone(),
-            state: if rule.expires.is_some_and(|last| today > last) {
-                SuppressionState::Expired
-            } else {
-                SuppressionState::Unused
-            },
-            matched: 0,
-        })
-        .collect();
+    let mut s = Suppressor::new(rules, today);
     for t in targets.iter_mut() {
+        s.apply(t);
+    }
+    s.reports
+}
+
+/// [`suppress`] one target at a time, for an audit that reports each path as it is
+/// checked.
+pub struct Suppressor {
+    pub reports: Vec<SuppressionReport>,
+}
+
+impl Suppressor {
+    pub fn new(rules: &[SuppressionRule], today: Date) -> Suppressor {
+        // Expired even when nothing matches: the date, not the match, is the news.
+        let reports = rules
+            .iter()
+            .map(|rule| SuppressionReport {
+                rule: rule.clone(),
+                state: if rule.expires.is_some_and(|last| today > last) {
+                    SuppressionState::Expired
+                } else {
+                    SuppressionState::Unused
+                },
+                matched: 0,
+            })
+            .collect();
+        Suppressor { reports }
+    }
+
+    pub fn apply(&mut self, t: &mut TargetRun) {
         let Ok(evaluated) = &mut t.result else {
-            continue;
+            return;
         };
         for o in &mut evaluated.outcomes {
-            for (i, report) in reports.iter_mut().enumerate() {
+            for (i, report) in self.reports.iter_mut().enumerate() {
                 if !matches(&report.rule, &t.name, &o.finding) {
                     continue;
                 }
@@ -80,7 +98,6 @@ pub fn suppress(
             }
         }
     }
-    reports
 }
 
 #[cfg(test)]
@@ -111,10 +128,10 @@ mod tests {
             name: name.into(),
             file: None,
             line: None,
-            result: Ok(Evaluated {
-                context: Context::empty(),
-                outcomes: judge(findings, &BTreeMap::new()),
-            }),
+            result: Ok(Evaluated::new(
+                Context::empty(),
+                judge(findings, &BTreeMap::new()),
+            )),
         }
     }
 

@@ -44,6 +44,13 @@ impl FailOn {
             FailOn::Unknown => Status::Unknown,
         }
     }
+
+    /// Whether this finding makes the run exit 1.
+    pub fn gates(self, o: &Outcome) -> bool {
+        o.suppressed.is_none()
+            && o.severity != Severity::Low
+            && o.finding.status >= self.threshold()
+    }
 }
 
 /// A finding as this run judges it.
@@ -69,12 +76,37 @@ impl Outcome {
 pub struct Evaluated {
     pub context: Context,
     pub outcomes: Vec<Outcome>,
+    /// Passing findings an audit no longer holds ([`Evaluated::compact`]): counted,
+    /// not kept.
+    pub passes_dropped: usize,
 }
 
 impl Evaluated {
+    pub fn new(context: Context, outcomes: Vec<Outcome>) -> Evaluated {
+        Evaluated {
+            context,
+            outcomes,
+            passes_dropped: 0,
+        }
+    }
+
     /// Counts by status; suppressed findings are counted by status too.
     pub fn summary(&self) -> Summary {
-        Summary::of(self.outcomes.iter().map(|o| &o.finding))
+        let mut s = Summary::of(self.outcomes.iter().map(|o| &o.finding));
+        s.pass += self.passes_dropped;
+        s.total += self.passes_dropped;
+        s
+    }
+
+    /// Drops the passing findings (a suppressed one stays: the suppression's report
+    /// counts it), keeping their number. An audit of 100,000 paths holds only what its
+    /// people's reports show once the JSON report has streamed them.
+    pub fn compact(&mut self) {
+        let before = self.outcomes.len();
+        self.outcomes
+            .retain(|o| o.finding.status != Status::Pass || o.suppressed.is_some());
+        self.passes_dropped += before - self.outcomes.len();
+        self.outcomes.shrink_to_fit();
     }
 
     pub fn suppressed(&self) -> usize {
@@ -186,9 +218,7 @@ pub struct SuppressionRule {
 impl Run {
     /// Whether this outcome makes the run exit 1.
     pub fn gates(&self, o: &Outcome) -> bool {
-        o.suppressed.is_none()
-            && o.severity != Severity::Low
-            && o.finding.status >= self.fail_on.threshold()
+        self.fail_on.gates(o)
     }
 
     pub fn suppression_gates(&self, s: &SuppressionReport) -> bool {
@@ -242,7 +272,21 @@ impl Run {
 
     /// Counts over every target; suppressed findings are counted by status too.
     pub fn summary(&self) -> Summary {
-        Summary::of(self.outcomes().map(|(_, o)| &o.finding))
+        let mut all = Summary::default();
+        for s in self
+            .targets
+            .iter()
+            .filter_map(|t| t.result.as_ref().ok())
+            .map(Evaluated::summary)
+        {
+            all.total += s.total;
+            all.pass += s.pass;
+            all.fail += s.fail;
+            all.warn += s.warn;
+            all.skip += s.skip;
+            all.unknown += s.unknown;
+        }
+        all
     }
 
     pub fn suppressed(&self) -> usize {

@@ -264,6 +264,55 @@ fn two_instances_need_a_choice() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
+/// In a snapshot of several accounts and regions the same instance id can be in two:
+/// each is named with its scope, and `privpath audit` is where every path is checked.
+#[test]
+fn a_many_scope_snapshot_names_each_candidate_with_its_scope_and_points_to_audit() {
+    let estate = "fixtures/estate/two-regions-and-another-account.json";
+    let o = privpath(&["check", "--snapshot", estate]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    for one in [
+        "i-0c11e000000000001 in 111122223333/us-east-1",
+        "i-0c11e000000000001 in 111122223333/us-west-2",
+        "i-0c11e000000000001 in 777788889999/eu-west-1",
+        "privpath audit --snapshot FILE",
+    ] {
+        assert!(err.contains(one), "{one}: {err}");
+    }
+    // One line, however many candidates: the first ten and a count.
+    let mut doc: Value =
+        serde_json::from_slice(&std::fs::read(Path::new(ROOT).join(estate)).unwrap()).unwrap();
+    let scope = &mut doc["scopes"][0];
+    let template = scope["Instances"][0].clone();
+    for n in 0..30 {
+        let mut i = template.clone();
+        i["InstanceId"] = format!("i-0f{n:015x}").into();
+        scope["Instances"].as_array_mut().unwrap().push(i);
+    }
+    let path = tmp_file("many-instances.json", doc.to_string().as_bytes());
+    let o = privpath(&["check", "--snapshot", path.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("34 instances") && err.contains(", and 24 more)"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    // A pinned region picks the scope; the same id elsewhere no longer matters.
+    let o = privpath(&[
+        "check",
+        "--snapshot",
+        estate,
+        "--instance-id",
+        "i-0c11e000000000001",
+        "--client-region",
+        "eu-west-1",
+        "--region",
+        "eu-west-1",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
 #[test]
 fn only_and_skip_select_checks() {
     let o = privpath(&[
@@ -698,6 +747,57 @@ fn audit_table_of_a_saved_estate() {
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     insta::assert_snapshot!("audit_two_regions_table", stdout(&o));
+}
+
+/// An audit streams its JSON path by path and then holds only what is not passing;
+/// with JUnit also asked for, it holds every finding and renders the JSON at the end.
+/// Both must write the same bytes, and the table from the compact run the same lines.
+#[test]
+fn an_audit_streamed_writes_what_an_audit_held_writes() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("audit-streamed");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for estate in [
+        "fixtures/estate/two-regions-and-another-account.json",
+        "fixtures/estate/tgw-shared-cross-account.json",
+        "fixtures/estate/ssm-unreachable.json",
+    ] {
+        let streamed = privpath(&["audit", "--snapshot", estate, "--format", "json", "-q"]);
+        let junit = dir.join("junit.xml");
+        let held = privpath(&[
+            "audit",
+            "--snapshot",
+            estate,
+            "--format",
+            "json",
+            "--format",
+            "junit",
+            "--output",
+            "/dev/stdout",
+            "--output",
+            junit.to_str().unwrap(),
+            "-q",
+        ]);
+        assert_eq!(streamed.status.code(), held.status.code(), "{estate}");
+        assert!(!streamed.stdout.is_empty(), "{estate}");
+        assert_eq!(stdout(&streamed), stdout(&held), "{estate}");
+        let table = |extra: &[&str]| {
+            let mut args = vec!["audit", "--snapshot", estate, "-q"];
+            args.extend_from_slice(extra);
+            stdout(&privpath(&args))
+        };
+        let held_table = table(&[
+            "--format",
+            "table",
+            "--format",
+            "junit",
+            "--output",
+            "/dev/stdout",
+            "--output",
+            junit.to_str().unwrap(),
+        ]);
+        assert_eq!(table(&[]), held_table, "{estate}");
+    }
 }
 
 /// Audit JSON is `check`'s schema: a target per path, one for the estate findings.

@@ -2,7 +2,8 @@
 //! picked from the snapshot's `Stages` and `Resources` (or named with `--stage`,
 //! `--path`, `--method`), and the ARN and URL they make.
 
-use crate::snapshot::{ApiResource, Method, RestApi, Scope, Stage};
+use crate::index::Index;
+use crate::snapshot::{ApiResource, Method, RestApi, Stage};
 
 /// The seed architecture's client sends a POST.
 pub const DEFAULT_METHOD: &str = "POST";
@@ -44,10 +45,6 @@ pub struct MethodTarget<'a> {
     pub resource: Pick<&'a ApiResource>,
 }
 
-fn belongs(record_api: Option<&str>, api: &RestApi) -> bool {
-    record_api.is_none_or(|id| id == api.id)
-}
-
 fn join(names: Vec<&str>) -> String {
     if names.is_empty() {
         "none".to_string()
@@ -58,20 +55,17 @@ fn join(names: Vec<&str>) -> String {
 
 impl<'a> MethodTarget<'a> {
     pub fn resolve(
-        snapshot: &'a Scope,
+        ix: &Index<'a>,
         api: &RestApi,
         stage: Option<&str>,
         http_method: Option<&str>,
         path: Option<&str>,
     ) -> MethodTarget<'a> {
         let http_method = http_method.unwrap_or(DEFAULT_METHOD).to_ascii_uppercase();
-        let stage = match &snapshot.stages {
+        let stage = match &ix.scope.stages {
             None => Pick::NotCollected,
-            Some(all) => {
-                let mine: Vec<&Stage> = all
-                    .iter()
-                    .filter(|s| belongs(s.rest_api_id.as_deref(), api))
-                    .collect();
+            Some(_) => {
+                let mine: Vec<&Stage> = ix.api_records.stages(&api.id);
                 let names = || join(mine.iter().map(|s| s.stage_name.as_str()).collect());
                 match stage {
                     Some(name) => match mine.iter().find(|s| s.stage_name == name) {
@@ -97,13 +91,10 @@ impl<'a> MethodTarget<'a> {
                 }
             }
         };
-        let resource = match &snapshot.resources {
+        let resource = match &ix.scope.resources {
             None => Pick::NotCollected,
-            Some(all) => {
-                let mine: Vec<&ApiResource> = all
-                    .iter()
-                    .filter(|r| belongs(r.rest_api_id.as_deref(), api))
-                    .collect();
+            Some(_) => {
+                let mine: Vec<&ApiResource> = ix.api_records.resources(&api.id);
                 match path {
                     Some(p) => {
                         let wanted = normalise_path(p);

@@ -60,66 +60,40 @@ pub struct Backend<'a> {
 
 impl<'a> Backend<'a> {
     pub fn resolve(
-        ix: &'a Index<'a>,
+        ix: &Index<'a>,
         integration: Option<&'a Integration>,
         stage: Option<&Stage>,
         db_instance_id: Option<&str>,
     ) -> Backend<'a> {
-        let snapshot = ix.scope;
         let private = integration.and_then(|i| PrivateIntegration::resolve(ix, i, stage));
         let function_arn = integration
             .and_then(integration_function_arn)
             .map(str::to_string);
         let split = function_arn.as_deref().and_then(split_function_arn);
         let function_name = split.as_ref().map(|(_, n)| n.to_string());
-        let function = split.as_ref().and_then(|(arn, name)| {
-            snapshot.functions.iter().flatten().find(|f| {
-                f.function_arn == *arn
-                    || split_function_arn(&f.function_arn).is_some_and(|(a, _)| a == *arn)
-                    || (f.function_arn.is_empty() && f.function_name == *name)
-            })
-        });
-        let policy = function_name.as_deref().and_then(|name| {
-            snapshot.function_policies.iter().flatten().find(|p| {
-                p.function_name == name || p.function_name.ends_with(&format!(":function:{name}"))
-            })
-        });
+        let records = &ix.api_records;
+        let function = split
+            .as_ref()
+            .and_then(|(arn, name)| records.function(arn, name));
+        let policy = function_name
+            .as_deref()
+            .and_then(|name| records.function_policy(name));
         let role = function
             .and_then(|f| f.role.as_deref())
             .and_then(|arn| arn.rsplit('/').next())
-            .and_then(|name| {
-                snapshot
-                    .role_detail_list
-                    .iter()
-                    .flatten()
-                    .find(|r| r.role_name == name)
-            });
+            .and_then(|name| ix.roles.get(name).copied());
         let (db_choice, databases) = match db_instance_id {
             Some(id) => (
                 DbChoice::Named(id.to_string()),
-                snapshot
-                    .db_instances
-                    .iter()
-                    .flatten()
-                    .filter(|d| d.db_instance_identifier == id)
-                    .collect(),
+                records.databases_named(id).to_vec(),
             ),
-            None => {
-                let vpc = function.and_then(Function::vpc_id);
-                (
-                    DbChoice::InFunctionVpc,
-                    snapshot
-                        .db_instances
-                        .iter()
-                        .flatten()
-                        .filter(|d| {
-                            vpc.is_some()
-                                && d.db_subnet_group.as_ref().and_then(|g| g.vpc_id.as_deref())
-                                    == vpc
-                        })
-                        .collect(),
-                )
-            }
+            None => (
+                DbChoice::InFunctionVpc,
+                function
+                    .and_then(Function::vpc_id)
+                    .map(|vpc| records.databases_in(vpc).to_vec())
+                    .unwrap_or_default(),
+            ),
         };
         Backend {
             function_arn,

@@ -3,10 +3,12 @@
 
 use crate::net::Cidr;
 use crate::policy;
+use crate::policy_eval::{grants_all, ActionsGrant};
 use crate::snapshot::*;
 use crate::target::ScopeFilter;
 use serde_json::Value;
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 /// Id → record maps over one scope of the snapshot: ids are unique only within a scope.
 pub struct Index<'a> {
@@ -51,8 +53,181 @@ pub struct Index<'a> {
     pub target_health_by_tg: HashMap<&'a str, Vec<&'a TargetHealthDescription>>,
     pub enis_by_instance: HashMap<&'a str, Vec<&'a NetworkInterface>>,
     pub enis_by_address: HashMap<&'a str, &'a NetworkInterface>,
+    /// An audit's view the other way round: the TGW route tables with a live route to
+    /// an attachment (by attachment id), and the attachments' records associated with
+    /// a route table (by table id).
+    pub tgw_tables_routing_to: HashMap<&'a str, Vec<&'a str>>,
+    pub tgw_attachments_by_table: HashMap<&'a str, Vec<&'a TransitGatewayAttachment>>,
+    /// The API account's records by what a path looks them up by, so that resolving one
+    /// path costs the same in an account of one API as in one of hundreds.
+    pub api_records: ApiRecords<'a>,
+    /// Customer managed policies by ARN.
+    pub policies: HashMap<&'a str, &'a ManagedPolicy>,
+    /// What a role grants of a fixed list of actions, worked out once per role: an
+    /// audit asks it of the same instance role for thousands of instances.
+    role_grants: Mutex<HashMap<(String, usize), ActionsGrant<'static>>>,
     /// Every id this scope holds a record for, so a fix can name where it must run.
     owned: std::collections::HashSet<&'a str>,
+}
+
+/// API Gateway's, Lambda's and RDS's records of a scope, by the API, function or VPC a
+/// path names. A stage, resource or deployment recorded without `restApiId` (a snapshot
+/// of one API assembled by hand) belongs to every API.
+#[derive(Default)]
+pub struct ApiRecords<'a> {
+    stages: HashMap<&'a str, Vec<&'a Stage>>,
+    resources: HashMap<&'a str, Vec<&'a ApiResource>>,
+    deployments: HashMap<&'a str, Vec<&'a Deployment>>,
+    unowned_stages: Vec<&'a Stage>,
+    unowned_resources: Vec<&'a ApiResource>,
+    unowned_deployments: Vec<&'a Deployment>,
+    /// Usage plans by an API they include; plan keys by plan; API keys by id.
+    usage_plans: HashMap<&'a str, Vec<&'a UsagePlan>>,
+    plan_keys: HashMap<&'a str, Vec<&'a UsagePlanKey>>,
+    api_keys: HashMap<&'a str, &'a ApiKey>,
+    /// Functions by unqualified ARN (and by name, for records without one); their
+    /// policies by function name; databases by identifier and by VPC.
+    functions_by_arn: HashMap<String, &'a Function>,
+    functions_by_name: HashMap<&'a str, &'a Function>,
+    function_policies: HashMap<&'a str, &'a FunctionPolicy>,
+    databases_by_id: HashMap<&'a str, Vec<&'a DbInstance>>,
+    databases_by_vpc: HashMap<&'a str, Vec<&'a DbInstance>>,
+}
+
+fn by_api<'a, T>(
+    records: &'a Option<Vec<T>>,
+    api_of: impl Fn(&'a T) -> Option<&'a str>,
+) -> (HashMap<&'a str, Vec<&'a T>>, Vec<&'a T>) {
+    let mut owned: HashMap<&str, Vec<&T>> = HashMap::new();
+    let mut unowned = Vec::new();
+    for r in records.iter().flatten() {
+        match api_of(r) {
+            Some(api) => owned.entry(api).or_default().push(r),
+            None => unowned.push(r),
+        }
+    }
+    (owned, unowned)
+}
+
+impl<'a> ApiRecords<'a> {
+    fn build(s: &'a Scope) -> ApiRecords<'a> {
+        let (stages, unowned_stages) = by_api(&s.stages, |x| x.rest_api_id.as_deref());
+        let (resources, unowned_resources) = by_api(&s.resources, |x| x.rest_api_id.as_deref());
+        let (deployments, unowned_deployments) =
+            by_api(&s.deployments, |x| x.rest_api_id.as_deref());
+        let mut r = ApiRecords {
+            stages,
+            resources,
+            deployments,
+            unowned_stages,
+            unowned_resources,
+            unowned_deployments,
+            ..ApiRecords::default()
+        };
+        for plan in s.usage_plans.iter().flatten() {
+            for api in plan.api_stages.iter().map(|x| x.api_id.as_str()) {
+                let plans = r.usage_plans.entry(api).or_default();
+                // A plan with several stages of one API is listed once.
+                if !plans.last().is_some_and(|p| std::ptr::eq(*p, plan)) {
+                    plans.push(plan);
+                }
+            }
+        }
+        for k in s.usage_plan_keys.iter().flatten() {
+            r.plan_keys.entry(&k.usage_plan_id).or_default().push(k);
+        }
+        for k in s.api_keys.iter().flatten() {
+            r.api_keys.entry(&k.id).or_insert(k);
+        }
+        for f in s.functions.iter().flatten() {
+            match crate::backend::split_function_arn(&f.function_arn) {
+                Some((arn, _)) => {
+                    r.functions_by_arn.entry(arn).or_insert(f);
+                }
+                None if f.function_arn.is_empty() => {
+                    r.functions_by_name.entry(&f.function_name).or_insert(f);
+                }
+                None => {
+                    r.functions_by_arn
+                        .entry(f.function_arn.clone())
+                        .or_insert(f);
+                }
+            }
+        }
+        for p in s.function_policies.iter().flatten() {
+            let name = p
+                .function_name
+                .rsplit_once(":function:")
+                .map_or(p.function_name.as_str(), |(_, n)| n);
+            r.function_policies.entry(name).or_insert(p);
+        }
+        for d in s.db_instances.iter().flatten() {
+            r.databases_by_id
+                .entry(&d.db_instance_identifier)
+                .or_default()
+                .push(d);
+            if let Some(vpc) = d.db_subnet_group.as_ref().and_then(|g| g.vpc_id.as_deref()) {
+                r.databases_by_vpc.entry(vpc).or_default().push(d);
+            }
+        }
+        r
+    }
+
+    fn of<T>(owned: &HashMap<&'a str, Vec<&'a T>>, unowned: &[&'a T], api: &str) -> Vec<&'a T> {
+        let mut out: Vec<&'a T> = owned.get(api).cloned().unwrap_or_default();
+        out.extend_from_slice(unowned);
+        out
+    }
+
+    /// The API's stages (in snapshot order, then those recorded without an API).
+    pub fn stages(&self, api: &str) -> Vec<&'a Stage> {
+        Self::of(&self.stages, &self.unowned_stages, api)
+    }
+
+    pub fn resources(&self, api: &str) -> Vec<&'a ApiResource> {
+        Self::of(&self.resources, &self.unowned_resources, api)
+    }
+
+    pub fn deployment(&self, api: &str, id: &str) -> Option<&'a Deployment> {
+        let owned = self.deployments.get(api).into_iter().flatten();
+        owned
+            .chain(self.unowned_deployments.iter())
+            .find(|d| d.id == id)
+            .copied()
+    }
+
+    /// The usage plans that include a stage of the API.
+    pub fn usage_plans(&self, api: &str) -> &[&'a UsagePlan] {
+        self.usage_plans.get(api).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn plan_keys(&self, plan: &str) -> &[&'a UsagePlanKey] {
+        self.plan_keys.get(plan).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn api_key(&self, id: &str) -> Option<&'a ApiKey> {
+        self.api_keys.get(id).copied()
+    }
+
+    /// The function an unqualified ARN names (a record without an ARN by its name).
+    pub fn function(&self, arn: &str, name: &str) -> Option<&'a Function> {
+        self.functions_by_arn
+            .get(arn)
+            .or_else(|| self.functions_by_name.get(name))
+            .copied()
+    }
+
+    pub fn function_policy(&self, name: &str) -> Option<&'a FunctionPolicy> {
+        self.function_policies.get(name).copied()
+    }
+
+    pub fn databases_named(&self, id: &str) -> &[&'a DbInstance] {
+        self.databases_by_id.get(id).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn databases_in(&self, vpc: &str) -> &[&'a DbInstance] {
+        self.databases_by_vpc.get(vpc).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// One [`Index`] per scope, built once per snapshot and shared by every path resolved
@@ -173,6 +348,11 @@ impl<'a> Index<'a> {
             target_health_by_tg: HashMap::new(),
             enis_by_instance: HashMap::new(),
             enis_by_address: HashMap::new(),
+            tgw_tables_routing_to: HashMap::new(),
+            tgw_attachments_by_table: HashMap::new(),
+            api_records: ApiRecords::build(s),
+            policies: HashMap::new(),
+            role_grants: Mutex::new(HashMap::new()),
             owned: std::collections::HashSet::new(),
         };
         for v in s.vpcs.iter().flatten() {
@@ -234,6 +414,9 @@ impl<'a> Index<'a> {
         }
         for r in s.role_detail_list.iter().flatten() {
             ix.roles.insert(&r.role_name, r);
+        }
+        for p in s.policies.iter().flatten() {
+            ix.policies.entry(&p.arn).or_insert(p);
         }
         for a in s.vpc_attributes.iter().flatten() {
             ix.vpc_attributes.insert(&a.vpc_id, a);
@@ -311,6 +494,15 @@ impl<'a> Index<'a> {
         for a in s.transit_gateway_attachments.iter().flatten() {
             self.tgw_attachment_records
                 .insert(&a.transit_gateway_attachment_id, a);
+            let table = a.association.as_ref().filter(|x| {
+                matches!(
+                    x.state.as_deref(),
+                    None | Some("associated" | "associating")
+                )
+            });
+            if let Some(t) = table.and_then(|x| x.transit_gateway_route_table_id.as_deref()) {
+                self.tgw_attachments_by_table.entry(t).or_default().push(a);
+            }
         }
         for p in s.transit_gateway_peering_attachments.iter().flatten() {
             let ends = [&p.requester_tgw_info, &p.accepter_tgw_info];
@@ -330,6 +522,19 @@ impl<'a> Index<'a> {
                 .entry(&r.transit_gateway_route_table_id)
                 .or_default()
                 .push(r);
+            if r.state.as_deref() == Some("blackhole") {
+                continue;
+            }
+            for a in r.transit_gateway_attachments.iter() {
+                let Some(id) = a.transit_gateway_attachment_id.as_deref() else {
+                    continue;
+                };
+                let tables = self.tgw_tables_routing_to.entry(id).or_default();
+                // Routes come table by table; a repeat elsewhere is only a duplicate.
+                if tables.last() != Some(&r.transit_gateway_route_table_id.as_str()) {
+                    tables.push(&r.transit_gateway_route_table_id);
+                }
+            }
         }
     }
 
@@ -378,6 +583,34 @@ impl<'a> Index<'a> {
         self.vpc_attributes.get(vpc_id).copied()
     }
 
+    /// What the role's policies grant of `actions` ([`grants_all`] over
+    /// [`Index::role_policies`]), remembered per role and list of actions.
+    pub fn role_grants(
+        &self,
+        role: &RoleDetail,
+        actions: &'static [&'static str],
+    ) -> ActionsGrant<'static> {
+        // Owned keys: a borrowed one would tie the index's lifetime inside the lock.
+        let key = (role.role_name.clone(), actions.as_ptr() as usize);
+        // A poisoned lock only means another thread panicked mid-insert: the map is
+        // still a cache of complete answers.
+        if let Some(g) = self
+            .role_grants
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+        {
+            return g.clone();
+        }
+        let (docs, unread) = self.role_policies(role);
+        let grant = grants_all(&docs, unread, actions);
+        self.role_grants
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, grant.clone());
+        grant
+    }
+
     /// A role's managed and inline policies as (name, decoded document); policies
     /// whose document is not in this scope are listed separately by ARN.
     pub fn role_policies(&self, role: &RoleDetail) -> (Vec<(String, Value)>, Vec<String>) {
@@ -389,11 +622,8 @@ impl<'a> Index<'a> {
                 continue;
             }
             let found = self
-                .scope
                 .policies
-                .iter()
-                .flatten()
-                .find(|m| m.arn == p.policy_arn)
+                .get(p.policy_arn.as_str())
                 .and_then(|m| m.default_document())
                 .and_then(|d| policy::decode_document(d).ok());
             match found {

@@ -12,7 +12,7 @@ use crate::backend::Backend;
 use crate::net::{parse_ipv4, Cidr};
 use crate::policy;
 use crate::snapshot::*;
-use crate::target::list_ids;
+use crate::target::{list_ids, AuditHint};
 use crate::transit;
 use serde_json::Value;
 
@@ -246,7 +246,7 @@ impl<'a> ResolvedPath<'a> {
             _ => None,
         };
         let method = MethodTarget::resolve(
-            api_scope,
+            api_ix,
             api,
             target.stage.as_deref(),
             target.http_method.as_deref(),
@@ -485,7 +485,11 @@ fn pick_instance<'s, 'a>(
             what: "the client instance",
         });
     }
-    let ids = || all.iter().map(|(_, i)| i.instance_id.as_str());
+    let many_scopes = ix.scopes.len() > 1;
+    let ids = || {
+        all.iter()
+            .map(move |(s, i)| (i.instance_id.as_str(), many_scopes.then(|| s.scope.label())))
+    };
     match target.instance_id.as_deref() {
         Some(id) => {
             let found: Vec<_> = all.iter().filter(|(_, i)| i.instance_id == id).collect();
@@ -494,6 +498,7 @@ fn pick_instance<'s, 'a>(
                 [] => Err(ResolveError::InstanceNotFound {
                     id: id.to_string(),
                     found: list_ids(ids()),
+                    audit: AuditHint(many_scopes),
                 }),
                 many => Err(ResolveError::InstanceInSeveralScopes {
                     id: id.to_string(),
@@ -507,6 +512,7 @@ fn pick_instance<'s, 'a>(
             many => Err(ResolveError::AmbiguousInstance {
                 count: many.len(),
                 found: list_ids(ids()),
+                audit: AuditHint(many_scopes),
             }),
         },
     }
@@ -528,7 +534,8 @@ fn pick_api<'s, 'a>(
             what: "the REST API",
         });
     }
-    let describe = |a: &RestApi| format!("{} ({})", a.id, a.endpoint_types());
+    let many_scopes = ix.scopes.len() > 1;
+    let place = |s: &Index<'_>| many_scopes.then(|| s.scope.label());
     match target.api_id.as_deref() {
         Some(id) => {
             let found: Vec<_> = apis.iter().filter(|(_, a)| a.id == id).collect();
@@ -539,11 +546,13 @@ fn pick_api<'s, 'a>(
                     found: if apis.is_empty() {
                         "no REST API".to_string()
                     } else {
-                        apis.iter()
-                            .map(|(_, a)| describe(a))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        let described: Vec<(String, Option<String>)> = apis
+                            .iter()
+                            .map(|(s, a)| (format!("{} ({})", a.id, a.endpoint_types()), place(s)))
+                            .collect();
+                        list_ids(described.iter().map(|(d, s)| (d.as_str(), s.clone())))
                     },
+                    audit: AuditHint(many_scopes),
                 }),
                 many => Err(ResolveError::ApiInSeveralScopes {
                     id: id.to_string(),
@@ -559,11 +568,12 @@ fn pick_api<'s, 'a>(
                 // api-private-endpoint can say so rather than the run failing.
                 ([], [(scope, only)]) => Ok((*scope, *only)),
                 ([], _) => Err(ResolveError::NoPrivateApi {
-                    found: list_ids(apis.iter().map(|(_, a)| a.id.as_str())),
+                    found: list_ids(apis.iter().map(|(s, a)| (a.id.as_str(), place(s)))),
                 }),
                 (many, _) => Err(ResolveError::AmbiguousApi {
                     count: many.len(),
-                    found: list_ids(many.iter().map(|(_, a)| a.id.as_str())),
+                    found: list_ids(many.iter().map(|(s, a)| (a.id.as_str(), place(s)))),
+                    audit: AuditHint(many_scopes),
                 }),
             }
         }

@@ -54,10 +54,10 @@ impl ScopeFilter {
 pub enum ResolveError {
     #[error("the snapshot has no {array} array, so {what} cannot be found (a live run needs {action})", action = array.iam_action())]
     MissingSource { array: Source, what: &'static str },
-    #[error("instance {id} is in several scopes of the snapshot ({found}); choose one with --client-region")]
+    #[error("instance {id} is in several scopes of the snapshot ({found}); choose one with --client-region when their regions differ, or check every path with privpath audit --snapshot FILE")]
     InstanceInSeveralScopes { id: String, found: String },
     #[error(
-        "REST API {id} is in several scopes of the snapshot ({found}); choose one with --region"
+        "REST API {id} is in several scopes of the snapshot ({found}); choose one with --region when their regions differ, or check every path with privpath audit --snapshot FILE"
     )]
     ApiInSeveralScopes { id: String, found: String },
     #[error("the snapshot holds no scope in {wanted} for the {side} (its scopes: {found})")]
@@ -66,27 +66,83 @@ pub enum ResolveError {
         wanted: String,
         found: String,
     },
-    #[error("instance {id} is not in the snapshot; it holds {found}")]
-    InstanceNotFound { id: String, found: String },
+    #[error("instance {id} is not in the snapshot; it holds {found}{audit}")]
+    InstanceNotFound {
+        id: String,
+        found: String,
+        audit: AuditHint,
+    },
     #[error("the snapshot holds no EC2 instance")]
     NoInstance,
-    #[error("the snapshot holds {count} instances ({found}); choose one with --instance-id")]
-    AmbiguousInstance { count: usize, found: String },
-    #[error("REST API {id} is not in the snapshot; it holds {found}")]
-    ApiNotFound { id: String, found: String },
+    #[error(
+        "the snapshot holds {count} instances ({found}); choose one with --instance-id{audit}"
+    )]
+    AmbiguousInstance {
+        count: usize,
+        found: String,
+        audit: AuditHint,
+    },
+    #[error("REST API {id} is not in the snapshot; it holds {found}{audit}")]
+    ApiNotFound {
+        id: String,
+        found: String,
+        audit: AuditHint,
+    },
     #[error("the snapshot holds no PRIVATE REST API (found {found}); name one with --api-id")]
     NoPrivateApi { found: String },
-    #[error("the snapshot holds {count} PRIVATE REST APIs ({found}); choose one with --api-id")]
-    AmbiguousApi { count: usize, found: String },
+    #[error(
+        "the snapshot holds {count} PRIVATE REST APIs ({found}); choose one with --api-id{audit}"
+    )]
+    AmbiguousApi {
+        count: usize,
+        found: String,
+        audit: AuditHint,
+    },
     #[error("the snapshot holds {count} private custom domain names ({found}); choose one with --domain-name")]
     AmbiguousDomain { count: usize, found: String },
 }
 
-pub(crate) fn list_ids<'a>(ids: impl Iterator<Item = &'a str>) -> String {
-    let ids: Vec<&str> = ids.collect();
-    if ids.is_empty() {
-        "none".to_string()
-    } else {
-        ids.join(", ")
+/// On a snapshot of several accounts or regions, where one path is one of many:
+/// `privpath audit` checks them all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuditHint(pub bool);
+
+impl std::fmt::Display for AuditHint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0 {
+            f.write_str(
+                " (with --region or --client-region for the scope); to check every path of a snapshot of several accounts or regions, run privpath audit --snapshot FILE",
+            )
+        } else {
+            Ok(())
+        }
     }
+}
+
+/// How many ids an error names before it says how many more there are.
+const LISTED: usize = 10;
+
+/// Ids for an error message, each with its account and region when the snapshot has
+/// several scopes (the same id may be in two), the first few only.
+pub(crate) fn list_ids<'a>(ids: impl Iterator<Item = (&'a str, Option<String>)>) -> String {
+    let mut shown = Vec::new();
+    let mut more = 0usize;
+    for (id, scope) in ids {
+        if shown.len() == LISTED {
+            more += 1;
+            continue;
+        }
+        shown.push(match scope {
+            Some(s) => format!("{id} in {s}"),
+            None => id.to_string(),
+        });
+    }
+    if shown.is_empty() {
+        return "none".to_string();
+    }
+    let mut out = shown.join(", ");
+    if more > 0 {
+        out.push_str(&format!(", and {more} more"));
+    }
+    out
 }

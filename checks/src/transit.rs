@@ -360,3 +360,112 @@ pub fn locate<'a>(
     });
     candidates.into_iter().next()
 }
+
+/// The attachment id a TGW peering has on `tgw`'s side: AWS gives both TGWs one id,
+/// unless it reports the accepter's own.
+fn peering_id_on<'a>(p: &'a TransitGatewayPeeringAttachment, tgw: &str) -> &'a str {
+    let accepter = p
+        .accepter_tgw_info
+        .as_ref()
+        .and_then(|i| i.transit_gateway_id.as_deref());
+    match (&p.accepter_transit_gateway_attachment_id, accepter) {
+        (Some(own), Some(t)) if t == tgw => own,
+        _ => &p.transit_gateway_attachment_id,
+    }
+}
+
+/// An audit's question, the other way round from [`locate`]: the VPCs a transit
+/// gateway routes to this VPC — those whose attachment is associated with a route table
+/// holding a live route to this VPC's attachment, on the same TGW or on one peered with
+/// it (one peering: AWS does not route across two). Each with the position of its
+/// scope; a VPC of an account or region the snapshot lacks is not a client it can
+/// check. Linear in the routes and associations it meets, through the index.
+pub fn clients_of<'a>(
+    ix: &'a SnapshotIndex<'a>,
+    home: &'a Index<'a>,
+    vpc: &str,
+) -> Vec<(usize, &'a str)> {
+    let mut out = Vec::new();
+    for (found_in, a) in attachments_of(ix, home, vpc) {
+        if alive(a) {
+            senders(
+                ix,
+                &found_in.scope.region,
+                a.transit_gateway_attachment_id.as_str(),
+                true,
+                &mut out,
+            );
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out.retain(|(pos, v)| !(*pos == home.position && *v == vpc));
+    out
+}
+
+/// The VPCs whose attachments' route tables (in `region`) route to `target`; through a
+/// TGW peering attachment associated with such a table, once, the VPCs on the far side.
+fn senders<'a>(
+    ix: &'a SnapshotIndex<'a>,
+    region: &str,
+    target: &str,
+    follow_peering: bool,
+    out: &mut Vec<(usize, &'a str)>,
+) {
+    let tables = ix
+        .scopes_in(region)
+        .flat_map(|s| s.tgw_tables_routing_to.get(target).into_iter().flatten());
+    for table in tables {
+        for seen_in in ix.scopes_in(region) {
+            for rec in seen_in
+                .tgw_attachments_by_table
+                .get(table)
+                .into_iter()
+                .flatten()
+            {
+                match rec.resource_type.as_deref() {
+                    Some("vpc") => {
+                        let Some(vpc) = rec.resource_id.as_deref() else {
+                            continue;
+                        };
+                        let owner = rec.resource_owner_id.as_deref();
+                        let scope = match owner {
+                            // An account the snapshot lacks has no client it can check.
+                            Some(o) => ix
+                                .scope(Some(o), region)
+                                .filter(|s| s.scope.account.as_deref().is_none_or(|a| a == o)),
+                            None => Some(seen_in),
+                        };
+                        if let Some(s) = scope {
+                            out.push((s.position, vpc));
+                        }
+                    }
+                    Some("peering") if follow_peering => {
+                        let Some(tgw) = rec.transit_gateway_id.as_deref() else {
+                            continue;
+                        };
+                        let id = rec.transit_gateway_attachment_id.as_str();
+                        let peering = ix
+                            .scopes_in(region)
+                            .flat_map(|s| s.tgw_peerings_by_tgw.get(tgw).into_iter().flatten())
+                            .find(|p| peering_id_on(p, tgw) == id);
+                        let Some(p) = peering else {
+                            continue;
+                        };
+                        let far = [&p.requester_tgw_info, &p.accepter_tgw_info]
+                            .into_iter()
+                            .flatten()
+                            .find(|i| i.transit_gateway_id.as_deref() != Some(tgw));
+                        let Some(far_tgw) = far.and_then(|i| i.transit_gateway_id.as_deref())
+                        else {
+                            continue;
+                        };
+                        let far_region = far.and_then(|i| i.region.as_deref()).unwrap_or(region);
+                        senders(ix, far_region, peering_id_on(p, far_tgw), false, out);
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}

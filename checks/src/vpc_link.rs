@@ -140,7 +140,7 @@ impl<'a> PrivateIntegration<'a> {
     /// The method's private integration, or `None` when it does not go through a VPC
     /// link.
     pub fn resolve(
-        ix: &'a Index<'a>,
+        ix: &Index<'a>,
         integration: &'a Integration,
         stage: Option<&Stage>,
     ) -> Option<PrivateIntegration<'a>> {

@@ -3,15 +3,19 @@
 //! listed, and the networks and instances of the VPCs that can hold a path are read —
 //! declared as a graph of reads like a path's (`graph.rs`), three requests deep:
 //!
-//! 1. the lists: REST APIs, VPC endpoints, peering connections, usage plans, API keys,
-//!    DB instances, Systems Manager's managed nodes, and — once per account, shared by
-//!    its regions — IAM's roles, instance profiles and customer managed policies
-//!    (`GetAccountAuthorizationDetails`);
+//! 1. the lists: REST APIs, VPC endpoints, peering connections, transit gateways with
+//!    their VPC attachments, attachment records (associations) and peering attachments,
+//!    usage plans, API keys, DB instances, Systems Manager's managed nodes, and — once
+//!    per account, shared by its regions — IAM's roles, instance profiles and customer
+//!    managed policies (`GetAccountAuthorizationDetails`);
 //! 2. for the audited APIs (PRIVATE, or a policy naming endpoints or VPCs) their stages,
 //!    resources and usage plans' keys; for the VPCs that can hold a path (those of
-//!    execute-api endpoints, those at either end of a live peering connection, those of
-//!    databases) their VPC records, subnets, route tables, security groups, network
-//!    ACLs, DNS attributes and instances;
+//!    execute-api endpoints, those at either end of a live peering connection, those
+//!    attached to a transit gateway, those of databases) their VPC records, subnets,
+//!    route tables, security groups, network ACLs, DNS attributes and instances; the
+//!    routes of the TGW route tables this account owns (only a TGW's owner can search
+//!    them: a TGW shared through RAM has its routes read in the owner's scope, when the
+//!    audit covers that account);
 //! 3. the deployments the stages run, and the functions the methods invoke with their
 //!    policies.
 //!
@@ -23,7 +27,9 @@
 use super::calls::CallError;
 use super::graph::{self, ask, Board, Decl, Order, Read, Side, Start};
 use super::iam::AccountIam;
-use super::{all_at_once, apigateway, ec2, lambda, rds, sorted_unique, ssm, CollectError, Ctx};
+use super::{
+    all_at_once, apigateway, ec2, lambda, rds, sorted_unique, ssm, tgw, CollectError, Ctx,
+};
 use privpath_checks::backend::{integration_function_arn, split_function_arn};
 use privpath_checks::estate::policy_document;
 use privpath_checks::path::execute_api_service;
@@ -46,6 +52,11 @@ pub enum Fact {
     Apis,
     Endpoints,
     Peerings,
+    TransitGateways,
+    TgwVpcAttachments,
+    TgwAttachments,
+    TgwPeerings,
+    TgwRoutes,
     UsagePlans,
     ApiKeys,
     DbInstances,
@@ -210,6 +221,10 @@ pub static READS: &[Read<DiscoveryBoard>] = &[
     list!("every REST API", "apigateway:GET", Fact::Apis, Source::RestApis, apigateway::rest_apis, rest_apis),
     list!("every VPC endpoint", "ec2:DescribeVpcEndpoints", Fact::Endpoints, Source::VpcEndpoints, ec2::all_endpoints, vpc_endpoints),
     list!("every peering connection", "ec2:DescribeVpcPeeringConnections", Fact::Peerings, Source::VpcPeeringConnections, ec2::all_peerings, vpc_peering_connections),
+    list!("every transit gateway (owned or shared)", "ec2:DescribeTransitGateways", Fact::TransitGateways, Source::TransitGateways, |c| tgw::transit_gateways(c, None), transit_gateways),
+    list!("every transit gateway VPC attachment", "ec2:DescribeTransitGatewayVpcAttachments", Fact::TgwVpcAttachments, Source::TransitGatewayVpcAttachments, |c| tgw::vpc_attachments(c, None), transit_gateway_vpc_attachments),
+    list!("every transit gateway attachment with its association", "ec2:DescribeTransitGatewayAttachments", Fact::TgwAttachments, Source::TransitGatewayAttachments, |c| tgw::attachments(c, None), transit_gateway_attachments),
+    list!("every transit gateway peering attachment", "ec2:DescribeTransitGatewayPeeringAttachments", Fact::TgwPeerings, Source::TransitGatewayPeeringAttachments, |c| tgw::peering_attachments(c, None), transit_gateway_peering_attachments),
     list!("every usage plan", "apigateway:GET", Fact::UsagePlans, Source::UsagePlans, apigateway::usage_plans, usage_plans),
     list!("every API key (without values)", "apigateway:GET", Fact::ApiKeys, Source::ApiKeys, apigateway::api_keys, api_keys),
     list!("every DB instance", "rds:DescribeDBInstances", Fact::DbInstances, Source::DBInstances, |c| rds::db_instances(c, None), db_instances),
@@ -240,9 +255,29 @@ pub static READS: &[Read<DiscoveryBoard>] = &[
             )
         },
     },
+    Read {
+        decl: Decl {
+            name: "the routes of the transit gateway route tables this account owns",
+            action: "ec2:SearchTransitGatewayRoutes",
+            side: Side::Api,
+            needs: &[Fact::TransitGateways, Fact::TgwAttachments],
+            fills: &[Fact::TgwRoutes],
+            arrays: &[Source::TransitGatewayRoutes],
+        },
+        start: |b, c| {
+            // Without the TGWs or their associations, which tables are this account's
+            // is not known: leave the routes unread rather than read as none.
+            if b.scope.transit_gateways.is_none() || b.scope.transit_gateway_attachments.is_none() {
+                return Start::Skip;
+            }
+            each(c, owned_route_tables(&b.scope), |c, table| async move { tgw::routes(&c, &table).await }, |b, v| {
+                b.scope.transit_gateway_routes = Some(v.concat())
+            })
+        },
+    },
     Read::derived(
         "the audited APIs and the VPCs that can hold a path",
-        &[Fact::Apis, Fact::Endpoints, Fact::Peerings, Fact::UsagePlans, Fact::DbInstances],
+        &[Fact::Apis, Fact::Endpoints, Fact::Peerings, Fact::TgwVpcAttachments, Fact::UsagePlans, Fact::DbInstances],
         &[Fact::Audited],
         |_, _| {
             Start::Now(Box::new(|b: &mut DiscoveryBoard| {
@@ -372,6 +407,35 @@ pub static READS: &[Read<DiscoveryBoard>] = &[
     },
 ];
 
+/// The route tables of the transit gateways this account owns that some attachment is
+/// associated with (only they decide where an attachment's traffic goes).
+fn owned_route_tables(scope: &Scope) -> Vec<String> {
+    let mine = |owner: Option<&str>| match (owner, scope.account.as_deref()) {
+        (Some(o), Some(a)) => o == a,
+        _ => true,
+    };
+    let owned: Vec<&str> = scope
+        .transit_gateways
+        .iter()
+        .flatten()
+        .filter(|t| mine(t.owner_id.as_deref()))
+        .map(|t| t.transit_gateway_id.as_str())
+        .collect();
+    sorted_unique(
+        scope
+            .transit_gateway_attachments
+            .iter()
+            .flatten()
+            .filter(|a| {
+                a.transit_gateway_id
+                    .as_deref()
+                    .is_some_and(|t| owned.contains(&t))
+            })
+            .filter_map(|a| a.association.as_ref())
+            .filter_map(|x| x.transit_gateway_route_table_id.clone()),
+    )
+}
+
 fn functions_wanted(scope: &Scope) -> Vec<String> {
     sorted_unique(
         scope
@@ -419,6 +483,20 @@ fn choose_audited(b: &mut DiscoveryBoard) {
                     .flatten()
                     .filter(|i| here(i))
                     .filter_map(|i| i.vpc_id.clone()),
+            )
+            .chain(
+                // This account's VPCs on a transit gateway (the TGW's owner also lists
+                // other accounts' attachments: their VPCs are read in their scopes).
+                s.transit_gateway_vpc_attachments
+                    .iter()
+                    .flatten()
+                    .filter(
+                        |a| match (a.vpc_owner_id.as_deref(), s.account.as_deref()) {
+                            (Some(o), Some(me)) => o == me,
+                            _ => true,
+                        },
+                    )
+                    .map(|a| a.vpc_id.clone()),
             )
             .chain(
                 s.db_instances

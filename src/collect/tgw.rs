@@ -15,20 +15,28 @@ fn filter(name: &str, values: &[String]) -> Filter {
         .build()
 }
 
+/// A path's reads name the ids they want; an audit's lists the whole account-region
+/// (`None`).
+pub type Only<'a> = Option<(&'a str, &'a [String])>;
+
+fn filters(only: Only<'_>) -> Option<Vec<Filter>> {
+    only.map(|(name, values)| vec![filter(name, values)])
+}
+
 fn s(v: Option<&str>) -> Option<String> {
     v.map(str::to_string)
 }
 
 pub async fn transit_gateways(
     ctx: &Ctx,
-    ids: &[String],
+    only: Only<'_>,
 ) -> Result<Vec<m::TransitGateway>, CallError> {
     let items: Vec<aws_sdk_ec2::types::TransitGateway> = all_pages!(
         ctx,
         "ec2:DescribeTransitGateways",
         ctx.ec2
             .describe_transit_gateways()
-            .filters(filter("transit-gateway-id", ids)),
+            .set_filters(filters(only)),
         transit_gateways
     )?;
     Ok(items
@@ -54,15 +62,14 @@ pub async fn transit_gateways(
 /// The VPC attachments matching a filter (`vpc-id`, `transit-gateway-id`).
 pub async fn vpc_attachments(
     ctx: &Ctx,
-    name: &str,
-    values: &[String],
+    only: Only<'_>,
 ) -> Result<Vec<m::TransitGatewayVpcAttachment>, CallError> {
     let items: Vec<aws_sdk_ec2::types::TransitGatewayVpcAttachment> = all_pages!(
         ctx,
         "ec2:DescribeTransitGatewayVpcAttachments",
         ctx.ec2
             .describe_transit_gateway_vpc_attachments()
-            .filters(filter(name, values)),
+            .set_filters(filters(only)),
         transit_gateway_vpc_attachments
     )?;
     Ok(items
@@ -93,15 +100,14 @@ pub async fn vpc_attachments(
 /// with their route table association.
 pub async fn attachments(
     ctx: &Ctx,
-    name: &str,
-    values: &[String],
+    only: Only<'_>,
 ) -> Result<Vec<m::TransitGatewayAttachment>, CallError> {
     let items: Vec<aws_sdk_ec2::types::TransitGatewayAttachment> = all_pages!(
         ctx,
         "ec2:DescribeTransitGatewayAttachments",
         ctx.ec2
             .describe_transit_gateway_attachments()
-            .filters(filter(name, values)),
+            .set_filters(filters(only)),
         transit_gateway_attachments
     )?;
     Ok(items
@@ -131,14 +137,14 @@ pub async fn attachments(
 /// The TGW peering attachments of some TGWs.
 pub async fn peering_attachments(
     ctx: &Ctx,
-    tgws: &[String],
+    only: Only<'_>,
 ) -> Result<Vec<m::TransitGatewayPeeringAttachment>, CallError> {
     let items: Vec<aws_sdk_ec2::types::TransitGatewayPeeringAttachment> = all_pages!(
         ctx,
         "ec2:DescribeTransitGatewayPeeringAttachments",
         ctx.ec2
             .describe_transit_gateway_peering_attachments()
-            .filters(filter("transit-gateway-id", tgws)),
+            .set_filters(filters(only)),
         transit_gateway_peering_attachments
     )?;
     let info = |i: &aws_sdk_ec2::types::PeeringTgwInfo| m::PeeringTgwInfo {

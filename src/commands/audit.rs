@@ -7,20 +7,26 @@
 //! credentials refused) is reported like a target that could not be checked (exit 2
 //! wins over 1); every other one is still audited.
 
-use super::{destinations, finish};
-use crate::cli::AuditArgs;
+use super::{conclude, destinations, fail_on};
+use crate::cli::{AuditArgs, ReportArgs};
 use crate::config::Config;
 use crate::gate;
 use crate::io::{read_snapshot, write_snapshot};
 use crate::live::estate::collect_estate;
-use crate::outcome::{Context, Evaluated, Stats, TargetRun};
-use anyhow::Result;
+use crate::outcome::{Context, Evaluated, FailOn, Run, Stats, SuppressionRule, TargetRun};
+use crate::report::json::JsonStream;
+use crate::report::Format;
+use anyhow::{Context as _, Result};
 use privpath_checks::checks::{DOMAIN_CHECKS, TRANSIT_CHECKS};
+use privpath_checks::date::Date;
 use privpath_checks::estate::{self, CheckedPath, Estate, ESTATE_REGISTRY};
 use privpath_checks::snapshot::Snapshot;
-use privpath_checks::{evaluate, Finding, ResolvedPath, Selection, Severity, SnapshotIndex};
+use privpath_checks::{
+    evaluate, Finding, ResolvedPath, Selection, Severity, SnapshotIndex, Status,
+};
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
 use std::time::Instant;
 
 pub fn run(args: &AuditArgs) -> Result<u8> {
@@ -47,11 +53,6 @@ pub fn run(args: &AuditArgs) -> Result<u8> {
     if let Some(out) = &args.save_snapshot {
         write_snapshot(out, &snapshot)?;
     }
-    let targets = audit_snapshot(&snapshot, &selection, &config.checks.severity, &source);
-    let stats = Stats {
-        calls,
-        elapsed: start.elapsed(),
-    };
     // Path names are made by the audit; a suppression names a check and/or a resource.
     let rules: Vec<_> = config
         .suppressions
@@ -59,15 +60,142 @@ pub fn run(args: &AuditArgs) -> Result<u8> {
         .filter(|r| r.target.is_none())
         .cloned()
         .collect();
-    finish(
-        targets,
-        &rules,
-        &config,
-        &args.report,
-        stats,
-        true,
+    let mut reports = Streamed::new(
         &destinations,
-    )
+        &rules,
+        fail_on(&config, &args.report),
+        config.path.as_deref(),
+    )?;
+    audit_snapshot(
+        &snapshot,
+        &selection,
+        &config.checks.severity,
+        &source,
+        &mut |t| reports.take(t),
+    );
+    // What the paths were checked over is no longer needed by any report.
+    drop(snapshot);
+    let stats = Stats {
+        calls,
+        elapsed: start.elapsed(),
+    };
+    reports.finish(&config, &args.report, stats)
+}
+
+/// The audit's reports as the paths are checked. When every requested format is one
+/// that shows only what is not passing (the grouped table and Markdown) or can be
+/// written target by target (JSON), each path's JSON is written at once and its
+/// passing findings are dropped, counted: an audit of 100,000 paths then holds no
+/// document and no passing finding. JUnit, SARIF and HTML need every finding at the
+/// end, so with any of them the audit holds them all.
+struct Streamed {
+    suppressor: gate::Suppressor,
+    fail_on: FailOn,
+    json: Vec<(Option<PathBuf>, JsonOut)>,
+    /// The destinations written at the end, from the (compact) run.
+    rest: Vec<(Format, Option<PathBuf>)>,
+    compact: bool,
+    targets: Vec<TargetRun>,
+    /// The first error writing a JSON report (a closed stdout is not one).
+    failed: Option<anyhow::Error>,
+}
+
+impl Streamed {
+    fn new(
+        destinations: &[(Format, Option<PathBuf>)],
+        rules: &[SuppressionRule],
+        fail_on: FailOn,
+        config: Option<&str>,
+    ) -> Result<Streamed> {
+        let compact = destinations
+            .iter()
+            .all(|(f, _)| matches!(f, Format::Table | Format::Markdown | Format::Json));
+        let mut json = Vec::new();
+        let mut rest = Vec::new();
+        for (format, file) in destinations {
+            if !(compact && *format == Format::Json) {
+                rest.push((*format, file.clone()));
+                continue;
+            }
+            let out: Box<dyn Write> = match file {
+                Some(path) => Box::new(BufWriter::new(
+                    std::fs::File::create(path)
+                        .with_context(|| format!("cannot write {}", path.display()))?,
+                )),
+                None => Box::new(BufWriter::new(std::io::stdout())),
+            };
+            json.push((
+                file.clone(),
+                JsonStream::begin(out, config).context("cannot write the JSON report")?,
+            ));
+        }
+        Ok(Streamed {
+            suppressor: gate::Suppressor::new(rules, Date::today()),
+            fail_on,
+            json,
+            rest,
+            compact,
+            targets: Vec::new(),
+            failed: None,
+        })
+    }
+
+    fn take(&mut self, mut t: TargetRun) {
+        self.suppressor.apply(&mut t);
+        for (file, stream) in &mut self.json {
+            if self.failed.is_some() {
+                break;
+            }
+            if let Err(e) = stream.target(&t, &self.suppressor.reports, self.fail_on) {
+                self.failed = written(e, file.as_deref());
+            }
+        }
+        if self.compact {
+            if let Ok(e) = &mut t.result {
+                if !e.context.estate {
+                    e.compact();
+                }
+            }
+        }
+        self.targets.push(t);
+    }
+
+    fn finish(self, config: &Config, report: &ReportArgs, stats: Stats) -> Result<u8> {
+        let run = Run {
+            targets: self.targets,
+            suppressions: self.suppressor.reports,
+            fail_on: self.fail_on,
+            config_path: config.path.clone(),
+            stats,
+            audit: true,
+        };
+        let mut failed = self.failed;
+        for (file, stream) in self.json {
+            if failed.is_none() {
+                if let Err(e) = stream.end(&run) {
+                    failed = written(e, file.as_deref());
+                }
+            }
+        }
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        conclude(&run, report, &self.rest)
+    }
+}
+
+/// A JSON report being written, to its file or stdout.
+type JsonOut = JsonStream<Box<dyn Write>>;
+
+/// A JSON report's write error, with where; `None` for a closed stdout (`| head`).
+fn written(e: std::io::Error, file: Option<&std::path::Path>) -> Option<anyhow::Error> {
+    match file {
+        None if e.kind() == std::io::ErrorKind::BrokenPipe => None,
+        None => Some(anyhow::Error::new(e).context("cannot write to stdout")),
+        Some(path) => {
+            Some(anyhow::Error::new(e).context(format!("cannot write {}", path.display())))
+        }
+    }
 }
 
 /// How reports name a path.
@@ -80,12 +208,15 @@ fn path_name(p: &estate::EstatePath) -> String {
 
 /// Every path of the snapshot checked, then the estate checks over them; a scope that
 /// could not be read is a target that could not be checked. One index serves every path.
+/// Each target goes to `each` as soon as it is checked (the scopes that could not be
+/// read first, the estate last): the audit holds only what the estate checks read.
 pub fn audit_snapshot(
     snapshot: &Snapshot,
     selection: &Selection,
     severities: &BTreeMap<String, Severity>,
     source: &str,
-) -> Vec<TargetRun> {
+    each: &mut dyn FnMut(TargetRun),
+) {
     let ix = SnapshotIndex::build(snapshot);
     // A family of checks whose resources the estate lacks would only add a skip to
     // every path: the custom domain checks without domain names, the transit gateway
@@ -113,10 +244,9 @@ pub fn audit_snapshot(
         };
         &narrowed
     };
-    let mut targets = Vec::new();
     for scope in &snapshot.scopes {
         if let Some(why) = scope.unreadable() {
-            targets.push(TargetRun {
+            each(TargetRun {
                 name: format!("scope {}", scope.label()),
                 file: None,
                 line: None,
@@ -124,20 +254,34 @@ pub fn audit_snapshot(
             });
         }
     }
+    // What the estate checks read of each path: its failures, not its passes.
     let mut checked: Vec<CheckedPath> = Vec::new();
-    let mut contexts: Vec<Context> = Vec::new();
     for p in estate::paths(&ix) {
         let target = p.target(&ix);
+        let name = path_name(&p);
         match ResolvedPath::resolve(&ix, &target) {
             Ok(resolved) => {
                 let findings = evaluate(&resolved, selection);
-                contexts.push(Context::new(&resolved, source.to_string()));
-                checked.push(CheckedPath { path: p, findings });
+                let context = Context::new(&resolved, source.to_string());
+                checked.push(CheckedPath {
+                    path: p,
+                    findings: findings
+                        .iter()
+                        .filter(|f| f.status != Status::Pass)
+                        .cloned()
+                        .collect(),
+                });
+                each(TargetRun {
+                    name,
+                    file: None,
+                    line: None,
+                    result: Ok(Evaluated::new(context, gate::judge(findings, severities))),
+                });
             }
             // The paths come from the index, so this is a snapshot the resolver reads
             // differently; report it rather than drop it.
-            Err(e) => targets.push(TargetRun {
-                name: path_name(&p),
+            Err(e) => each(TargetRun {
+                name,
                 file: None,
                 line: None,
                 result: Err(e.to_string()),
@@ -152,25 +296,13 @@ pub fn audit_snapshot(
             .flat_map(|c| (c.run)(&estate))
             .collect()
     };
-    for (c, context) in checked.into_iter().zip(contexts) {
-        targets.push(TargetRun {
-            name: path_name(&c.path),
-            file: None,
-            line: None,
-            result: Ok(Evaluated {
-                context,
-                outcomes: gate::judge(c.findings, severities),
-            }),
-        });
-    }
-    targets.push(TargetRun {
+    each(TargetRun {
         name: "estate".to_string(),
         file: None,
         line: None,
-        result: Ok(Evaluated {
-            context: Context::estate(source.to_string()),
-            outcomes: gate::judge(estate_findings, severities),
-        }),
+        result: Ok(Evaluated::new(
+            Context::estate(source.to_string()),
+            gate::judge(estate_findings, severities),
+        )),
     });
-    targets
 }

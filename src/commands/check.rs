@@ -475,8 +475,8 @@ pub(crate) fn check_one(
     let findings = evaluate(&path, selection);
     let mut context = Context::new(&path, source);
     context.plan = planned.map(|(_, info)| info);
-    Ok(Evaluated {
+    Ok(Evaluated::new(
         context,
-        outcomes: gate::judge(findings, &config.checks.severity),
-    })
+        gate::judge(findings, &config.checks.severity),
+    ))
 }

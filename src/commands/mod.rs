@@ -36,12 +36,27 @@ pub(crate) fn finish(
     let run = Run {
         targets,
         suppressions,
-        fail_on: report.fail_on.or(config.fail_on).unwrap_or(FailOn::Fail),
+        fail_on: fail_on(config, report),
         config_path: config.path.clone(),
         stats,
         audit,
     };
-    write_reports(&run, destinations, report.details)?;
+    conclude(&run, report, destinations)
+}
+
+/// The gate's threshold: the command line's, else the config's, else `fail`.
+pub(crate) fn fail_on(config: &Config, report: &ReportArgs) -> FailOn {
+    report.fail_on.or(config.fail_on).unwrap_or(FailOn::Fail)
+}
+
+/// Writes the reports of a finished run, says the closing line, and returns the exit
+/// status.
+pub(crate) fn conclude(
+    run: &Run,
+    report: &ReportArgs,
+    destinations: &[(Format, Option<PathBuf>)],
+) -> Result<u8> {
+    write_reports(run, destinations, report.details)?;
     if !report.quiet {
         let table_shown = destinations
             .iter()
@@ -52,7 +67,7 @@ pub(crate) fn finish(
         } else {
             usize::MAX
         };
-        if let Some(line) = closing::line(&run, width, table_shown) {
+        if let Some(line) = closing::line(run, width, table_shown) {
             eprintln!("{line}");
         }
     }

@@ -2,25 +2,20 @@
 //! suppressions, the gate's verdict and the totals. Its schema is
 //! `docs/json-schema.json`; `schema` is bumped on any incompatible change
 //! (2: several targets per run, suppressions and the gate).
+//!
+//! The document is written target by target ([`JsonStream`]): an audit streams each
+//! path as it is checked and never holds the document, nor (once streamed) the
+//! passing findings. What needs every target — the suppressions' states, the gate and
+//! the totals — comes after the targets.
 
 use crate::outcome::Context;
-use crate::outcome::{Outcome, Run, TargetRun};
+use crate::outcome::{FailOn, Outcome, Run, SuppressionReport, TargetRun};
 use privpath_checks::{find_meta, Finding, Summary};
 use serde::Serialize;
+use std::io::{self, Write};
 
 /// 3: findings carry a one-line `headline` beside their `message`.
 pub const SCHEMA_VERSION: u32 = 3;
-
-#[derive(Serialize)]
-struct Document<'a> {
-    schema: u32,
-    privpath: &'static str,
-    config: Option<&'a str>,
-    gate: Gate,
-    targets: Vec<JsonTarget<'a>>,
-    suppressions: Vec<JsonSuppression<'a>>,
-    summary: Totals,
-}
 
 #[derive(Serialize)]
 struct Gate {
@@ -192,7 +187,11 @@ fn path_info(c: &Context) -> PathInfo<'_> {
     }
 }
 
-fn finding<'a>(run: &'a Run, o: &'a Outcome) -> JsonFinding<'a> {
+fn finding<'a>(
+    suppressions: &'a [SuppressionReport],
+    fail_on: FailOn,
+    o: &'a Outcome,
+) -> JsonFinding<'a> {
     let f = &o.finding;
     let meta = find_meta(f.check);
     JsonFinding {
@@ -202,24 +201,32 @@ fn finding<'a>(run: &'a Run, o: &'a Outcome) -> JsonFinding<'a> {
         severity: o.severity.as_str(),
         headline: f.headline(),
         finding: f,
-        suppressed: o.suppressed.map(|i| {
-            let rule = &run.suppressions[i].rule;
-            Suppressed {
-                reason: &rule.reason,
-                expires: rule.expires.map(|d| d.to_string()),
-            }
-        }),
-        gates: run.gates(o),
+        suppressed: o
+            .suppressed
+            .and_then(|i| suppressions.get(i))
+            .map(|s| Suppressed {
+                reason: &s.rule.reason,
+                expires: s.rule.expires.map(|d| d.to_string()),
+            }),
+        gates: fail_on.gates(o),
     }
 }
 
-fn target<'a>(run: &'a Run, t: &'a TargetRun) -> JsonTarget<'a> {
+fn target<'a>(
+    suppressions: &'a [SuppressionReport],
+    fail_on: FailOn,
+    t: &'a TargetRun,
+) -> JsonTarget<'a> {
     match &t.result {
         Ok(e) => JsonTarget {
             name: &t.name,
             error: None,
             path: (!e.context.estate).then(|| path_info(&e.context)),
-            findings: e.outcomes.iter().map(|o| finding(run, o)).collect(),
+            findings: e
+                .outcomes
+                .iter()
+                .map(|o| finding(suppressions, fail_on, o))
+                .collect(),
             summary: e.summary(),
         },
         Err(why) => JsonTarget {
@@ -233,17 +240,86 @@ fn target<'a>(run: &'a Run, t: &'a TargetRun) -> JsonTarget<'a> {
 }
 
 pub fn render(run: &Run) -> String {
-    let doc = Document {
-        schema: SCHEMA_VERSION,
-        privpath: env!("CARGO_PKG_VERSION"),
-        config: run.config_path.as_deref(),
-        gate: Gate {
-            fail_on: run.fail_on.as_str(),
-            tripped: run.tripped(),
-            exit_status: run.exit_status(),
-        },
-        targets: run.targets.iter().map(|t| target(run, t)).collect(),
-        suppressions: run
+    let mut out = Vec::new();
+    let written = JsonStream::begin(&mut out, run.config_path.as_deref()).and_then(|mut doc| {
+        for t in &run.targets {
+            doc.target(t, &run.suppressions, run.fail_on)?;
+        }
+        doc.end(run).map(|_| ())
+    });
+    // Writing to memory plain data with string keys cannot fail.
+    debug_assert!(written.is_ok());
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Inserts `indent` after every line break: a value pretty-printed on its own, placed
+/// at its depth in the document.
+struct Indented<'w, W: Write> {
+    out: &'w mut W,
+    indent: &'static str,
+}
+
+impl<W: Write> Write for Indented<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut rest = buf;
+        while let Some(at) = rest.iter().position(|b| *b == b'\n') {
+            self.out.write_all(&rest[..=at])?;
+            self.out.write_all(self.indent.as_bytes())?;
+            rest = &rest[at + 1..];
+        }
+        self.out.write_all(rest)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+fn pretty<W: Write>(out: &mut W, indent: &'static str, value: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer_pretty(Indented { out, indent }, value).map_err(io::Error::other)
+}
+
+/// The JSON document written as the run goes: [`JsonStream::begin`], a
+/// [`JsonStream::target`] per target, [`JsonStream::end`] — byte for byte what
+/// `serde_json`'s pretty printer writes for the whole document.
+pub struct JsonStream<W: Write> {
+    out: W,
+    targets: usize,
+}
+
+impl<W: Write> JsonStream<W> {
+    pub fn begin(mut out: W, config: Option<&str>) -> io::Result<JsonStream<W>> {
+        let version = serde_json::to_string(env!("CARGO_PKG_VERSION")).map_err(io::Error::other)?;
+        let config = serde_json::to_string(&config).map_err(io::Error::other)?;
+        write!(
+            out,
+            "{{\n  \"schema\": {SCHEMA_VERSION},\n  \"privpath\": {version},\n  \"config\": {config},\n  \"targets\": ["
+        )?;
+        Ok(JsonStream { out, targets: 0 })
+    }
+
+    /// One target, judged by these suppressions (by position) and this gate.
+    pub fn target(
+        &mut self,
+        t: &TargetRun,
+        suppressions: &[SuppressionReport],
+        fail_on: FailOn,
+    ) -> io::Result<()> {
+        self.out.write_all(if self.targets == 0 {
+            b"\n    "
+        } else {
+            b",\n    "
+        })?;
+        self.targets += 1;
+        pretty(&mut self.out, "    ", &target(suppressions, fail_on, t))
+    }
+
+    /// The suppressions, the gate and the totals of the run whose targets were written.
+    pub fn end(mut self, run: &Run) -> io::Result<W> {
+        self.out
+            .write_all(if self.targets == 0 { b"]" } else { b"\n  ]" })?;
+        let suppressions: Vec<JsonSuppression> = run
             .suppressions
             .iter()
             .map(|s| JsonSuppression {
@@ -257,15 +333,33 @@ pub fn render(run: &Run) -> String {
                 message: s.describe(),
                 gates: run.suppression_gates(s),
             })
-            .collect(),
-        summary: Totals {
-            targets: run.targets.len(),
-            errors: run.errors(),
-            suppressed: run.suppressed(),
-            findings: run.summary(),
-            aws_calls: run.stats.calls,
-        },
-    };
-    // Plain data with string keys: serialisation cannot fail.
-    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+            .collect();
+        self.out.write_all(b",\n  \"suppressions\": ")?;
+        pretty(&mut self.out, "  ", &suppressions)?;
+        self.out.write_all(b",\n  \"gate\": ")?;
+        pretty(
+            &mut self.out,
+            "  ",
+            &Gate {
+                fail_on: run.fail_on.as_str(),
+                tripped: run.tripped(),
+                exit_status: run.exit_status(),
+            },
+        )?;
+        self.out.write_all(b",\n  \"summary\": ")?;
+        pretty(
+            &mut self.out,
+            "  ",
+            &Totals {
+                targets: run.targets.len(),
+                errors: run.errors(),
+                suppressed: run.suppressed(),
+                findings: run.summary(),
+                aws_calls: run.stats.calls,
+            },
+        )?;
+        self.out.write_all(b"\n}\n")?;
+        self.out.flush()?;
+        Ok(self.out)
+    }
 }

@@ -127,13 +127,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         .fix(deploy(stage_name))];
     };
     let resources = [api, stage_name, deployment_id];
-    let Some(deployment) = p
-        .api_scope
-        .deployments
-        .iter()
-        .flatten()
-        .find(|d| d.id == deployment_id && d.rest_api_id.as_deref().is_none_or(|a| a == api))
-    else {
+    let Some(deployment) = p.api_ix.api_records.deployment(api, deployment_id) else {
         return vec![Finding::unknown(
             id,
             format!("deployment {deployment_id} of stage {stage_name} is not in the snapshot"),

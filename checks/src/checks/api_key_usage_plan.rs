@@ -94,11 +94,11 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
             Finding::skip(id, format!("{verb} {path} does not require an API key")).resource(api),
         ];
     }
-    let plans: Vec<&UsagePlan> = p
-        .api_scope
-        .usage_plans
+    let records = &p.api_ix.api_records;
+    let plans: Vec<&UsagePlan> = records
+        .usage_plans(api)
         .iter()
-        .flatten()
+        .copied()
         .filter(|u| {
             u.api_stages
                 .iter()
@@ -110,18 +110,11 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
             .resources([api, stage])
             .fix(format!("aws apigateway create-usage-plan --name {api}-{stage} --api-stages apiId={api},stage={stage}\naws apigateway create-usage-plan-key --usage-plan-id PLAN_ID --key-id KEY_ID --key-type API_KEY"))];
     }
-    let keys = p.api_scope.api_keys.iter().flatten();
-    let find_key = |key_id: &str| -> Option<&ApiKey> { keys.clone().find(|k| k.id == key_id) };
+    let find_key = |key_id: &str| -> Option<&ApiKey> { records.api_key(key_id) };
     let mut disabled = Vec::new();
     let mut unknown_keys = Vec::new();
     for plan in &plans {
-        for pk in p
-            .api_scope
-            .usage_plan_keys
-            .iter()
-            .flatten()
-            .filter(|k| k.usage_plan_id == plan.id)
-        {
+        for pk in records.plan_keys(&plan.id) {
             match find_key(&pk.id) {
                 Some(k) if k.enabled => {
                     let name = k

@@ -5,7 +5,7 @@ use crate::check::{api, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::known_policies::{LAMBDA_VPC, LAMBDA_VPC_ACTIONS};
 use crate::path::ResolvedPath;
-use crate::policy_eval::{grants_all, ActionsGrant};
+use crate::policy_eval::ActionsGrant;
 use crate::snapshot::Source;
 use crate::symptom::{shared, Evidence, Likelihood, Symptom};
 
@@ -133,8 +133,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     };
     let role_name = role.role_name.as_str();
     let attach = format!("aws iam attach-role-policy --role-name {role_name} --policy-arn arn:{}:iam::aws:policy/service-role/{LAMBDA_VPC}", p.partition());
-    let (docs, unread) = p.api_ix.role_policies(role);
-    let grant = grants_all(&docs, unread, LAMBDA_VPC_ACTIONS);
+    let grant = p.api_ix.role_grants(role, LAMBDA_VPC_ACTIONS);
     let resources = vec![name.to_string(), role_name.to_string()];
     match grant {
         ActionsGrant::Denied { action, by } => vec![Finding::fail(

@@ -4,7 +4,7 @@ use crate::check::{client, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::known_policies::SESSION_MANAGER_ACTIONS;
 use crate::path::ResolvedPath;
-use crate::policy_eval::{grants_all, ActionsGrant};
+use crate::policy_eval::ActionsGrant;
 use crate::snapshot::Source;
 use crate::symptom::{shared, Evidence, Likelihood, Symptom};
 
@@ -203,8 +203,7 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let attached = &role.attached_managed_policies;
     let resources = [instance, profile_name.as_str(), role_name];
     let attach = format!("aws iam attach-role-policy --role-name {role_name} --policy-arn {core}");
-    let (docs, unread) = p.client_ix.role_policies(role);
-    let grant = grants_all(&docs, unread, SESSION_MANAGER_ACTIONS);
+    let grant = p.client_ix.role_grants(role, SESSION_MANAGER_ACTIONS);
     if let ActionsGrant::Denied { action, by } = &grant {
         return vec![Finding::fail(id, format!("{by} on role {role_name} explicitly denies {action}, which SSM Agent needs for Session Manager"))
             .resources(resources)

@@ -12,9 +12,9 @@ pub static META: CheckMeta = CheckMeta {
     title: "Every private API has a client that reaches it",
     hop: Hop::Estate,
     severity: Severity::Medium,
-    what: "For every private REST API of the audited accounts and regions, looks for an instance in a VPC that can reach one of its execute-api endpoints (the endpoint's own VPC, or a VPC peered with it, in any audited account or region), and for at least one such path on which no check fails.",
+    what: "For every private REST API of the audited accounts and regions, looks for an instance in a VPC that can reach one of its execute-api endpoints (the endpoint's own VPC, a VPC peered with it, or a VPC whose transit gateway attachment is associated with a TGW route table that routes to the endpoint VPC's attachment — on the same TGW or one peered with it — in any audited account or region), and for at least one such path on which no check fails.",
     why: "A private API is reachable only through an interface endpoint. One that no instance can reach is either unused (cost and attack surface with no caller) or cut off by a broken hop that every caller shares — a change that broke production, or a path never finished.",
-    fix: "Follow the first broken hop the audit names for the API's paths (`privpath check --api-id API --instance-id INSTANCE` shows the fix), or peer a client VPC with the endpoint's VPC; delete an API nobody needs.",
+    fix: "Follow the first broken hop the audit names for the API's paths (`privpath check --api-id API --instance-id INSTANCE` shows the fix), or join a client VPC to the endpoint's VPC (a peering connection, or a transit gateway route table that routes between their attachments); delete an API nobody needs.",
     links: &[
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-apis.html",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-api-test-invoke-url.html",
@@ -43,7 +43,7 @@ pub fn run(e: &Estate<'_, '_>) -> Vec<Finding> {
             out.push(
                 Finding::fail(id, format!("API {} ({place}) has no client: no running instance of the audited scopes is in a VPC that can reach one of its execute-api endpoints", api.id))
                     .resource(&api.id)
-                    .fix(format!("peer a client VPC with the endpoint's VPC (aws ec2 create-vpc-peering-connection), or audit the accounts and regions its clients live in; delete the API if nobody calls it:\naws apigateway delete-rest-api --rest-api-id {} --region {}", api.id, e.scope(*pos).region)),
+                    .fix(format!("join a client VPC to the endpoint's VPC (aws ec2 create-vpc-peering-connection, or a transit gateway route: aws ec2 create-transit-gateway-route), or audit the accounts and regions its clients live in; delete the API if nobody calls it:\naws apigateway delete-rest-api --rest-api-id {} --region {}", api.id, e.scope(*pos).region)),
             );
             continue;
         }

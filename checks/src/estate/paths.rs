@@ -131,14 +131,16 @@ fn can_call(i: &Instance) -> bool {
         .is_none_or(|s| matches!(s.name.as_str(), "" | "running" | "pending"))
 }
 
-/// The VPCs (with their scopes) whose instances can reach an endpoint: its own, and
-/// every VPC peered with it (any account or region the snapshot holds), each once.
+/// The VPCs (with their scopes) whose instances can reach an endpoint: its own, every
+/// VPC peered with it, and every VPC a transit gateway routes to it (any account or
+/// region the snapshot holds), each once.
 pub fn client_vpcs<'a>(
-    ix: &SnapshotIndex<'a>,
-    endpoint_ix: &Index<'a>,
-    endpoint: &VpcEndpoint,
-) -> Vec<(usize, String)> {
-    let mut out: Vec<(usize, String)> = vec![(endpoint_ix.position, endpoint.vpc_id.clone())];
+    ix: &'a SnapshotIndex<'a>,
+    endpoint_ix: &'a Index<'a>,
+    endpoint: &'a VpcEndpoint,
+) -> Vec<(usize, &'a str)> {
+    let home = (endpoint_ix.position, endpoint.vpc_id.as_str());
+    let mut out: Vec<(usize, &'a str)> = Vec::new();
     for p in endpoint_ix
         .peerings_by_vpc
         .get(endpoint.vpc_id.as_str())
@@ -160,18 +162,21 @@ pub fn client_vpcs<'a>(
                 .owner_id
                 .as_deref()
                 .or(endpoint_ix.scope.account.as_deref());
-            let Some(peer_ix) = ix.scope(account, region) else {
-                continue;
-            };
-            if vpc == endpoint.vpc_id && peer_ix.position == endpoint_ix.position {
-                continue;
-            }
-            let key = (peer_ix.position, vpc.to_string());
-            if !out.contains(&key) {
-                out.push(key);
+            if let Some(peer_ix) = ix.scope(account, region) {
+                out.push((peer_ix.position, vpc));
             }
         }
     }
+    out.extend(crate::transit::clients_of(
+        ix,
+        endpoint_ix,
+        &endpoint.vpc_id,
+    ));
+    // Sorted and deduplicated: a hub may route hundreds of VPCs to one endpoint.
+    out.retain(|k| *k != home);
+    out.sort_unstable();
+    out.dedup();
+    out.insert(0, home);
     out
 }
 
@@ -237,7 +242,7 @@ pub fn paths(ix: &SnapshotIndex<'_>) -> Vec<EstatePath> {
         let mut clients: BTreeSet<(usize, &str)> = BTreeSet::new();
         for (e_ix, e) in refs.iter().filter_map(|r| r.record) {
             for (scope, vpc) in client_vpcs(ix, e_ix, e) {
-                let instances = ix.scopes[scope].instances_by_vpc.get(vpc.as_str());
+                let instances = ix.scopes[scope].instances_by_vpc.get(vpc);
                 for i in instances.into_iter().flatten().filter(|i| can_call(i)) {
                     clients.insert((scope, i.instance_id.as_str()));
                 }

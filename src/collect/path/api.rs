@@ -284,7 +284,7 @@ fn choose_method(b: &mut PathBoard) {
         ..Scope::default()
     };
     let method = MethodTarget::resolve(
-        &partial,
+        &privpath_checks::index::Index::build(&partial),
         api,
         b.stage.as_deref(),
         b.want.http_method.as_deref(),

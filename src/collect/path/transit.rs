@@ -97,7 +97,7 @@ macro_rules! side_reads {
                     let (c2, ids) = (c.clone(), b.tgw_named.clone());
                     store(
                         $side,
-                        async move { tgw::transit_gateways(&c2, &ids).await },
+                        async move { tgw::transit_gateways(&c2, Some(("transit-gateway-id", &ids))).await },
                         |t, v| t.tgws = Some(v),
                     )
                 },
@@ -119,7 +119,7 @@ macro_rules! side_reads {
                     let c2 = c.clone();
                     store(
                         $side,
-                        async move { tgw::vpc_attachments(&c2, "vpc-id", &vpcs).await },
+                        async move { tgw::vpc_attachments(&c2, Some(("vpc-id", &vpcs))).await },
                         |t, v| t.vpc_attachments = Some(v),
                     )
                 },
@@ -144,7 +144,7 @@ macro_rules! side_reads {
                     let (c2, ids) = (c.clone(), b.tgw_named.clone());
                     store(
                         $side,
-                        async move { tgw::attachments(&c2, "transit-gateway-id", &ids).await },
+                        async move { tgw::attachments(&c2, Some(("transit-gateway-id", &ids))).await },
                         |t, v| t.records = Some(v),
                     )
                 },
@@ -166,7 +166,7 @@ macro_rules! side_reads {
                     let (c2, ids) = (c.clone(), b.tgw_named.clone());
                     store(
                         $side,
-                        async move { tgw::peering_attachments(&c2, &ids).await },
+                        async move { tgw::peering_attachments(&c2, Some(("transit-gateway-id", &ids))).await },
                         |t, v| t.peerings = Some(v),
                     )
                 },

@@ -564,7 +564,11 @@ impl<'a> Index<'a> {
                 .push(h);
         }
         for eni in s.network_interfaces.iter().flatten() {
-            if let Some(instance) = eni.attachment.as_ref().and_then(|a| a.instance_id.as_deref()) {
+            if let Some(instance) = eni
+                .attachment
+                .as_ref()
+                .and_then(|a| a.instance_id.as_deref())
+            {
                 self.enis_by_instance.entry(instance).or_default().push(eni);
             }
             for address in eni.addresses() {

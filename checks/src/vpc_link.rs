@@ -244,7 +244,10 @@ mod tests {
     #[test]
     fn uris_give_their_port_by_scheme() {
         let u = UriTarget::parse("https://orders.internal.example.com/path").unwrap();
-        assert_eq!((u.host.as_str(), u.port), ("orders.internal.example.com", 443));
+        assert_eq!(
+            (u.host.as_str(), u.port),
+            ("orders.internal.example.com", 443)
+        );
         let u = UriTarget::parse("http://nlb-1.elb.us-east-1.amazonaws.com:8080/{proxy}").unwrap();
         assert_eq!(u.port, 8080);
         assert_eq!(UriTarget::parse("http://x").unwrap().port, 80);
@@ -255,7 +258,10 @@ mod tests {
 
     #[test]
     fn stage_variables_and_listener_arns() {
-        assert_eq!(stage_variable("${stageVariables.vpcLinkId}"), Some("vpcLinkId"));
+        assert_eq!(
+            stage_variable("${stageVariables.vpcLinkId}"),
+            Some("vpcLinkId")
+        );
         assert_eq!(stage_variable("abc123"), None);
         assert_eq!(stage_variable("${stageVariables.}"), None);
         let lb = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/orders/50dc6c495c0c9188";
@@ -264,6 +270,9 @@ mod tests {
             load_balancer_arn("arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/app/orders/50dc6c495c0c9188/f2f7dc8efc522ab2").as_deref(),
             Some(lb)
         );
-        assert_eq!(load_balancer_arn("arn:aws:lambda:us-east-1:1:function:f"), None);
+        assert_eq!(
+            load_balancer_arn("arn:aws:lambda:us-east-1:1:function:f"),
+            None
+        );
     }
 }

@@ -36,7 +36,10 @@ pub async fn load_balancers(ctx: &Ctx, arns: &[String]) -> Result<Vec<m::LoadBal
             scheme: lb.scheme().map(|x| x.as_str().to_string()),
             vpc_id: s(lb.vpc_id()),
             state: lb.state().map(|st| m::LoadBalancerState {
-                code: st.code().map(|c| c.as_str().to_string()).unwrap_or_default(),
+                code: st
+                    .code()
+                    .map(|c| c.as_str().to_string())
+                    .unwrap_or_default(),
                 reason: s(st.reason()),
             }),
             lb_type: lb.r#type().map(|x| x.as_str().to_string()),
@@ -50,7 +53,7 @@ pub async fn load_balancers(ctx: &Ctx, arns: &[String]) -> Result<Vec<m::LoadBal
                 .collect(),
             security_groups: lb.security_groups().to_vec(),
             enforce_security_group_inbound_rules_on_private_link_traffic: s(
-                lb.enforce_security_group_inbound_rules_on_private_link_traffic(),
+                lb.enforce_security_group_inbound_rules_on_private_link_traffic()
             ),
         })
         .collect())
@@ -75,7 +78,10 @@ pub async fn listeners(ctx: &Ctx, lb_arn: &str) -> Result<Vec<m::Listener>, Call
                 .default_actions()
                 .iter()
                 .map(|a| m::ListenerAction {
-                    action_type: a.r#type().map(|x| x.as_str().to_string()).unwrap_or_default(),
+                    action_type: a
+                        .r#type()
+                        .map(|x| x.as_str().to_string())
+                        .unwrap_or_default(),
                     target_group_arn: s(a.target_group_arn()),
                     forward_config: a.forward_config().map(|f| m::ForwardConfig {
                         target_groups: f
@@ -143,7 +149,10 @@ pub async fn target_health(
                 },
                 health_check_port: s(h.health_check_port()),
                 target_health: h.target_health().map(|th| m::TargetHealth {
-                    state: th.state().map(|x| x.as_str().to_string()).unwrap_or_default(),
+                    state: th
+                        .state()
+                        .map(|x| x.as_str().to_string())
+                        .unwrap_or_default(),
                     reason: th.reason().map(|r| r.as_str().to_string()),
                     description: s(th.description()),
                 }),

@@ -11,7 +11,7 @@ use crate::index::Index;
 use crate::net::Cidr;
 use crate::path::ResolvedPath;
 use crate::sg::{self, Peer};
-use crate::snapshot::{LoadBalancer, Listener, SecurityGroup, Source, TargetGroup};
+use crate::snapshot::{Listener, LoadBalancer, SecurityGroup, Source, TargetGroup};
 use crate::symptom::{shared, Evidence, Likelihood, Symptom};
 use crate::vpc_link::{is_listener_arn, Connection, Link, PrivateIntegration, UriTarget};
 
@@ -255,7 +255,10 @@ fn method_args(p: &ResolvedPath<'_>) -> String {
     format!(
         "--rest-api-id {} --resource-id {} --http-method {}",
         p.api.id,
-        p.method.resource.found().map_or("RESOURCE_ID", |r| r.id.as_str()),
+        p.method
+            .resource
+            .found()
+            .map_or("RESOURCE_ID", |r| r.id.as_str()),
         p.method.http_method
     )
 }
@@ -281,7 +284,12 @@ fn named_by(p: &ResolvedPath<'_>, pi: &PrivateIntegration<'_>) -> String {
 }
 
 /// Whether the link lets the request on to a load balancer (what is wrong is said).
-fn judge_link(p: &ResolvedPath<'_>, pi: &PrivateIntegration<'_>, link_id: &str, v: &mut Verdict) -> bool {
+fn judge_link(
+    p: &ResolvedPath<'_>,
+    pi: &PrivateIntegration<'_>,
+    link_id: &str,
+    v: &mut Verdict,
+) -> bool {
     let api = p.api.id.as_str();
     match pi.link {
         Link::NotCollected(source) => {
@@ -361,12 +369,18 @@ fn judge_link(p: &ResolvedPath<'_>, pi: &PrivateIntegration<'_>, link_id: &str, 
 }
 
 /// The load balancer when it exists and can carry the request (what is wrong is said).
-fn judge_load_balancer<'a>(pi: &PrivateIntegration<'a>, v: &mut Verdict) -> Option<&'a LoadBalancer> {
+fn judge_load_balancer<'a>(
+    pi: &PrivateIntegration<'a>,
+    v: &mut Verdict,
+) -> Option<&'a LoadBalancer> {
     let arn = pi.lb_arn.as_deref()?;
     v.resource(arn);
     let Some(lb) = pi.load_balancer else {
         if !pi.lb_collected {
-            v.unknown(format!("load balancer {arn} could not be looked up"), Source::LoadBalancers);
+            v.unknown(
+                format!("load balancer {arn} could not be looked up"),
+                Source::LoadBalancers,
+            );
         } else {
             v.fail(
                 format!("{} {arn}, which does not exist", match pi.link {
@@ -431,12 +445,20 @@ fn judge_listener<'a>(
     let named = pi.target_arn.filter(|t| is_listener_arn(t));
     let found = match named {
         Some(l) => listeners.iter().find(|x| x.listener_arn == l),
-        None => listeners.iter().find(|x| x.port == Some(i64::from(uri.port))),
+        None => listeners
+            .iter()
+            .find(|x| x.port == Some(i64::from(uri.port))),
     };
     let Some(listener) = found.copied() else {
         let have: Vec<String> = listeners
             .iter()
-            .map(|l| format!("{}/{}", l.port.unwrap_or(0), l.protocol.as_deref().unwrap_or("?")))
+            .map(|l| {
+                format!(
+                    "{}/{}",
+                    l.port.unwrap_or(0),
+                    l.protocol.as_deref().unwrap_or("?")
+                )
+            })
             .collect();
         let protocol = listener_protocol(lb, uri);
         match named {
@@ -452,7 +474,11 @@ fn judge_listener<'a>(
         return None;
     };
     v.resource(&listener.listener_arn);
-    let proto = listener.protocol.as_deref().unwrap_or("").to_ascii_uppercase();
+    let proto = listener
+        .protocol
+        .as_deref()
+        .unwrap_or("")
+        .to_ascii_uppercase();
     if let Some(why) = protocol_mismatch(lb, uri, &proto) {
         v.fail(
             format!("{}'s listener on port {} is {proto}, and the integration URI is {}://: {why}", lb.label(), uri.port, uri.scheme),
@@ -534,7 +560,10 @@ fn judge_targets<'a>(
     for arn in forwards {
         v.resource(arn);
         let Some(tg) = ix.target_groups.get(arn).copied() else {
-            v.unknown(format!("target group {arn} is not in the snapshot"), Source::TargetGroups);
+            v.unknown(
+                format!("target group {arn} is not in the snapshot"),
+                Source::TargetGroups,
+            );
             continue;
         };
         let health: &[_] = ix.target_health_by_tg.get(arn).map_or(&[], Vec::as_slice);
@@ -565,18 +594,31 @@ fn judge_targets<'a>(
             );
         } else if !states.is_empty() {
             v.warn(
-                format!("target group {} has {healthy} healthy target(s) of {} ({})", tg.label(), health.len(), states.join(", ")),
+                format!(
+                    "target group {} has {healthy} healthy target(s) of {} ({})",
+                    tg.label(),
+                    health.len(),
+                    states.join(", ")
+                ),
                 describe,
             );
         } else {
-            v.fine.push(format!("target group {}: {healthy}/{} healthy", tg.label(), health.len()));
+            v.fine.push(format!(
+                "target group {}: {healthy}/{} healthy",
+                tg.label(),
+                health.len()
+            ));
         }
         let default_port = tg.port.and_then(|p| u16::try_from(p).ok()).unwrap_or(80);
         for h in health {
             targets.push(Target {
                 group: tg,
                 id: h.target.id.as_str(),
-                port: h.target.port.and_then(|p| u16::try_from(p).ok()).unwrap_or(default_port),
+                port: h
+                    .target
+                    .port
+                    .and_then(|p| u16::try_from(p).ok())
+                    .unwrap_or(default_port),
             });
         }
     }
@@ -584,13 +626,21 @@ fn judge_targets<'a>(
 }
 
 /// Security groups by id from the scope, with the ids it lacks.
-fn groups_of<'a>(ix: &Index<'a>, ids: &[&str], v: &mut Verdict, whose: &str) -> Option<Vec<&'a SecurityGroup>> {
+fn groups_of<'a>(
+    ix: &Index<'a>,
+    ids: &[&str],
+    v: &mut Verdict,
+    whose: &str,
+) -> Option<Vec<&'a SecurityGroup>> {
     let mut out = Vec::new();
     for g in ids {
         match ix.security_groups.get(g) {
             Some(sg) => out.push(*sg),
             None => {
-                v.unknown(format!("security group {g} of {whose} is not in the snapshot"), Source::SecurityGroups);
+                v.unknown(
+                    format!("security group {g} of {whose} is not in the snapshot"),
+                    Source::SecurityGroups,
+                );
                 return None;
             }
         }
@@ -599,7 +649,12 @@ fn groups_of<'a>(ix: &Index<'a>, ids: &[&str], v: &mut Verdict, whose: &str) -> 
 }
 
 /// Subnets' (id, CIDR) from the scope.
-fn cidrs_of(ix: &Index<'_>, ids: &[&str], v: &mut Verdict, whose: &str) -> Option<Vec<(String, Cidr)>> {
+fn cidrs_of(
+    ix: &Index<'_>,
+    ids: &[&str],
+    v: &mut Verdict,
+    whose: &str,
+) -> Option<Vec<(String, Cidr)>> {
     let mut out = Vec::new();
     for s in ids {
         match ix
@@ -610,7 +665,10 @@ fn cidrs_of(ix: &Index<'_>, ids: &[&str], v: &mut Verdict, whose: &str) -> Optio
         {
             Some(c) => out.push((s.to_string(), c)),
             None => {
-                v.unknown(format!("subnet {s} of {whose} is not in the snapshot"), Source::Subnets);
+                v.unknown(
+                    format!("subnet {s} of {whose} is not in the snapshot"),
+                    Source::Subnets,
+                );
                 return None;
             }
         }
@@ -642,7 +700,8 @@ fn judge_groups(
     let arn = lb.load_balancer_arn.as_str();
     match pi.link {
         Link::V2(link) => {
-            let link_group_ids: Vec<&str> = link.security_group_ids.iter().map(String::as_str).collect();
+            let link_group_ids: Vec<&str> =
+                link.security_group_ids.iter().map(String::as_str).collect();
             let link_subnet_ids: Vec<&str> = link.subnet_ids.iter().map(String::as_str).collect();
             let whose = format!("VPC link {}", link.vpc_link_id);
             let Some(link_groups) = groups_of(ix, &link_group_ids, v, &whose) else {
@@ -657,7 +716,9 @@ fn judge_groups(
             let first_link = link_group_ids.first().copied().unwrap_or("LINK_SG");
             let mut blocked = false;
             for (sid, cidr) in &lb_cidrs {
-                if !sg::egress_to(&link_groups, port, *cidr, &Peer::local(&lb_group_ids)).is_admitted() {
+                if !sg::egress_to(&link_groups, port, *cidr, &Peer::local(&lb_group_ids))
+                    .is_admitted()
+                {
                     blocked = true;
                     let to = match lb_group_ids.first() {
                         Some(g) => format!("UserIdGroupPairs=[{{GroupId={g}}}]"),
@@ -675,7 +736,14 @@ fn judge_groups(
                 }
                 let first_lb = lb_group_ids[0];
                 for (sid, cidr) in &link_cidrs {
-                    if !sg::ingress_from_range(&lb_groups, port, *cidr, &Peer::local(&link_group_ids)).is_admitted() {
+                    if !sg::ingress_from_range(
+                        &lb_groups,
+                        port,
+                        *cidr,
+                        &Peer::local(&link_group_ids),
+                    )
+                    .is_admitted()
+                    {
                         blocked = true;
                         v.fail(
                             format!("{}'s groups {} admit no tcp/{port} from the VPC link's subnet {sid} ({cidr}) or groups {}", lb.label(), lb_group_ids.join(", "), link_group_ids.join(", ")),
@@ -685,7 +753,9 @@ fn judge_groups(
                 }
             }
             if !blocked {
-                v.fine.push(format!("groups admit tcp/{port} from the VPC link to the load balancer"));
+                v.fine.push(format!(
+                    "groups admit tcp/{port} from the VPC link to the load balancer"
+                ));
             }
             if lb.is_network() && lb_groups.is_empty() {
                 // https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html#client-ip-preservation
@@ -716,14 +786,18 @@ fn judge_groups(
                         format!("aws elbv2 set-security-groups --load-balancer-arn {arn} --security-groups {} --enforce-security-group-inbound-rules-on-private-link-traffic off", lb_group_ids.join(" ")),
                     );
                 } else {
-                    v.fine.push(format!("{} does not evaluate its groups on PrivateLink traffic", lb.label()));
+                    v.fine.push(format!(
+                        "{} does not evaluate its groups on PrivateLink traffic",
+                        lb.label()
+                    ));
                 }
             } else {
                 // PrivateLink traffic always comes from the load balancer's own
                 // addresses, whatever client IP preservation says.
                 let from = || Sources {
                     subnets: &lb_cidrs,
-                    what: "the load balancer's subnets (PrivateLink traffic comes from its addresses)",
+                    what:
+                        "the load balancer's subnets (PrivateLink traffic comes from its addresses)",
                 };
                 judge_targets_groups(ix, lb, targets, from(), from(), v);
             }
@@ -781,7 +855,13 @@ fn judge_targets_groups(
             _ => continue,
         };
         if enis.is_empty() {
-            v.unknown(format!("the network interface of target {} is not in the snapshot", t.id), Source::NetworkInterfaces);
+            v.unknown(
+                format!(
+                    "the network interface of target {} is not in the snapshot",
+                    t.id
+                ),
+                Source::NetworkInterfaces,
+            );
             continue;
         }
         let mut ids: Vec<&str> = enis
@@ -791,7 +871,10 @@ fn judge_targets_groups(
         ids.sort_unstable();
         ids.dedup();
         let is_ip = kind == "ip";
-        match alike.iter_mut().find(|(g, p, k, _)| *g == ids && *p == t.port && *k == is_ip) {
+        match alike
+            .iter_mut()
+            .find(|(g, p, k, _)| *g == ids && *p == t.port && *k == is_ip)
+        {
             Some((_, _, _, ts)) => ts.push(t.id),
             None => alike.push((ids, t.port, is_ip, vec![t.id])),
         }
@@ -811,7 +894,9 @@ fn judge_targets_groups(
         let blocked: Vec<&(String, Cidr)> = from
             .subnets
             .iter()
-            .filter(|(_, cidr)| !sg::ingress_from_range(&groups, port, *cidr, &Peer::default()).is_admitted())
+            .filter(|(_, cidr)| {
+                !sg::ingress_from_range(&groups, port, *cidr, &Peer::default()).is_admitted()
+            })
             .collect();
         if blocked.is_empty() {
             continue;
@@ -836,6 +921,7 @@ fn judge_targets_groups(
         );
     }
     if !blocked_any {
-        v.fine.push("the targets' groups admit the traffic the load balancer passes on".to_string());
+        v.fine
+            .push("the targets' groups admit the traffic the load balancer passes on".to_string());
     }
 }

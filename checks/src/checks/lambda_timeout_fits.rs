@@ -79,15 +79,17 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         .method()
         .and_then(|m| m.method_integration.as_ref())
     else {
-        return vec![Finding::skip(id, "no method integration to check (see api-deployed)")];
+        return vec![Finding::skip(
+            id,
+            "no method integration to check (see api-deployed)",
+        )];
     };
     let Some(seconds) = function.timeout else {
-        return vec![Finding::unknown(
-            id,
-            format!("the timeout of {name} is not in the snapshot"),
-        )
-        .resource(name)
-        .needs(Source::Functions.iam_action())];
+        return vec![
+            Finding::unknown(id, format!("the timeout of {name} is not in the snapshot"))
+                .resource(name)
+                .needs(Source::Functions.iam_action()),
+        ];
     };
     let streaming = integration.streams() || crate::backend::invokes_streaming(integration);
     if streaming {
@@ -116,7 +118,11 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         .resource(name)];
     }
     let api = p.api.id.as_str();
-    let resource = p.method.resource.found().map_or("RESOURCE_ID", |r| r.id.as_str());
+    let resource = p
+        .method
+        .resource
+        .found()
+        .map_or("RESOURCE_ID", |r| r.id.as_str());
     let verb = p.method.http_method.as_str();
     let stage = p.method.stage_name().unwrap_or("STAGE");
     // A function timeout a second under the integration's leaves room for the invoke.

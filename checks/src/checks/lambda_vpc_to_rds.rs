@@ -403,14 +403,18 @@ fn nacl_problems(
                 direction: Direction::Outbound,
                 remote: *d_cidr,
                 ports: (port, port),
-                what: format!("tcp/{port} from the function's subnet {fs} to DB subnet {ds} ({d_cidr})"),
+                what: format!(
+                    "tcp/{port} from the function's subnet {fs} to DB subnet {ds} ({d_cidr})"
+                ),
             });
             legs.push(Leg {
                 acl: d_acl,
                 direction: Direction::Inbound,
                 remote: *f_cidr,
                 ports: (port, port),
-                what: format!("tcp/{port} into DB subnet {ds} from the function's subnet {fs} ({f_cidr})"),
+                what: format!(
+                    "tcp/{port} into DB subnet {ds} from the function's subnet {fs} ({f_cidr})"
+                ),
             });
             legs.push(Leg {
                 acl: d_acl,
@@ -424,7 +428,9 @@ fn nacl_problems(
                 direction: Direction::Inbound,
                 remote: *d_cidr,
                 ports: EPHEMERAL,
-                what: format!("the DB's replies from {ds} ({d_cidr}) into the function's subnet {fs}"),
+                what: format!(
+                    "the DB's replies from {ds} ({d_cidr}) into the function's subnet {fs}"
+                ),
             });
         }
     }

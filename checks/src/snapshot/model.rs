@@ -1267,7 +1267,11 @@ pub fn day_of(value: &Value) -> Option<String> {
 /// `DBInstances[].CertificateDetails`: the server certificate's CA and end of validity.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 pub struct DbCertificateDetails {
-    #[serde(rename = "CAIdentifier", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CAIdentifier",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ca_identifier: Option<String>,
     /// An RFC 3339 string (the CLI's output) or epoch seconds.
     #[serde(rename = "ValidTill", default, skip_serializing_if = "Option::is_none")]

@@ -313,7 +313,11 @@ fn choose_method(b: &mut PathBoard) {
         .and_then(integration_function_arn)
         .map(str::to_string);
     if let Some(i) = integration.filter(|i| i.is_vpc_link()) {
-        let connection = i.connection_id.as_deref().map(str::trim).unwrap_or_default();
+        let connection = i
+            .connection_id
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or_default();
         let link_id = match stage_variable(connection) {
             Some(name) => method
                 .stage

@@ -1379,6 +1379,83 @@ fn audit_finds_every_path_in_two_regions_with_its_verdict() {
     );
 }
 
+/// The audited path from the scenario's instance to its API.
+fn audited_path<'r>(report: &'r Value, ids: &Value) -> &'r Value {
+    report["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| {
+            t["path"]["instance_id"] == ids["instance_id"] && t["path"]["api_id"] == ids["api_id"]
+        })
+        .unwrap_or_else(|| panic!("no audited path for {ids}: {report}"))
+}
+
+fn not_untouched_on_tgw(target: &Value) -> BTreeMap<String, String> {
+    target["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] != untouched_on_tgw(f["check"].as_str().unwrap()))
+        .map(|f| {
+            (
+                f["check"].as_str().unwrap().to_string(),
+                f["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn audit_finds_the_path_through_a_transit_gateway() {
+    // No peering joins the VPCs: the audit finds the client through the TGW's tables.
+    let moto = Moto::start();
+    let ids = moto.scenario_tgw("healthy");
+    let (out, report) = audit(&moto, &[]);
+    let target = audited_path(&report, &ids);
+    let tgw = target["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "tgw-path")
+        .expect("tgw-path runs on an estate with a transit gateway");
+    assert_eq!(tgw["status"], "pass", "{tgw}");
+    assert_eq!(not_untouched_on_tgw(target), BTreeMap::new(), "{target}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).is_empty() || out.status.code() != Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    drop(moto);
+    // The same estate without the route back: the path is still found, and fails at
+    // the TGW hop with the fix naming the table.
+    let moto = Moto::start();
+    let ids = moto.scenario_tgw("tgw-return-route-missing");
+    let (out, report) = audit(&moto, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let target = audited_path(&report, &ids);
+    assert_eq!(
+        not_untouched_on_tgw(target),
+        statuses_of(&[("tgw-path", "fail")]),
+        "{target}"
+    );
+    let fix = target["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "tgw-path")
+        .unwrap()["remediation"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(fix.contains(ids["tgw_table"].as_str().unwrap()), "{fix}");
+}
+
 #[test]
 fn audit_of_an_organization_finds_the_path_between_member_accounts() {
     let moto = Moto::start();

@@ -140,7 +140,7 @@ impl<'a> ApiRecords<'a> {
             r.api_keys.entry(&k.id).or_insert(k);
         }
         for f in s.functions.iter().flatten() {
-            match crate::backend::split_function_arn(&f.function_arn) {
+            match crate::lambda_arn::split_function_arn(&f.function_arn) {
                 Some((arn, _)) => {
                     r.functions_by_arn.entry(arn).or_insert(f);
                 }

@@ -15,6 +15,7 @@ pub mod explain;
 pub mod finding;
 pub mod index;
 pub mod known_policies;
+pub mod lambda_arn;
 pub mod nacl;
 pub mod net;
 pub mod path;

@@ -875,7 +875,8 @@ fn profiles_and_assumed_roles_work_like_the_aws_cli() {
         report["summary"]["pass"],
         privpath_checks::REGISTRY.len()
             - privpath_checks::checks::DOMAIN_CHECKS.len()
-            - privpath_checks::checks::TRANSIT_CHECKS.len(),
+            - privpath_checks::checks::TRANSIT_CHECKS.len()
+            - privpath_checks::checks::VPC_LINK_CHECKS.len(),
         "{report}"
     );
     let out = run(&[]);
@@ -1614,14 +1615,16 @@ fn private_custom_domain_names() {
             panic!("{breakage}: {e}: {}", String::from_utf8_lossy(&out.stderr))
         });
         // Through the domain every check applies but the transit gateway's (a peering
-        // joins the VPCs).
+        // joins the VPCs) and the VPC link's (the backend is Lambda).
         assert_outcome(
             &format!("{layout} {breakage}"),
             &out,
             &report,
             expected,
             |c| {
-                if privpath_checks::checks::TRANSIT_CHECKS.contains(&c) {
+                if privpath_checks::checks::TRANSIT_CHECKS.contains(&c)
+                    || privpath_checks::checks::VPC_LINK_CHECKS.contains(&c)
+                {
                     "skip"
                 } else {
                     "pass"

@@ -1458,6 +1458,45 @@ fn audit_finds_the_path_through_a_transit_gateway() {
 }
 
 #[test]
+fn audit_reads_private_integrations() {
+    // (scenario, the checks that leave their untouched status on the audited path)
+    let scenarios: &[(&str, &[(&str, &str)])] = &[
+        ("vpc-link-v2-alb", &[]),
+        ("vpc-link-alb-sg-blocks", &[("backend-vpc-link", "fail")]),
+        // Behind an NLB without groups the audit reads the targets' interfaces too.
+        ("vpc-link-v1-nlb", &[]),
+        (
+            "vpc-link-v1-nlb-targets-sg-blocks",
+            &[("backend-vpc-link", "fail")],
+        ),
+    ];
+    for (breakage, expected) in scenarios {
+        let moto = Moto::start();
+        let ids = moto.scenario(breakage);
+        let (out, report) = audit(&moto, &[]);
+        let target = audited_path(&report, &ids);
+        let not_untouched: BTreeMap<String, String> = target["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["status"] != untouched_on_vpc_link(f["check"].as_str().unwrap()))
+            .map(|f| {
+                (
+                    f["check"].as_str().unwrap().to_string(),
+                    f["status"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            not_untouched,
+            statuses_of(expected),
+            "{breakage}: {target}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
 fn audit_of_an_organization_finds_the_path_between_member_accounts() {
     let moto = Moto::start();
     let ids = moto.scenario_in("org", "healthy");

@@ -9,7 +9,10 @@
 //! <https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-private-integration.html>
 
 use crate::index::Index;
-use crate::snapshot::{Integration, LoadBalancer, Scope, Source, Stage, VpcLink, VpcLinkV2};
+use crate::snapshot::{
+    Integration, LoadBalancer, Scope, Source, Stage, TargetGroup, TargetHealthDescription, VpcLink,
+    VpcLinkV2,
+};
 
 /// What the integration's `connectionId` names.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -117,6 +120,85 @@ pub fn load_balancer_arn(arn: &str) -> Option<String> {
 /// Whether an ELB ARN names a listener (rather than its load balancer).
 pub fn is_listener_arn(arn: &str) -> bool {
     arn.contains(":listener/")
+}
+
+/// What a scope's private integrations name, for an audit that reads them all at once:
+/// the VPC link ids (a literal `connectionId`, or a stage variable's value on every stage
+/// of the method's API that sets it) and the load balancers their `integrationTarget`s
+/// name, each sorted and without repeats.
+pub fn named_in(scope: &Scope) -> (Vec<String>, Vec<String>) {
+    let (mut links, mut targets) = (Vec::new(), Vec::new());
+    for r in scope.resources.iter().flatten() {
+        for m in r.resource_methods.values() {
+            let Some(i) = m.method_integration.as_ref().filter(|i| i.is_vpc_link()) else {
+                continue;
+            };
+            if let Some(id) = i.connection_id.as_deref() {
+                match stage_variable(id) {
+                    Some(var) => links.extend(
+                        scope
+                            .stages
+                            .iter()
+                            .flatten()
+                            .filter(|st| st.rest_api_id == r.rest_api_id)
+                            .filter_map(|st| st.variables.get(var).cloned()),
+                    ),
+                    None => links.push(id.to_string()),
+                }
+            }
+            targets.extend(i.integration_target.as_deref().and_then(load_balancer_arn));
+        }
+    }
+    for v in [&mut links, &mut targets] {
+        v.sort();
+        v.dedup();
+    }
+    (links, targets)
+}
+
+/// The targets whose own security groups filter the request — those registered behind
+/// a Network Load Balancer without security groups — as the ids to look their network
+/// interfaces up by: (instance ids, IP addresses), sorted and without repeats.
+pub fn ungrouped_nlb_targets(
+    load_balancers: &[LoadBalancer],
+    groups: &[TargetGroup],
+    health: &[TargetHealthDescription],
+) -> (Vec<String>, Vec<String>) {
+    let ungrouped = |arn: &String| {
+        load_balancers.iter().any(|lb| {
+            &lb.load_balancer_arn == arn && lb.is_network() && lb.security_groups.is_empty()
+        })
+    };
+    let (mut instances, mut addresses) = (Vec::new(), Vec::new());
+    for h in health {
+        let group = groups
+            .iter()
+            .find(|g| g.target_group_arn == h.target_group_arn);
+        // A group's load balancers are listed on it; one read for a single load
+        // balancer's path may leave them out, so a lone ungrouped NLB counts for all.
+        let behind = match group {
+            Some(g) if !g.load_balancer_arns.is_empty() => {
+                g.load_balancer_arns.iter().any(ungrouped)
+            }
+            _ => load_balancers.len() == 1 && ungrouped(&load_balancers[0].load_balancer_arn),
+        };
+        if !behind {
+            continue;
+        }
+        match group
+            .and_then(|g| g.target_type.as_deref())
+            .unwrap_or("instance")
+        {
+            "instance" => instances.push(h.target.id.clone()),
+            "ip" => addresses.push(h.target.id.clone()),
+            _ => {}
+        }
+    }
+    for v in [&mut instances, &mut addresses] {
+        v.sort();
+        v.dedup();
+    }
+    (instances, addresses)
 }
 
 /// A method's private integration and what the snapshot holds of its VPC link and load
@@ -240,6 +322,37 @@ fn find_link<'a>(ix: &Index<'a>, id: &str) -> Link<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_audit_reads_every_link_a_stage_variable_takes_and_each_target_once() {
+        let scope: Scope = serde_json::from_value(serde_json::json!({
+            "region": "us-east-1",
+            "Stages": [
+                {"stageName": "prod", "restApiId": "a1", "variables": {"link": "vl-prod"}},
+                {"stageName": "test", "restApiId": "a1", "variables": {"link": "vl-test"}},
+                {"stageName": "prod", "restApiId": "other", "variables": {"link": "vl-other"}}
+            ],
+            "Resources": [{"id": "r1", "path": "/items", "restApiId": "a1", "resourceMethods": {
+                "GET": {"httpMethod": "GET", "methodIntegration": {"type": "HTTP_PROXY",
+                    "connectionType": "VPC_LINK", "connectionId": "${stageVariables.link}",
+                    "integrationTarget": "arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/app/alb/0123/4567",
+                    "uri": "http://alb.internal/items"}},
+                "POST": {"httpMethod": "POST", "methodIntegration": {"type": "HTTP_PROXY",
+                    "connectionType": "VPC_LINK", "connectionId": "vl-prod",
+                    "integrationTarget": "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/alb/0123",
+                    "uri": "http://alb.internal/items"}},
+                "PUT": {"httpMethod": "PUT", "methodIntegration": {"type": "AWS_PROXY",
+                    "uri": "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:111122223333:function:f/invocations"}}
+            }}]
+        }))
+        .unwrap();
+        let (links, targets) = named_in(&scope);
+        assert_eq!(links, ["vl-prod", "vl-test"]);
+        assert_eq!(
+            targets,
+            ["arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/alb/0123"]
+        );
+    }
 
     #[test]
     fn uris_give_their_port_by_scheme() {

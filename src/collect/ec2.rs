@@ -479,6 +479,33 @@ async fn endpoints_where(
         .collect())
 }
 
+/// The network interfaces of load balancer targets, by instance id and by address: EC2
+/// ANDs filters of different names, so one call per kind, at once; each interface once.
+pub async fn target_interfaces(
+    ctx: &Ctx,
+    instances: &[String],
+    addresses: &[String],
+) -> Result<Vec<m::NetworkInterface>, CallError> {
+    let by_instance = async {
+        if instances.is_empty() {
+            return Ok(Vec::new());
+        }
+        network_interfaces(ctx, "attachment.instance-id", instances).await
+    };
+    let by_address = async {
+        if addresses.is_empty() {
+            return Ok(Vec::new());
+        }
+        network_interfaces(ctx, "addresses.private-ip-address", addresses).await
+    };
+    let (by_instance, by_address) = tokio::join!(by_instance, by_address);
+    let mut found = by_instance?;
+    found.extend(by_address?);
+    let mut seen = std::collections::HashSet::new();
+    found.retain(|n| seen.insert(n.network_interface_id.clone()));
+    Ok(found)
+}
+
 /// Network interfaces matching one filter (`attachment.instance-id` for instance
 /// targets, `addresses.private-ip-address` for IP targets): a load balancer's targets'
 /// security groups.

@@ -9,9 +9,9 @@
 use super::board::{Fact, PathBoard};
 use crate::collect::calls::CallError;
 use crate::collect::graph::{ask, Decl, Read, Settle, Side, Start};
-use crate::collect::{all_at_once, apigateway, apigatewayv2, ec2, elbv2, sorted_unique};
-use privpath_checks::snapshot::{self as m, Source};
-use privpath_checks::vpc_link::load_balancer_arn;
+use crate::collect::{all_at_once, apigateway, apigatewayv2, ec2, elbv2};
+use privpath_checks::snapshot::Source;
+use privpath_checks::vpc_link::{load_balancer_arn, ungrouped_nlb_targets};
 
 /// Nothing to ask on this private path: collected, and there is none.
 fn none(set: fn(&mut PathBoard)) -> Start<PathBoard> {
@@ -215,57 +215,17 @@ fn target_interfaces(b: &PathBoard, c: &crate::collect::Ctx) -> Start<PathBoard>
     if !p.private {
         return Start::Skip;
     }
-    let ungrouped_nlb = p
-        .load_balancers
-        .iter()
-        .flatten()
-        .any(|lb| lb.is_network() && lb.security_groups.is_empty());
-    let kind_of = |arn: &str| {
-        p.target_groups
-            .iter()
-            .flatten()
-            .find(|g| g.target_group_arn == arn)
-            .and_then(|g| g.target_type.clone())
-            .unwrap_or_else(|| "instance".to_string())
-    };
-    let (mut instances, mut addresses) = (Vec::new(), Vec::new());
-    if ungrouped_nlb {
-        for h in p.health.iter().flatten() {
-            match kind_of(&h.target_group_arn).as_str() {
-                "instance" => instances.push(h.target.id.clone()),
-                "ip" => addresses.push(h.target.id.clone()),
-                _ => {}
-            }
-        }
-    }
-    let (instances, addresses) = (sorted_unique(instances), sorted_unique(addresses));
+    let (instances, addresses) = ungrouped_nlb_targets(
+        p.load_balancers.as_deref().unwrap_or_default(),
+        p.target_groups.as_deref().unwrap_or_default(),
+        p.health.as_deref().unwrap_or_default(),
+    );
     if instances.is_empty() && addresses.is_empty() {
         return none(|b| b.private.interfaces = Some(Vec::new()));
     }
     let c = c.clone();
     Start::Ask(Box::pin(async move {
-        // EC2 ANDs filters of different names: one call per kind of target, at once.
-        let by_instance = async {
-            if instances.is_empty() {
-                return Ok(Vec::new());
-            }
-            ec2::network_interfaces(&c, "attachment.instance-id", &instances).await
-        };
-        let by_address = async {
-            if addresses.is_empty() {
-                return Ok(Vec::new());
-            }
-            ec2::network_interfaces(&c, "addresses.private-ip-address", &addresses).await
-        };
-        let (by_instance, by_address) = tokio::join!(by_instance, by_address);
-        let mut found = by_instance?;
-        found.extend(by_address?);
-        let mut seen = Vec::new();
-        found.retain(|n: &m::NetworkInterface| {
-            let new = !seen.contains(&n.network_interface_id);
-            seen.push(n.network_interface_id.clone());
-            new
-        });
+        let found = ec2::target_interfaces(&c, &instances, &addresses).await?;
         let settle: Settle<PathBoard> = Box::new(move |b: &mut PathBoard| {
             b.private.interfaces = Some(found);
             Ok(())

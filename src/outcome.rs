@@ -455,6 +455,8 @@ pub struct PathIds {
     pub method: Option<String>,
     pub function: Option<String>,
     pub databases: Vec<String>,
+    /// A private integration's VPC link and load balancer, when the backend is one.
+    pub load_balancer: Option<String>,
     /// The custom domain name and base path the client calls, when it calls one.
     pub domain: Option<String>,
 }
@@ -487,6 +489,7 @@ impl PathIds {
                 _ => None,
             },
             function: p.backend.function_name.clone(),
+            load_balancer: p.backend.private.as_ref().map(|x| x.describe()),
             databases: p
                 .backend
                 .databases

@@ -171,11 +171,12 @@ fn live_check(moto: &Moto, ids: &Value, extra: &[&str]) -> (Output, Value) {
 }
 
 /// The status of a check a scenario leaves alone: pass, or skip for the custom domain
-/// checks (the client calls the execute-api name) and the transit gateway's (a peering
-/// joins the VPCs).
+/// checks (the client calls the execute-api name), the transit gateway's (a peering
+/// joins the VPCs) and the VPC link's (the backend is Lambda).
 fn untouched(check: &str) -> &'static str {
     if privpath_checks::checks::DOMAIN_CHECKS.contains(&check)
         || privpath_checks::checks::TRANSIT_CHECKS.contains(&check)
+        || privpath_checks::checks::VPC_LINK_CHECKS.contains(&check)
     {
         "skip"
     } else {
@@ -185,7 +186,10 @@ fn untouched(check: &str) -> &'static str {
 
 /// [`untouched`] on a path through a transit gateway: peering-active skips instead.
 fn untouched_on_tgw(check: &str) -> &'static str {
-    if privpath_checks::checks::DOMAIN_CHECKS.contains(&check) || check == "peering-active" {
+    if privpath_checks::checks::DOMAIN_CHECKS.contains(&check)
+        || privpath_checks::checks::VPC_LINK_CHECKS.contains(&check)
+        || check == "peering-active"
+    {
         "skip"
     } else {
         "pass"
@@ -392,12 +396,75 @@ fn live_checks_against_the_emulator() {
         ("bpa-subnet-excluded", &[("ssm-endpoints", "warn")]),
         ("default-host-management", &[]),
         ("dhmc-role-without-policy", &[("ssm-instance-role", "fail")]),
+        // A 60 s function behind the default 29 s integration: a warning.
+        ("lambda-timeout-60s", &[("lambda-timeout-fits", "warn")]),
+        // The response-streaming URI names its function as the classic one does.
+        ("lambda-streaming-uri", &[]),
+        // The DB subnets' ACL lets 5432 in but not the replies out.
+        ("db-acl-without-return", &[("lambda-vpc-to-rds", "fail")]),
+        ("rds-ca-2019", &[("lambda-vpc-to-rds", "warn")]),
     ];
     for (breakage, expected) in scenarios {
         let ids = moto.scenario(breakage);
         let (out, report) = live_check(&moto, &ids, &[]);
         assert_outcome(breakage, &out, &report, expected, untouched);
     }
+}
+
+/// [`untouched`] on a path whose backend is a load balancer behind a VPC link: the VPC
+/// link's check runs, the Lambda checks skip.
+fn untouched_on_vpc_link(check: &str) -> &'static str {
+    if privpath_checks::checks::LAMBDA_CHECKS.contains(&check) {
+        "skip"
+    } else if privpath_checks::checks::VPC_LINK_CHECKS.contains(&check) {
+        "pass"
+    } else {
+        untouched(check)
+    }
+}
+
+/// A private integration: an internal ALB behind a VPC link V2 that a stage variable
+/// names (scenario.py `private_backend`), healthy and broken three ways; an NLB behind
+/// a V1 link (`private_backend_v1`), healthy and with its targets' group closed.
+#[test]
+fn private_integrations_against_the_emulator() {
+    let moto = Moto::start();
+    let scenarios: &[(&str, &[(&str, &str)])] = &[
+        ("vpc-link-v2-alb", &[]),
+        ("vpc-link-alb-sg-blocks", &[("backend-vpc-link", "fail")]),
+        ("vpc-link-targets-stopped", &[("backend-vpc-link", "fail")]),
+        ("vpc-link-missing", &[("backend-vpc-link", "fail")]),
+        // An NLB without security groups behind a V1 link named literally: the
+        // targets' groups must admit the load balancer's subnets.
+        ("vpc-link-v1-nlb", &[]),
+        (
+            "vpc-link-v1-nlb-targets-sg-blocks",
+            &[("backend-vpc-link", "fail")],
+        ),
+    ];
+    for (breakage, expected) in scenarios {
+        let ids = moto.scenario(breakage);
+        let (out, report) = live_check(&moto, &ids, &[]);
+        assert_outcome(breakage, &out, &report, expected, untouched_on_vpc_link);
+    }
+    // The path picture names the link and the load balancer as the backend.
+    let ids = moto.scenario("vpc-link-v2-alb");
+    let out = privpath(
+        &moto,
+        &[
+            "check",
+            "--api-id",
+            ids["api_id"].as_str().unwrap(),
+            "--instance-id",
+            ids["instance_id"].as_str().unwrap(),
+        ],
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    let link = ids["vpc_link"].as_str().unwrap();
+    assert!(
+        table.contains(&format!("VPC link {link} (V2) → ALB orders-alb")),
+        "{table}"
+    );
 }
 
 /// `privpath explain` with live ids reads the path as `check` does (the same options,
@@ -593,10 +660,18 @@ fn verbose_reports_calls_waves_and_stays_within_the_iam_policy() {
     tgw_extra.push("--verbose");
     let (tgw_out, _) = live_check(&moto, &tgw_ids, &tgw_extra);
     let tgw_stderr = String::from_utf8_lossy(&tgw_out.stderr).to_string();
+    // A private integration (an NLB without security groups behind a VPC link V1)
+    // makes the VPC link, Elastic Load Balancing and target interface calls a Lambda
+    // path does not. The link's id does not say its version: it is asked of both APIs,
+    // and the V2 API's answer is NotFound.
+    let link_ids = moto.scenario("vpc-link-v1-nlb");
+    let (link_out, _) = live_check(&moto, &link_ids, &["--verbose"]);
+    let link_stderr = String::from_utf8_lossy(&link_out.stderr).to_string();
     let mut seen = 0;
     for line in stderr
         .lines()
         .chain(tgw_stderr.lines())
+        .chain(link_stderr.lines())
         .filter(|l| l.starts_with("privpath:   "))
     {
         let action = line.split_whitespace().nth(1).unwrap();
@@ -604,14 +679,21 @@ fn verbose_reports_calls_waves_and_stays_within_the_iam_policy() {
             granted.iter().any(|g| g == action),
             "{action} is called but not in `privpath iam-policy`"
         );
-        assert!(line.ends_with(" ok"), "{line}");
+        assert!(
+            line.ends_with(" ok")
+                || (action == "apigateway:GET"
+                    && line.contains("NotFoundException: Invalid VpcLink")),
+            "{line}"
+        );
         seen += 1;
     }
     assert!(seen >= 30, "every call is reported: {stderr}");
     // Every action the policy grants is one some snapshot array or call needs.
     for g in &granted {
         assert!(
-            stderr.contains(g.as_str()) || tgw_stderr.contains(g.as_str()),
+            stderr.contains(g.as_str())
+                || tgw_stderr.contains(g.as_str())
+                || link_stderr.contains(g.as_str()),
             "{g} is granted but never called"
         );
     }
@@ -810,7 +892,8 @@ fn profiles_and_assumed_roles_work_like_the_aws_cli() {
         report["summary"]["pass"],
         privpath_checks::REGISTRY.len()
             - privpath_checks::checks::DOMAIN_CHECKS.len()
-            - privpath_checks::checks::TRANSIT_CHECKS.len(),
+            - privpath_checks::checks::TRANSIT_CHECKS.len()
+            - privpath_checks::checks::VPC_LINK_CHECKS.len(),
         "{report}"
     );
     let out = run(&[]);
@@ -1392,6 +1475,45 @@ fn audit_finds_the_path_through_a_transit_gateway() {
 }
 
 #[test]
+fn audit_reads_private_integrations() {
+    // (scenario, the checks that leave their untouched status on the audited path)
+    let scenarios: &[(&str, &[(&str, &str)])] = &[
+        ("vpc-link-v2-alb", &[]),
+        ("vpc-link-alb-sg-blocks", &[("backend-vpc-link", "fail")]),
+        // Behind an NLB without groups the audit reads the targets' interfaces too.
+        ("vpc-link-v1-nlb", &[]),
+        (
+            "vpc-link-v1-nlb-targets-sg-blocks",
+            &[("backend-vpc-link", "fail")],
+        ),
+    ];
+    for (breakage, expected) in scenarios {
+        let moto = Moto::start();
+        let ids = moto.scenario(breakage);
+        let (out, report) = audit(&moto, &[]);
+        let target = audited_path(&report, &ids);
+        let not_untouched: BTreeMap<String, String> = target["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["status"] != untouched_on_vpc_link(f["check"].as_str().unwrap()))
+            .map(|f| {
+                (
+                    f["check"].as_str().unwrap().to_string(),
+                    f["status"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            not_untouched,
+            statuses_of(expected),
+            "{breakage}: {target}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
 fn audit_of_an_organization_finds_the_path_between_member_accounts() {
     let moto = Moto::start();
     let ids = moto.scenario_in("org", "healthy");
@@ -1549,14 +1671,16 @@ fn private_custom_domain_names() {
             panic!("{breakage}: {e}: {}", String::from_utf8_lossy(&out.stderr))
         });
         // Through the domain every check applies but the transit gateway's (a peering
-        // joins the VPCs).
+        // joins the VPCs) and the VPC link's (the backend is Lambda).
         assert_outcome(
             &format!("{layout} {breakage}"),
             &out,
             &report,
             expected,
             |c| {
-                if privpath_checks::checks::TRANSIT_CHECKS.contains(&c) {
+                if privpath_checks::checks::TRANSIT_CHECKS.contains(&c)
+                    || privpath_checks::checks::VPC_LINK_CHECKS.contains(&c)
+                {
                     "skip"
                 } else {
                     "pass"
@@ -1712,9 +1836,12 @@ fn private_custom_domain_names() {
     );
     assert_eq!(statuses(&live), statuses(&offline));
     assert!(
-        statuses(&offline)
-            .iter()
-            .all(|(c, s)| s == if c == "tgw-path" { "skip" } else { "pass" }),
+        statuses(&offline).iter().all(|(c, s)| s
+            == if c == "tgw-path" || c == "backend-vpc-link" {
+                "skip"
+            } else {
+                "pass"
+            }),
         "{offline}"
     );
 

@@ -104,9 +104,11 @@ fn two_targets_a_suppression_and_an_expired_one() {
     assert_eq!(doc["summary"]["aws_calls"], 0);
     let summary = stderr(&o);
     let n = privpath_checks::REGISTRY.len();
-    // The custom domain's and the transit gateway's checks skip on both targets.
+    // The custom domain's, the transit gateway's and the VPC link's checks skip on both
+    // targets.
     let d = privpath_checks::checks::DOMAIN_CHECKS.len()
-        + privpath_checks::checks::TRANSIT_CHECKS.len();
+        + privpath_checks::checks::TRANSIT_CHECKS.len()
+        + privpath_checks::checks::VPC_LINK_CHECKS.len();
     assert!(
         summary.contains(&format!(
             "2 target(s), {} checks: {} passed, 2 failed",
@@ -222,6 +224,7 @@ fn a_target_that_cannot_be_checked_exits_2_and_the_others_are_still_reported() {
         privpath_checks::REGISTRY.len()
             - privpath_checks::checks::DOMAIN_CHECKS.len()
             - privpath_checks::checks::TRANSIT_CHECKS.len()
+            - privpath_checks::checks::VPC_LINK_CHECKS.len()
     );
     assert!(doc["targets"][1]["error"]
         .as_str()

@@ -1,10 +1,12 @@
 //! The backend behind the method: the Lambda function its integration invokes, that
-//! function's resource policy and role, and the databases it talks to.
+//! function's resource policy and role, and the databases it talks to — or, for a
+//! private integration, the VPC link and load balancer (`vpc_link.rs`).
 
 use crate::index::Index;
-use crate::snapshot::{DbInstance, Function, FunctionPolicy, Integration, RoleDetail};
+use crate::snapshot::{DbInstance, Function, FunctionPolicy, Integration, RoleDetail, Stage};
+use crate::vpc_link::PrivateIntegration;
 
-pub use crate::lambda_arn::{integration_function_arn, split_function_arn};
+pub use crate::lambda_arn::{integration_function_arn, invokes_streaming, split_function_arn};
 
 /// How the databases to check were chosen.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,14 +27,18 @@ pub struct Backend<'a> {
     pub role: Option<&'a RoleDetail>,
     pub db_choice: DbChoice,
     pub databases: Vec<&'a DbInstance>,
+    /// The VPC link and load balancer, when the integration is a private one.
+    pub private: Option<PrivateIntegration<'a>>,
 }
 
 impl<'a> Backend<'a> {
     pub fn resolve(
         ix: &Index<'a>,
-        integration: Option<&Integration>,
+        integration: Option<&'a Integration>,
+        stage: Option<&Stage>,
         db_instance_id: Option<&str>,
     ) -> Backend<'a> {
+        let private = integration.and_then(|i| PrivateIntegration::resolve(ix, i, stage));
         let function_arn = integration
             .and_then(integration_function_arn)
             .map(str::to_string);
@@ -70,6 +76,7 @@ impl<'a> Backend<'a> {
             role,
             db_choice,
             databases,
+            private,
         }
     }
 }

@@ -31,7 +31,7 @@ impl Hop {
             Hop::Peering => "VPC peering",
             Hop::Endpoint => "execute-api endpoint (VPC B)",
             Hop::Api => "API Gateway",
-            Hop::Backend => "Lambda and RDS",
+            Hop::Backend => "Backend (Lambda, RDS, load balancer)",
             Hop::Estate => "Estate",
         }
     }

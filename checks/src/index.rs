@@ -43,6 +43,18 @@ pub struct Index<'a> {
     pub tgw_routes_by_table: HashMap<&'a str, Vec<&'a TransitGatewayRoute>>,
     /// VPC Block Public Access exclusions in force, by the VPC or subnet they exempt.
     pub bpa_exclusions: HashMap<&'a str, Vec<&'a VpcBlockPublicAccessExclusion>>,
+    /// A private integration's records: VPC links (V1 and V2) by id, load balancers by
+    /// ARN, listeners and target groups by their load balancer's ARN, targets' health
+    /// by target group, and network interfaces by the instance they are attached to and
+    /// by address.
+    pub vpc_links: HashMap<&'a str, &'a VpcLink>,
+    pub vpc_links_v2: HashMap<&'a str, &'a VpcLinkV2>,
+    pub load_balancers: HashMap<&'a str, &'a LoadBalancer>,
+    pub listeners_by_lb: HashMap<&'a str, Vec<&'a Listener>>,
+    pub target_groups: HashMap<&'a str, &'a TargetGroup>,
+    pub target_health_by_tg: HashMap<&'a str, Vec<&'a TargetHealthDescription>>,
+    pub enis_by_instance: HashMap<&'a str, Vec<&'a NetworkInterface>>,
+    pub enis_by_address: HashMap<&'a str, &'a NetworkInterface>,
     /// An audit's view the other way round: the TGW route tables with a live route to
     /// an attachment (by attachment id), and the attachments' records associated with
     /// a route table (by table id).
@@ -331,6 +343,14 @@ impl<'a> Index<'a> {
             tgw_peerings_by_tgw: HashMap::new(),
             tgw_routes_by_table: HashMap::new(),
             bpa_exclusions: HashMap::new(),
+            vpc_links: HashMap::new(),
+            vpc_links_v2: HashMap::new(),
+            load_balancers: HashMap::new(),
+            listeners_by_lb: HashMap::new(),
+            target_groups: HashMap::new(),
+            target_health_by_tg: HashMap::new(),
+            enis_by_instance: HashMap::new(),
+            enis_by_address: HashMap::new(),
             tgw_tables_routing_to: HashMap::new(),
             tgw_attachments_by_table: HashMap::new(),
             api_records: ApiRecords::build(s),
@@ -410,6 +430,7 @@ impl<'a> Index<'a> {
                 ix.bpa_exclusions.entry(id).or_default().push(e);
             }
         }
+        ix.index_private_integration(s);
         ix.owned = ix
             .vpcs
             .keys()
@@ -434,6 +455,10 @@ impl<'a> Index<'a> {
             .chain(ix.transit_gateways.keys().copied())
             .chain(ix.tgw_routes_by_table.keys().copied())
             .chain(s.rest_apis.iter().flatten().map(|a| a.id.as_str()))
+            .chain(ix.vpc_links.keys().copied())
+            .chain(ix.vpc_links_v2.keys().copied())
+            .chain(ix.load_balancers.keys().copied())
+            .chain(ix.target_groups.keys().copied())
             .chain(
                 s.functions
                     .iter()
@@ -531,6 +556,45 @@ impl<'a> Index<'a> {
                 if tables.last() != Some(&r.transit_gateway_route_table_id.as_str()) {
                     tables.push(&r.transit_gateway_route_table_id);
                 }
+            }
+        }
+    }
+
+    fn index_private_integration(&mut self, s: &'a Scope) {
+        for l in s.vpc_links.iter().flatten() {
+            self.vpc_links.insert(&l.id, l);
+        }
+        for l in s.vpc_links_v2.iter().flatten() {
+            self.vpc_links_v2.insert(&l.vpc_link_id, l);
+        }
+        for lb in s.load_balancers.iter().flatten() {
+            self.load_balancers.insert(&lb.load_balancer_arn, lb);
+        }
+        for l in s.listeners.iter().flatten() {
+            self.listeners_by_lb
+                .entry(&l.load_balancer_arn)
+                .or_default()
+                .push(l);
+        }
+        for tg in s.target_groups.iter().flatten() {
+            self.target_groups.insert(&tg.target_group_arn, tg);
+        }
+        for h in s.target_health_descriptions.iter().flatten() {
+            self.target_health_by_tg
+                .entry(&h.target_group_arn)
+                .or_default()
+                .push(h);
+        }
+        for eni in s.network_interfaces.iter().flatten() {
+            if let Some(instance) = eni
+                .attachment
+                .as_ref()
+                .and_then(|a| a.instance_id.as_deref())
+            {
+                self.enis_by_instance.entry(instance).or_default().push(eni);
+            }
+            for address in eni.addresses() {
+                self.enis_by_address.insert(address, eni);
             }
         }
     }

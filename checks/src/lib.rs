@@ -33,6 +33,7 @@ pub mod snapshot;
 pub mod symptom;
 pub mod target;
 pub mod transit;
+pub mod vpc_link;
 
 pub use check::{Check, CheckMeta, Hop, Need, Severity, Side};
 pub use checks::REGISTRY;
@@ -121,10 +122,14 @@ pub fn evaluate(path: &ResolvedPath<'_>, selection: &Selection) -> Vec<Finding> 
     for check in REGISTRY.iter().filter(|c| selection.includes(c.meta.id)) {
         let mut missing: Vec<(&path::Index<'_>, Source)> = Vec::new();
         // A path without a custom domain needs none of a domain check's data, nor one
-        // without a transit gateway a TGW check's.
+        // without a transit gateway a TGW check's, nor a Lambda path a VPC link's (and
+        // the other way round).
+        let private = path.backend.private.is_some();
         let off_path = (path.domain.is_none() && checks::DOMAIN_CHECKS.contains(&check.meta.id))
             || (!matches!(path.carrier(), path::Carrier::Transit { .. })
-                && checks::TRANSIT_CHECKS.contains(&check.meta.id));
+                && checks::TRANSIT_CHECKS.contains(&check.meta.id))
+            || (!private && checks::VPC_LINK_CHECKS.contains(&check.meta.id))
+            || (private && checks::LAMBDA_CHECKS.contains(&check.meta.id));
         let needs = if off_path { &[] } else { check.meta.needs };
         for need in needs {
             let ix = match need.side {

@@ -9,6 +9,11 @@
 use crate::net::Cidr;
 use crate::snapshot::{NetworkAcl, NetworkAclEntry};
 
+/// The ephemeral ports AWS recommends opening for return traffic (and the ports a
+/// Lambda function's connections come from).
+/// <https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html#nacl-ephemeral-ports>
+pub const EPHEMERAL: (u16, u16) = (1024, 65535);
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Direction {
     Inbound,
@@ -153,4 +158,77 @@ impl Blocked {
             (None, _) => format!("{ports} matched by no rule (denied)"),
         }
     }
+}
+
+/// One direction of one flow through one ACL: the traffic `what` to `ports` (inclusive)
+/// from or to `remote`.
+pub struct Leg<'a> {
+    pub acl: &'a NetworkAcl,
+    pub direction: Direction,
+    pub remote: Cidr,
+    pub ports: (u16, u16),
+    pub what: String,
+}
+
+impl Leg<'_> {
+    /// What blocks the leg, as a sentence naming the ACL and its rules, and the
+    /// `create-network-acl-entry` that lets it through (a rule number below the
+    /// deciding one, unused in that direction and by earlier fixes in `taken`); `None`
+    /// when the ACL allows it.
+    pub fn blocked(&self, taken: &mut Vec<(String, bool, i64)>) -> Option<(String, String)> {
+        let Decision::Blocked(blocked) = decide(self.acl, self.direction, self.remote, self.ports)
+        else {
+            return None;
+        };
+        let text = format!(
+            "{} {} blocks {}: {}",
+            self.acl.network_acl_id,
+            self.direction.as_str(),
+            self.what,
+            blocked
+                .iter()
+                .map(Blocked::describe)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        Some((text, self.fix(blocked[0].rule, taken)))
+    }
+
+    fn fix(&self, rule: Option<i64>, taken: &mut Vec<(String, bool, i64)>) -> String {
+        let egress = self.direction.is_egress();
+        let n = free_rule_number(self.acl, egress, rule.unwrap_or(32767), taken);
+        taken.push((self.acl.network_acl_id.clone(), egress, n));
+        format!(
+            "aws ec2 create-network-acl-entry --network-acl-id {} --rule-number {n} --protocol tcp --port-range From={},To={} --cidr-block {} --rule-action allow {}",
+            self.acl.network_acl_id,
+            self.ports.0,
+            self.ports.1,
+            self.remote,
+            if egress { "--egress" } else { "--ingress" }
+        )
+    }
+}
+
+/// A rule number below `below` that the ACL does not use in that direction, nor an
+/// earlier suggested fix (`taken`).
+fn free_rule_number(
+    acl: &NetworkAcl,
+    egress: bool,
+    below: i64,
+    taken: &[(String, bool, i64)],
+) -> i64 {
+    let used = |n: i64| {
+        acl.entries
+            .iter()
+            .any(|e| e.egress == egress && e.rule_number == n)
+            || taken
+                .iter()
+                .any(|(a, e, t)| *a == acl.network_acl_id && *e == egress && *t == n)
+    };
+    if below >= 32767 {
+        if let Some(n) = (1..=300).map(|k| k * 100).find(|n| !used(*n)) {
+            return n;
+        }
+    }
+    (1..below).rev().find(|n| !used(*n)).unwrap_or(1)
 }

@@ -255,6 +255,7 @@ impl<'a> ResolvedPath<'a> {
         let backend = Backend::resolve(
             api_ix,
             method.method().and_then(|m| m.method_integration.as_ref()),
+            method.stage.found(),
             target.db_instance_id.as_deref(),
         );
         Ok(ResolvedPath {

@@ -2,7 +2,7 @@
 //! lists for it: named checks have the named status, every other check passes. So a
 //! broken fixture fails exactly the checks it was built to break.
 
-use privpath_checks::checks::{DOMAIN_CHECKS, TRANSIT_CHECKS};
+use privpath_checks::checks::{DOMAIN_CHECKS, LAMBDA_CHECKS, TRANSIT_CHECKS, VPC_LINK_CHECKS};
 use privpath_checks::{evaluate, ResolvedPath, Selection, Snapshot, Status, Target, REGISTRY};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -96,7 +96,9 @@ fn every_fixture_produces_exactly_its_expected_statuses() {
 #[test]
 fn every_fixture_file_has_an_expectation() {
     let expected = expectations();
-    for group in ["seed", "broken", "variants", "cross", "domain", "tgw"] {
+    for group in [
+        "seed", "broken", "variants", "cross", "domain", "tgw", "backend",
+    ] {
         for entry in std::fs::read_dir(fixtures_dir().join(group)).unwrap() {
             let name = entry.unwrap().file_name().into_string().unwrap();
             let rel = format!("{group}/{name}");
@@ -110,7 +112,7 @@ fn every_fixture_file_has_an_expectation() {
 
 /// Checks whose worst verdict is a warning by design: what they find still works (a
 /// deprecated Lambda runtime still runs).
-const WARN_ONLY: &[&str] = &["lambda-runtime-supported"];
+const WARN_ONLY: &[&str] = &["lambda-runtime-supported", "lambda-timeout-fits"];
 
 #[test]
 fn every_check_has_a_broken_fixture_that_fails_it() {
@@ -125,10 +127,12 @@ fn every_check_has_a_broken_fixture_that_fails_it() {
             .iter()
             .filter(|(rel, ex)| {
                 // A custom domain's checks are broken on the domain seed, under domain/,
-                // a transit gateway's on the TGW seed, under tgw/.
+                // a transit gateway's on the TGW seed, under tgw/, a private
+                // integration's on the load balancer seeds, under backend/.
                 (rel.starts_with("broken/")
                     || rel.starts_with("domain/")
-                    || rel.starts_with("tgw/"))
+                    || rel.starts_with("tgw/")
+                    || rel.starts_with("backend/"))
                     && ex.get(check.meta.id).map(String::as_str) == Some(worst)
             })
             .map(|(rel, _)| rel)
@@ -143,11 +147,17 @@ fn every_check_has_a_broken_fixture_that_fails_it() {
 
 #[test]
 fn healthy_seed_passes_everything() {
-    // The seed's client calls the execute-api name over a peering: the custom domain
-    // checks and the transit gateway's skip.
+    // The seed's client calls the execute-api name over a peering, and its backend is
+    // Lambda: the custom domain checks, the transit gateway's and the private
+    // integration's skip.
+    let off_path = |check: &str| {
+        DOMAIN_CHECKS.contains(&check)
+            || TRANSIT_CHECKS.contains(&check)
+            || VPC_LINK_CHECKS.contains(&check)
+    };
     let got = statuses("seed/healthy.json");
     for (check, status) in &got {
-        let want = if DOMAIN_CHECKS.contains(check) || TRANSIT_CHECKS.contains(check) {
+        let want = if off_path(check) {
             Status::Skip
         } else {
             Status::Pass
@@ -157,7 +167,7 @@ fn healthy_seed_passes_everything() {
     // Through https://orders.internal.example.com every check, the domain's too, passes.
     let got = statuses("domain/healthy.json");
     for (check, status) in &got {
-        let want = if TRANSIT_CHECKS.contains(check) {
+        let want = if TRANSIT_CHECKS.contains(check) || VPC_LINK_CHECKS.contains(check) {
             Status::Skip
         } else {
             Status::Pass
@@ -174,7 +184,29 @@ fn healthy_seed_passes_everything() {
     ] {
         let got = statuses(rel);
         for (check, status) in &got {
-            let want = if DOMAIN_CHECKS.contains(check) || *check == "peering-active" {
+            let want = if DOMAIN_CHECKS.contains(check)
+                || VPC_LINK_CHECKS.contains(check)
+                || *check == "peering-active"
+            {
+                Status::Skip
+            } else {
+                Status::Pass
+            };
+            assert_eq!(*status, want, "{rel}: {check}: {got:?}");
+        }
+    }
+    // Behind a VPC link — an ALB through V2, an NLB through V1 — the backend is the
+    // load balancer: it is checked, and the Lambda checks skip saying so.
+    for rel in [
+        "backend/alb-behind-vpc-link-v2.json",
+        "backend/nlb-behind-vpc-link-v1.json",
+    ] {
+        let got = statuses(rel);
+        for (check, status) in &got {
+            let want = if DOMAIN_CHECKS.contains(check)
+                || TRANSIT_CHECKS.contains(check)
+                || LAMBDA_CHECKS.contains(check)
+            {
                 Status::Skip
             } else {
                 Status::Pass
@@ -233,6 +265,20 @@ fn findings_name_the_broken_resources() {
         ("broken/ssm-dhmc-role-without-policy.json", "ssm-instance-role", &["Default Host Management Configuration", "lacks AmazonSSMManagedEC2InstanceDefaultPolicy", "attach-role-policy --role-name AWSSystemsManagerDefaultEC2InstanceManagementRole"]),
         ("broken/ssm-dhmc-imds-disabled.json", "ssm-instance-role", &["HttpEndpoint disabled", "--http-tokens required"]),
         ("cross/ssm-role-without-core-policy-in-client-account.json", "ssm-instance-role", &["attach-role-policy --role-name privpath-client-role", "--region eu-west-1  # in account 444455556666"]),
+        // Private integrations, Lambda timeouts and the database's network.
+        ("backend/alb-behind-vpc-link-v2.json", "backend-vpc-link", &["VPC link vl2ab3c (V2) is AVAILABLE", "ALB orders-alb (active) listens on 443/HTTPS", "target group orders-app: 2/2 healthy"]),
+        ("backend/alb-behind-vpc-link-v2.json", "lambda-vpc-to-rds", &["the backend is a load balancer", "VPC link vl2ab3c (V2) → ALB orders-alb"]),
+        ("backend/stage-variable-names-a-missing-link.json", "backend-vpc-link", &["stage variable vpcLinkId on stage prod names VPC link vl0dead", "update-stage --rest-api-id a1b2c3d4e5 --stage-name prod --patch-operations op=replace,path=/variables/vpcLinkId,value=VPC_LINK_ID"]),
+        ("backend/targets-unhealthy.json", "backend-vpc-link", &["orders-app has no healthy target", "i-0a99000000000001e unhealthy Target.Timeout", "describe-target-health --target-group-arn arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/orders-app/0a1b2c3d4e5f6a7b"]),
+        ("backend/alb-sg-blocks-the-link.json", "backend-vpc-link", &["sg-0a1b000000000000e admit no tcp/443 from the VPC link's subnet subnet-0a99000000000001e", "authorize-security-group-ingress --group-id sg-0a1b000000000000e --protocol tcp --port 443 --source-group sg-011c000000000000e"]),
+        ("backend/listener-not-on-the-uri-port.json", "backend-vpc-link", &["orders-alb has no listener on port 8443", "its listeners: 443/HTTPS", "create-listener --load-balancer-arn arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/orders-alb/50dc6c495c0c9188 --protocol HTTPS --port 8443"]),
+        ("backend/nlb-targets-sg-blocks-the-nlb.json", "backend-vpc-link", &["targets i-0a99000000000001e, i-0a99000000000002e (sg-0a99000000000000e) decide", "admit no tcp/8080 from the load balancer's subnets", "--group-id sg-0a99000000000000e --protocol tcp --port 8080 --cidr 10.1.30.0/24"]),
+        ("backend/vpc-link-v1-to-an-alb.json", "backend-vpc-link", &["reaches only a Network Load Balancer", "NLB ARN is malformed"]),
+        ("backend/nlb-with-groups-enforced-on-privatelink.json", "backend-vpc-link", &["set-security-groups --load-balancer-arn arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/orders-nlb/7e2bf4ac5d9f1e03 --security-groups sg-0d1b000000000000e --enforce-security-group-inbound-rules-on-private-link-traffic off"]),
+        ("broken/lambda-timeout-60s-integration-29s.json", "lambda-timeout-fits", &["privpath-writer may run 60 s but API Gateway waits 29 s (timeoutInMillis 29000, the default)", "Endpoint request timed out", "update-function-configuration --function-name privpath-writer --timeout 28", "op=replace,path=/timeoutInMillis,value=60000", "--resource-id r3s0ur --http-method POST"]),
+        ("variants/lambda-streaming-uri.json", "lambda-invoke-permission", &["privpath-writer"]),
+        ("broken/rds-nacl-without-return-rule.json", "lambda-vpc-to-rds", &["acl-0db0000000000000d outbound blocks the DB's replies", "create-network-acl-entry --network-acl-id acl-0db0000000000000d --rule-number 200 --protocol tcp --port-range From=1024,To=65535 --cidr-block 10.1.10.0/24 --rule-action allow --egress"]),
+        ("broken/rds-ca-2019.json", "lambda-vpc-to-rds", &["signed by rds-ca-2019, which expired in August 2024", "modify-db-instance --db-instance-identifier privpath-orders-db --ca-certificate-identifier rds-ca-rsa2048-g1 --apply-immediately"]),
     ];
     for (rel, check, needles) in cases {
         let bytes = std::fs::read(fixtures_dir().join(rel)).unwrap();

@@ -23,7 +23,7 @@ use crate::address::{distinct, Ref};
 use crate::known::known;
 use crate::overlay::Builder;
 use crate::readers;
-use crate::resolve::{field_str, field_strs, Got, View};
+use crate::resolve::{field_i64, field_str, field_strs, Got, View};
 use privpath_checks::planned::placeholder;
 use privpath_checks::snapshot::*;
 use serde_json::{json, Map, Value};
@@ -514,6 +514,11 @@ fn openapi_resources(api: &str, root: &str, address: &str, doc: &Value) -> Vec<A
                         .to_ascii_uppercase(),
                     uri: field_str(i, "uri"),
                     http_method: field_str(i, "httpMethod"),
+                    connection_type: field_str(i, "connectionType"),
+                    connection_id: field_str(i, "connectionId"),
+                    integration_target: field_str(i, "integrationTarget"),
+                    timeout_in_millis: field_i64(i, "timeoutInMillis"),
+                    response_transfer_mode: field_str(i, "responseTransferMode"),
                 });
             methods.insert(
                 verb.clone(),
@@ -603,6 +608,7 @@ fn deployment(b: &mut Builder, v: &View) {
                 rest_api_id: Some(api),
                 created_date: None,
                 last_updated_date: None,
+                variables: Default::default(),
             },
         );
     }
@@ -633,8 +639,20 @@ fn stage(b: &mut Builder, v: &View) {
             rest_api_id: api,
             created_date: None,
             last_updated_date: None,
+            variables: stage_variables(v),
         },
     );
+}
+
+/// A stage's variables (a private integration may name its VPC link by one).
+fn stage_variables(v: &View) -> BTreeMap<String, String> {
+    match v.get("variables").known() {
+        Some(Value::Object(map)) => map
+            .into_iter()
+            .filter_map(|(k, val)| val.as_str().map(|s| (k, s.to_string())))
+            .collect(),
+        _ => Default::default(),
+    }
 }
 
 fn usage_plan(b: &mut Builder, v: &View) {
@@ -779,6 +797,11 @@ pub fn patch(b: &mut Builder, v: &View, add: bool) {
                         .to_ascii_uppercase(),
                     uri,
                     http_method: v.str("integration_http_method").known(),
+                    connection_type: v.str("connection_type").known(),
+                    connection_id: v.str("connection_id").known(),
+                    integration_target: v.str("integration_target").known(),
+                    timeout_in_millis: v.num("timeout_milliseconds").known(),
+                    response_transfer_mode: v.str("response_transfer_mode").known(),
                 })
             } else {
                 None

@@ -65,6 +65,8 @@ pub fn add_record(b: &mut Builder, v: &View) {
     });
     let runtime = v.str("runtime").known();
     let package_type = v.str("package_type").known().or_else(|| Some("Zip".into()));
+    // The provider's default, as Lambda's.
+    let timeout = Some(known(b, &name, v.num("timeout"), readers::FUNCTION).unwrap_or(3));
     let place = v.place();
     b.upsert(
         &place,
@@ -77,6 +79,7 @@ pub fn add_record(b: &mut Builder, v: &View) {
             state: Some("Active".into()),
             runtime,
             package_type,
+            timeout,
         },
     );
     // A new function has no resource policy until permissions add statements.

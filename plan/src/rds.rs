@@ -65,6 +65,8 @@ pub fn add_record(b: &mut Builder, v: &View) {
                     status: Some("active".into()),
                 })
                 .collect(),
+            ca_certificate_identifier: v.str("ca_cert_identifier").known(),
+            certificate_details: None,
         },
     );
 }

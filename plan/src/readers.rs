@@ -18,7 +18,7 @@ pub const GROUPS: &[&str] = &[
     "lambda-vpc-to-rds",
 ];
 
-pub const ACLS: &[&str] = &["nacl-path"];
+pub const ACLS: &[&str] = &["nacl-path", "lambda-vpc-to-rds"];
 
 /// A subnet's CIDR or VPC.
 pub const SUBNETS: &[&str] = &[
@@ -101,7 +101,8 @@ pub const API_ENDPOINT_CONFIG: &[&str] = &[
     "api-policy-allows-endpoint",
 ];
 
-pub const DEPLOYMENT: &[&str] = &["api-deployed"];
+/// A deployment and its stage (whose variables may name a VPC link).
+pub const DEPLOYMENT: &[&str] = &["api-deployed", "backend-vpc-link"];
 
 /// A method and its integration (the integration names the function behind it).
 pub const METHOD: &[&str] = &[
@@ -111,6 +112,8 @@ pub const METHOD: &[&str] = &[
     "lambda-vpc-role",
     "lambda-vpc-to-rds",
     "lambda-runtime-supported",
+    "lambda-timeout-fits",
+    "backend-vpc-link",
 ];
 
 pub const USAGE: &[&str] = &["api-key-usage-plan"];
@@ -122,6 +125,7 @@ pub const FUNCTION: &[&str] = &[
     "lambda-vpc-to-rds",
     "lambda-runtime-supported",
     "lambda-invoke-permission",
+    "lambda-timeout-fits",
 ];
 
 pub const ROLE: &[&str] = &["lambda-vpc-role", "ssm-instance-role"];

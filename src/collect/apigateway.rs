@@ -80,6 +80,10 @@ pub async fn stages(ctx: &Ctx, api_id: &str) -> Result<Vec<m::Stage>, CallError>
             rest_api_id: Some(api_id.to_string()),
             created_date: date(s.created_date()),
             last_updated_date: date(s.last_updated_date()),
+            variables: s
+                .variables()
+                .map(|v| v.iter().map(|(k, x)| (k.clone(), x.clone())).collect())
+                .unwrap_or_default(),
         })
         .collect())
 }
@@ -116,6 +120,15 @@ pub async fn resources(ctx: &Ctx, api_id: &str) -> Result<Vec<m::ApiResource>, C
                                 .unwrap_or_default(),
                             uri: i.uri().map(str::to_string),
                             http_method: i.http_method().map(str::to_string),
+                            connection_type: i.connection_type().map(|c| c.as_str().to_string()),
+                            connection_id: i.connection_id().map(str::to_string),
+                            integration_target: i.integration_target().map(str::to_string),
+                            // The SDK reads an absent timeout as 0: the default then.
+                            timeout_in_millis: Some(i64::from(i.timeout_in_millis()))
+                                .filter(|t| *t > 0),
+                            response_transfer_mode: i
+                                .response_transfer_mode()
+                                .map(|m| m.as_str().to_string()),
                         }),
                     };
                     (verb.clone(), record)
@@ -363,5 +376,26 @@ pub async fn access_associations(
             }
             _ => break Ok(out),
         }
+    }
+}
+
+/// A VPC link V1 by id; `None` when API Gateway has no V1 link of that id (it may be a
+/// V2 link, which `apigatewayv2` answers).
+pub async fn vpc_link(ctx: &Ctx, id: &str) -> Result<Option<m::VpcLink>, CallError> {
+    let result = logged!(
+        ctx,
+        "apigateway:GET",
+        ctx.apigateway.get_vpc_link().vpc_link_id(id).send()
+    );
+    match result {
+        Ok(out) => Ok(Some(m::VpcLink {
+            id: out.id().unwrap_or(id).to_string(),
+            name: out.name().map(str::to_string),
+            target_arns: out.target_arns().to_vec(),
+            status: out.status().map(|s| s.as_str().to_string()),
+            status_message: out.status_message().map(str::to_string),
+        })),
+        Err(CallError::NotFound { .. }) => Ok(None),
+        Err(e) => Err(e),
     }
 }

@@ -1,7 +1,8 @@
 //! An audit's discovery in one account and region: no ids to start from, so every
 //! REST API, VPC endpoint, peering connection, managed node, usage plan and database is
 //! listed, and the networks and instances of the VPCs that can hold a path are read —
-//! declared as a graph of reads like a path's (`graph.rs`), three requests deep:
+//! declared as a graph of reads like a path's (`graph.rs`), three requests deep (up to
+//! seven behind a VPC link V1 to a Network Load Balancer):
 //!
 //! 1. the lists: REST APIs, VPC endpoints, peering connections, transit gateways with
 //!    their VPC attachments, attachment records (associations) and peering attachments,
@@ -17,7 +18,12 @@
 //!    them: a TGW shared through RAM has its routes read in the owner's scope, when the
 //!    audit covers that account);
 //! 3. the deployments the stages run, and the functions the methods invoke with their
-//!    policies.
+//!    policies; where a method's integration goes through a VPC link, the links its
+//!    `connectionId` names (literally or by a stage variable, as V1 and as V2 links),
+//!    the load balancers behind them, their listeners, target groups and targets'
+//!    health, and the network interfaces of targets behind a Network Load Balancer
+//!    without security groups (none of these reads is made in an account-region
+//!    without private integrations).
 //!
 //! A failed call leaves its array out and is recorded in the scope's `unavailable`, so
 //! exactly the checks that need it report `unknown`; credentials that do not work
@@ -28,13 +34,15 @@ use super::calls::CallError;
 use super::graph::{self, ask, Board, Decl, Order, Read, Side, Start};
 use super::iam::AccountIam;
 use super::{
-    all_at_once, apigateway, ec2, lambda, rds, sorted_unique, ssm, tgw, CollectError, Ctx,
+    all_at_once, apigateway, apigatewayv2, ec2, elbv2, lambda, rds, sorted_unique, ssm, tgw,
+    CollectError, Ctx,
 };
 use privpath_checks::backend::{integration_function_arn, split_function_arn};
 use privpath_checks::estate::policy_document;
 use privpath_checks::path::execute_api_service;
 use privpath_checks::policy::restricts_by_vpc;
 use privpath_checks::snapshot::{self as m, Scope, Source, Unavailable};
+use privpath_checks::vpc_link::{named_in, ungrouped_nlb_targets};
 use std::sync::Arc;
 use tokio::sync::OnceCell;
 
@@ -80,6 +88,17 @@ pub enum Fact {
     Deployments,
     Functions,
     FunctionPolicies,
+    /// The VPC links and load balancers the audited methods' private integrations name.
+    PrivateNamed,
+    VpcLinksV1,
+    VpcLinksV2,
+    /// Those load balancers, with the ones the V1 links target.
+    LoadBalancerArns,
+    LoadBalancers,
+    Listeners,
+    TargetGroups,
+    TargetHealth,
+    TargetInterfaces,
 }
 
 /// One account-region's answers, as its scope will hold them (`None`: not read).
@@ -90,6 +109,11 @@ pub struct DiscoveryBoard {
     audited: Vec<String>,
     vpcs: Vec<String>,
     plans_of_audited: Vec<String>,
+    /// Whether any audited method goes through a VPC link: without one, none of a
+    /// private integration's reads is made (and no path needs their arrays).
+    private: bool,
+    links: Vec<String>,
+    lb_arns: Vec<String>,
 }
 
 impl Board for DiscoveryBoard {
@@ -410,6 +434,175 @@ pub static READS: &[Read<DiscoveryBoard>] = &[
                 b.scope.function_policies = Some(v)
             })
         },
+    },    Read::derived(
+        "the VPC links and load balancers the private integrations name",
+        &[Fact::Resources, Fact::Stages],
+        &[Fact::PrivateNamed],
+        |_, _| {
+            Start::Now(Box::new(|b: &mut DiscoveryBoard| {
+                b.private = b.scope.resources.iter().flatten().flat_map(|r| r.resource_methods.values()).any(|m| {
+                    m.method_integration.as_ref().is_some_and(m::Integration::is_vpc_link)
+                });
+                (b.links, b.lb_arns) = named_in(&b.scope);
+                Ok(())
+            }))
+        },
+    ),
+    Read {
+        decl: Decl {
+            name: "those VPC links, as V1 links",
+            action: "apigateway:GET",
+            side: Side::Api,
+            needs: &[Fact::PrivateNamed],
+            fills: &[Fact::VpcLinksV1],
+            arrays: &[Source::VpcLinks],
+        },
+        start: |b, c| {
+            if !b.private {
+                return Start::Skip;
+            }
+            each(c, b.links.clone(), |c, id| async move { apigateway::vpc_link(&c, &id).await }, |b, v| {
+                b.scope.vpc_links = Some(v.into_iter().flatten().collect())
+            })
+        },
+    },
+    Read {
+        decl: Decl {
+            name: "those VPC links, as V2 links",
+            action: "apigateway:GET",
+            side: Side::Api,
+            needs: &[Fact::PrivateNamed],
+            fills: &[Fact::VpcLinksV2],
+            arrays: &[Source::VpcLinksV2],
+        },
+        start: |b, c| {
+            if !b.private {
+                return Start::Skip;
+            }
+            each(c, b.links.clone(), |c, id| async move { apigatewayv2::vpc_link(&c, &id).await }, |b, v| {
+                b.scope.vpc_links_v2 = Some(v.into_iter().flatten().collect())
+            })
+        },
+    },
+    Read::derived(
+        "the load balancers behind them",
+        &[Fact::PrivateNamed, Fact::VpcLinksV1],
+        &[Fact::LoadBalancerArns],
+        |_, _| {
+            Start::Now(Box::new(|b: &mut DiscoveryBoard| {
+                let of_v1 = b.scope.vpc_links.iter().flatten().flat_map(|l| l.target_arns.iter().cloned());
+                b.lb_arns = sorted_unique(b.lb_arns.iter().cloned().chain(of_v1));
+                Ok(())
+            }))
+        },
+    ),
+    Read {
+        decl: Decl {
+            name: "those load balancers",
+            action: "elasticloadbalancing:DescribeLoadBalancers",
+            side: Side::Api,
+            needs: &[Fact::LoadBalancerArns],
+            fills: &[Fact::LoadBalancers],
+            arrays: &[Source::LoadBalancers],
+        },
+        start: |b, c| {
+            if !b.private {
+                return Start::Skip;
+            }
+            // One call per load balancer: AWS answers LoadBalancerNotFound for a whole
+            // request that names one that does not exist.
+            each(c, b.lb_arns.clone(), |c, arn| async move { elbv2::load_balancers(&c, &[arn]).await }, |b, v| {
+                b.scope.load_balancers = Some(v.concat())
+            })
+        },
+    },
+    Read {
+        decl: Decl {
+            name: "their listeners",
+            action: "elasticloadbalancing:DescribeListeners",
+            side: Side::Api,
+            needs: &[Fact::LoadBalancerArns],
+            fills: &[Fact::Listeners],
+            arrays: &[Source::Listeners],
+        },
+        start: |b, c| {
+            if !b.private {
+                return Start::Skip;
+            }
+            each(c, b.lb_arns.clone(), |c, arn| async move { elbv2::listeners(&c, &arn).await }, |b, v| {
+                b.scope.listeners = Some(v.concat())
+            })
+        },
+    },
+    Read {
+        decl: Decl {
+            name: "their target groups",
+            action: "elasticloadbalancing:DescribeTargetGroups",
+            side: Side::Api,
+            needs: &[Fact::LoadBalancerArns],
+            fills: &[Fact::TargetGroups],
+            arrays: &[Source::TargetGroups],
+        },
+        start: |b, c| {
+            if !b.private {
+                return Start::Skip;
+            }
+            each(c, b.lb_arns.clone(), |c, arn| async move {
+                match elbv2::target_groups(&c, &arn).await {
+                    // A load balancer that does not exist has no target groups.
+                    Err(CallError::NotFound { .. }) => Ok(Vec::new()),
+                    other => other,
+                }
+            }, |b, v| {
+                let mut groups: Vec<m::TargetGroup> = v.concat();
+                groups.sort_by(|x, y| x.target_group_arn.cmp(&y.target_group_arn));
+                groups.dedup_by(|x, y| x.target_group_arn == y.target_group_arn);
+                b.scope.target_groups = Some(groups)
+            })
+        },
+    },
+    Read {
+        decl: Decl {
+            name: "the health of their targets",
+            action: "elasticloadbalancing:DescribeTargetHealth",
+            side: Side::Api,
+            needs: &[Fact::TargetGroups],
+            fills: &[Fact::TargetHealth],
+            arrays: &[Source::TargetHealthDescriptions],
+        },
+        start: |b, c| {
+            if !b.private || b.scope.target_groups.is_none() {
+                return Start::Skip;
+            }
+            let groups = b.scope.target_groups.iter().flatten().map(|g| g.target_group_arn.clone()).collect();
+            each(c, groups, |c, tg| async move { elbv2::target_health(&c, &tg).await }, |b, v| {
+                b.scope.target_health_descriptions = Some(v.concat())
+            })
+        },
+    },
+    Read {
+        decl: Decl {
+            name: "the targets' network interfaces (behind a Network Load Balancer without security groups)",
+            action: "ec2:DescribeNetworkInterfaces",
+            side: Side::Api,
+            needs: &[Fact::LoadBalancers, Fact::TargetGroups, Fact::TargetHealth],
+            fills: &[Fact::TargetInterfaces],
+            arrays: &[Source::NetworkInterfaces],
+        },
+        start: |b, c| {
+            let s = &b.scope;
+            let (Some(lbs), Some(groups), Some(health)) =
+                (&s.load_balancers, &s.target_groups, &s.target_health_descriptions)
+            else {
+                return Start::Skip;
+            };
+            let (instances, addresses) = ungrouped_nlb_targets(lbs, groups, health);
+            let c = c.clone();
+            ask(
+                async move { ec2::target_interfaces(&c, &instances, &addresses).await },
+                |b: &mut DiscoveryBoard, v| b.scope.network_interfaces = Some(v),
+            )
+        },
     },
 ];
 
@@ -539,6 +732,9 @@ pub async fn discover(
         audited: Vec::new(),
         vpcs: Vec::new(),
         plans_of_audited: Vec::new(),
+        private: false,
+        links: Vec::new(),
+        lb_arns: Vec::new(),
     };
     let reads: Vec<&Read<DiscoveryBoard>> = READS.iter().collect();
     graph::run(&mut board, &reads, order, &ctx.log).await?;

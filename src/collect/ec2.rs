@@ -544,3 +544,76 @@ pub async fn vpc_block_public_access_exclusions(
         }
     }
 }
+/// The network interfaces of load balancer targets, by instance id and by address: EC2
+/// ANDs filters of different names, so one call per kind, at once; each interface once.
+pub async fn target_interfaces(
+    ctx: &Ctx,
+    instances: &[String],
+    addresses: &[String],
+) -> Result<Vec<m::NetworkInterface>, CallError> {
+    let by_instance = async {
+        if instances.is_empty() {
+            return Ok(Vec::new());
+        }
+        network_interfaces(ctx, "attachment.instance-id", instances).await
+    };
+    let by_address = async {
+        if addresses.is_empty() {
+            return Ok(Vec::new());
+        }
+        network_interfaces(ctx, "addresses.private-ip-address", addresses).await
+    };
+    let (by_instance, by_address) = tokio::join!(by_instance, by_address);
+    let mut found = by_instance?;
+    found.extend(by_address?);
+    let mut seen = std::collections::HashSet::new();
+    found.retain(|n| seen.insert(n.network_interface_id.clone()));
+    Ok(found)
+}
+
+/// Network interfaces matching one filter (`attachment.instance-id` for instance
+/// targets, `addresses.private-ip-address` for IP targets): a load balancer's targets'
+/// security groups.
+pub async fn network_interfaces(
+    ctx: &Ctx,
+    name: &str,
+    values: &[String],
+) -> Result<Vec<m::NetworkInterface>, CallError> {
+    let items: Vec<t::NetworkInterface> = all_pages!(
+        ctx,
+        "ec2:DescribeNetworkInterfaces",
+        ctx.ec2
+            .describe_network_interfaces()
+            .filters(filter(name, values)),
+        network_interfaces
+    )?;
+    Ok(items
+        .iter()
+        .map(|n| m::NetworkInterface {
+            network_interface_id: n.network_interface_id().unwrap_or_default().to_string(),
+            vpc_id: s(n.vpc_id()),
+            subnet_id: s(n.subnet_id()),
+            private_ip_address: s(n.private_ip_address()),
+            private_ip_addresses: n
+                .private_ip_addresses()
+                .iter()
+                .filter_map(|a| a.private_ip_address())
+                .map(|a| m::NetworkInterfaceAddress {
+                    private_ip_address: a.to_string(),
+                })
+                .collect(),
+            groups: n
+                .groups()
+                .iter()
+                .map(|g| m::GroupIdentifier {
+                    group_id: g.group_id().unwrap_or_default().to_string(),
+                    group_name: s(g.group_name()),
+                })
+                .collect(),
+            attachment: n.attachment().map(|a| m::NetworkInterfaceAttachment {
+                instance_id: s(a.instance_id()),
+                device_index: a.device_index().map(i64::from),
+            }),
+        })
+        .collect())
+}

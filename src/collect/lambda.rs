@@ -26,6 +26,7 @@ pub async fn function(ctx: &Ctx, name_or_arn: &str) -> Result<m::Function, CallE
         state: out.state().map(|s| s.as_str().to_string()),
         runtime: out.runtime().map(|r| r.as_str().to_string()),
         package_type: out.package_type().map(|p| p.as_str().to_string()),
+        timeout: out.timeout().map(i64::from),
     })
 }
 

@@ -1,6 +1,7 @@
 //! Live collection: from ids to a [`Snapshot`](privpath_checks::Snapshot). One
-//! collector module per AWS service (`ec2.rs`, `ssm.rs`, `apigateway.rs`, `iam.rs`,
-//! `lambda.rs`, `rds.rs`, `sts.rs`, `route53.rs`, `acm.rs`, `organizations.rs`) maps
+//! collector module per AWS service (`ec2.rs`, `ssm.rs`, `apigateway.rs`,
+//! `apigatewayv2.rs`, `elbv2.rs`, `iam.rs`, `lambda.rs`, `rds.rs`, `sts.rs`,
+//! `route53.rs`, `acm.rs`, `organizations.rs`) maps
 //! AWS's answers onto the snapshot model and judges nothing. What a run reads is
 //! declared as a graph of reads (`graph.rs`): a target's path (`path/`) and an audit's
 //! account-region (`discover.rs`). Each read names the facts it needs, the facts it
@@ -14,10 +15,12 @@
 
 pub mod acm;
 pub mod apigateway;
+pub mod apigatewayv2;
 pub mod calls;
 pub mod ctx;
 pub mod discover;
 pub mod ec2;
+pub mod elbv2;
 pub mod graph;
 pub mod iam;
 pub mod lambda;

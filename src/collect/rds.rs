@@ -52,6 +52,14 @@ pub async fn db_instances(ctx: &Ctx, id: Option<&str>) -> Result<Vec<m::DbInstan
                     status: g.status().map(str::to_string),
                 })
                 .collect(),
+            ca_certificate_identifier: d.ca_certificate_identifier().map(str::to_string),
+            certificate_details: d.certificate_details().map(|c| m::DbCertificateDetails {
+                ca_identifier: c.ca_identifier().map(str::to_string),
+                valid_till: c
+                    .valid_till()
+                    .and_then(|t| t.fmt(aws_smithy_types::date_time::Format::DateTime).ok())
+                    .map(serde_json::Value::from),
+            }),
         })
         .collect())
 }

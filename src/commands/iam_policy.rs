@@ -1,6 +1,7 @@
 //! `privpath iam-policy`: the read-only policy for exactly the calls the collectors
-//! declare (`collect::actions()`, and `collect::audit_actions()` for `privpath audit`). EC2 Describe*, SSM DescribeInstanceInformation and the
-//! unfiltered RDS DescribeDBInstances take `*` (no resource to scope to); the rest are
+//! declare (`collect::actions()`, and `collect::audit_actions()` for `privpath audit`). EC2 Describe*, SSM DescribeInstanceInformation, the
+//! unfiltered RDS DescribeDBInstances and Elastic Load Balancing's Describe* (which
+//! support no resource-level permissions) take `*`; the rest are
 //! scoped to the resource types they read. `sts:GetCallerIdentity` (asked when the
 //! client side has credentials of its own, to know the API side's account) needs no
 //! permission and is listed for completeness.
@@ -24,6 +25,7 @@ pub fn document() -> serde_json::Value {
     let mut describe = on("ec2:");
     describe.extend(on("ssm:"));
     describe.extend(on("rds:"));
+    describe.extend(on("elasticloadbalancing:"));
     json!({
         "Version": "2012-10-17",
         "Statement": [
@@ -44,7 +46,9 @@ pub fn document() -> serde_json::Value {
                     "arn:aws:apigateway:*::/apikeys",
                     "arn:aws:apigateway:*::/domainnames",
                     "arn:aws:apigateway:*::/domainnames/*",
-                    "arn:aws:apigateway:*::/domainnameaccessassociations"
+                    "arn:aws:apigateway:*::/domainnameaccessassociations",
+                    // A private integration's VPC link, V1 or V2 (both are /vpclinks/ID).
+                    "arn:aws:apigateway:*::/vpclinks/*"
                 ]
             },
             {

@@ -1,5 +1,6 @@
 //! The path as a picture: the request's hops in order — client instance, its route out,
-//! the peering, the endpoint, the API, Lambda, RDS — and the Session Manager branch,
+//! the peering, the endpoint, the API, Lambda and RDS (or, for a private integration,
+//! the VPC link and its load balancer) — and the Session Manager branch,
 //! each with its status mark and ids, so the broken hop is seen before it is read.
 //! Drawn as text for a terminal and as a Mermaid flowchart for Markdown and HTML.
 
@@ -21,7 +22,7 @@ pub struct Hop {
 }
 
 /// Which hop each check judges.
-const HOPS: [(&str, &str, &[&str]); 10] = [
+const HOPS: [(&str, &str, &[&str]); 11] = [
     ("client", "client", &["sg-client-egress"]),
     ("routes", "route out", &["route-client-to-endpoint"]),
     // One of the two: what carries the request between the VPCs.
@@ -68,9 +69,12 @@ const HOPS: [(&str, &str, &[&str]); 10] = [
             "lambda-invoke-permission",
             "lambda-vpc-role",
             "lambda-runtime-supported",
+            "lambda-timeout-fits",
         ],
     ),
     ("rds", "RDS", &["lambda-vpc-to-rds"]),
+    // Instead of Lambda and RDS: a private integration's VPC link and load balancer.
+    ("balancer", "backend", &["backend-vpc-link"]),
     (
         "ssm",
         "operator",
@@ -86,6 +90,8 @@ pub fn hops(ids: &PathIds, outcomes: &[Outcome]) -> Vec<Hop> {
             "domain" => ids.domain.is_some(),
             "peering" => ids.transit.is_none(),
             "transit" => ids.transit.is_some(),
+            "lambda" | "rds" => ids.load_balancer.is_none(),
+            "balancer" => ids.load_balancer.is_some(),
             _ => true,
         })
         .map(|(key, label, checks)| {
@@ -148,6 +154,7 @@ fn hop_ids(key: &str, ids: &PathIds) -> String {
         },
         "domain" => or(&ids.domain, "no custom domain"),
         "lambda" => or(&ids.function, "no function"),
+        "balancer" => or(&ids.load_balancer, "no load balancer"),
         "rds" => {
             if ids.databases.is_empty() {
                 "no database".to_string()

@@ -38,6 +38,9 @@ additions moto 5.x lacks:
 * VPC Block Public Access: `DescribeVpcBlockPublicAccessOptions` (mode `off` until
   `ModifyVpcBlockPublicAccessOptions`), `CreateVpcBlockPublicAccessExclusion` and
   `DescribeVpcBlockPublicAccessExclusions`, per account and region, in EC2's XML.
+* Private integrations (`teach_moto_private_integrations`): PutIntegration keeps
+  `connectionId`, `integrationTarget` and `responseTransferMode`, which moto 5.2 drops
+  (it keeps only `connectionType`), and GetIntegration / GetMethod answer them.
 * Regions that are not enabled: `POST /__privpath/disable-region {"regions": [...]}`
   makes every request signed for those regions answer as AWS does for an opt-in region
   the account has not enabled (AuthFailure / UnrecognizedClientException).
@@ -298,6 +301,28 @@ def block_public_access(environ, body, action):
 
 BPA_ACTIONS = {f"ec2:{n}" for n in ("DescribeVpcBlockPublicAccessOptions", "ModifyVpcBlockPublicAccessOptions",
                                     "DescribeVpcBlockPublicAccessExclusions", "CreateVpcBlockPublicAccessExclusion")}
+def teach_moto_private_integrations():
+    from moto.apigateway.models import Integration
+    from moto.apigateway.responses import APIGatewayResponse
+
+    kept = ("connectionId", "integrationTarget", "responseTransferMode")
+    original_put = APIGatewayResponse.put_integration
+    original_json = Integration.to_json
+
+    def put_integration(self):
+        status, headers, _ = original_put(self)
+        parts = self.path.split("/")
+        integration = self.backend.get_integration(parts[2], parts[4], parts[6])
+        integration.privpath_kept = {k: self._get_param(k) for k in kept if self._get_param(k)}
+        return status, headers, json.dumps(integration.to_json())
+
+    def to_json(self):
+        out = original_json(self)
+        out.update(getattr(self, "privpath_kept", {}))
+        return out
+
+    APIGatewayResponse.put_integration = put_integration
+    Integration.to_json = to_json
 
 
 def set_tgw_attachment_state(attachment_id, state):
@@ -315,6 +340,7 @@ teach_moto_lambda_vpc_ids()
 teach_moto_api_summaries()
 teach_moto_transit_gateways()
 teach_moto_security_policies()
+teach_moto_private_integrations()
 STATE = {"deny": set(), "throttle": set(), "truncate": set(), "disabled": set(), "agents": {}}
 LOCK = threading.Lock()
 

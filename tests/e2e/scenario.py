@@ -45,7 +45,8 @@ def clients(endpoint, region=REGION, account=API_ACCOUNT):
         creds = boto3.client("sts", **kw).assume_role(RoleArn=role, RoleSessionName="scenario-seed")["Credentials"]
         kw.update(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
                   aws_session_token=creds["SessionToken"])
-    c = {name: boto3.client(name, **kw) for name in ("ec2", "iam", "apigateway", "lambda", "rds", "route53", "acm", "ssm")}
+    c = {name: boto3.client(name, **kw)
+         for name in ("ec2", "iam", "apigateway", "apigatewayv2", "elbv2", "lambda", "rds", "route53", "acm", "ssm")}
     c["region"], c["account"] = region, account
     return c
 
@@ -259,11 +260,104 @@ def seed(c, a):
     key = created_key["id"]
     apigw.create_usage_plan_key(usagePlanId=plan, keyId=key, keyType="API_KEY")
     return {"api_id": api, "instance_id": instance, "vpc_a": vpc_a, "vpc_b": vpc_b, "pcx": pcx, "rtb_a": rtb_a, "rtb_b": rtb_b,
-            "ep_subnets": ep_subnets,
+            "ep_subnets": ep_subnets, "fn_subnets": fn_subnets, "db_subnets": db_subnets, "image": image,
             "sg_api": sg_api, "sg_ssm": sg_ssm, "vpce_api": vpce_api, "ssm_endpoints": ssm_endpoints, "client_subnet": client_subnet,
             "resource": resource, "function_arn": fn["FunctionArn"], "sg_fn": sg_fn, "sg_db": sg_db, "usage_plan": plan, "key": key,
             # Only so the tests can assert that no snapshot or report ever holds it.
             "key_value": created_key["value"]}
+
+
+def private_backend(name, ids, c):
+    """POST /orders integrated, instead of with Lambda, with an internal Application Load
+    Balancer in VPC B behind a VPC link V2 named by the stage variable `vpcLinkId`; one
+    instance behind it serves on 8080. Broken per `name`."""
+    ec2, apigw, elbv2 = c["ec2"], c["apigateway"], c["elbv2"]
+    vpc_b, subnets = ids["vpc_b"], ids["fn_subnets"]
+    sg_link = ec2.create_security_group(GroupName="orders-link", Description="VPC link", VpcId=vpc_b)["GroupId"]
+    sg_alb = ec2.create_security_group(GroupName="orders-alb", Description="internal ALB", VpcId=vpc_b)["GroupId"]
+    sg_app = ec2.create_security_group(GroupName="orders-app", Description="app servers", VpcId=vpc_b)["GroupId"]
+    admitted = [{"GroupId": sg_link}] if name != "vpc-link-alb-sg-blocks" else []
+    ec2.authorize_security_group_ingress(GroupId=sg_alb, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "UserIdGroupPairs": admitted}
+        if admitted else {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "10.99.0.0/16"}]}])
+    ec2.authorize_security_group_ingress(GroupId=sg_app, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080, "UserIdGroupPairs": [{"GroupId": sg_alb}]}])
+    app = ec2.run_instances(ImageId=ids["image"], MinCount=1, MaxCount=1, SubnetId=subnets[0],
+                            SecurityGroupIds=[sg_app])["Instances"][0]["InstanceId"]
+    alb = elbv2.create_load_balancer(Name="orders-alb", Subnets=subnets, SecurityGroups=[sg_alb], Scheme="internal",
+                                     Type="application")["LoadBalancers"][0]["LoadBalancerArn"]
+    tg = elbv2.create_target_group(Name="orders-app", Protocol="HTTP", Port=8080, VpcId=vpc_b,
+                                   TargetType="instance")["TargetGroups"][0]["TargetGroupArn"]
+    elbv2.register_targets(TargetGroupArn=tg, Targets=[{"Id": app, "Port": 8080}])
+    elbv2.create_listener(LoadBalancerArn=alb, Protocol="HTTP", Port=80,
+                          DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}])
+    if name == "vpc-link-targets-stopped":
+        # moto cannot make a target unhealthy; a stopped instance is `unused`, which
+        # serves no more than an unhealthy one.
+        ec2.stop_instances(InstanceIds=[app])
+    link = c["apigatewayv2"].create_vpc_link(Name="orders-link", SubnetIds=subnets, SecurityGroupIds=[sg_link])["VpcLinkId"]
+    apigw.put_integration(restApiId=ids["api_id"], resourceId=ids["resource"], httpMethod="POST", type="HTTP_PROXY",
+                          integrationHttpMethod="POST", uri="http://orders.internal.example.com:80/orders",
+                          connectionType="VPC_LINK", connectionId="${stageVariables.vpcLinkId}", integrationTarget=alb)
+    named = link if name != "vpc-link-missing" else "vpcl-0missing0"
+    apigw.update_stage(restApiId=ids["api_id"], stageName="live", patchOperations=[
+        {"op": "replace", "path": "/variables/vpcLinkId", "value": named}])
+    ids.update(vpc_link=link, load_balancer=alb, target_group=tg, app_instance=app, sg_alb=sg_alb, sg_link=sg_link)
+
+
+def private_backend_v1(name, ids, c):
+    """POST /orders integrated with an internal Network Load Balancer without security
+    groups behind a VPC link V1 named literally. PrivateLink traffic reaches the targets
+    from the load balancer's own addresses, so the app's group admits its subnets."""
+    ec2, apigw, elbv2 = c["ec2"], c["apigateway"], c["elbv2"]
+    vpc_b, subnets = ids["vpc_b"], ids["fn_subnets"]
+    sg_app = ec2.create_security_group(GroupName="orders-app", Description="app servers", VpcId=vpc_b)["GroupId"]
+    sources = ["10.30.10.0/24", "10.30.11.0/24"] if name != "vpc-link-v1-nlb-targets-sg-blocks" else ["10.99.0.0/16"]
+    ec2.authorize_security_group_ingress(GroupId=sg_app, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080, "IpRanges": [{"CidrIp": c_} for c_ in sources]}])
+    app = ec2.run_instances(ImageId=ids["image"], MinCount=1, MaxCount=1, SubnetId=subnets[0],
+                            SecurityGroupIds=[sg_app])["Instances"][0]["InstanceId"]
+    nlb = elbv2.create_load_balancer(Name="orders-nlb", Subnets=subnets, Scheme="internal",
+                                     Type="network")["LoadBalancers"][0]
+    tg = elbv2.create_target_group(Name="orders-app", Protocol="TCP", Port=8080, VpcId=vpc_b,
+                                   TargetType="instance")["TargetGroups"][0]["TargetGroupArn"]
+    elbv2.register_targets(TargetGroupArn=tg, Targets=[{"Id": app, "Port": 8080}])
+    elbv2.create_listener(LoadBalancerArn=nlb["LoadBalancerArn"], Protocol="TCP", Port=80,
+                          DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}])
+    link = apigw.create_vpc_link(name="orders-link-v1", targetArns=[nlb["LoadBalancerArn"]])["id"]
+    apigw.put_integration(restApiId=ids["api_id"], resourceId=ids["resource"], httpMethod="POST", type="HTTP_PROXY",
+                          integrationHttpMethod="POST", uri=f"http://{nlb['DNSName']}:80/orders",
+                          connectionType="VPC_LINK", connectionId=link)
+    ids.update(vpc_link=link, load_balancer=nlb["LoadBalancerArn"], target_group=tg, app_instance=app)
+
+
+def lambda_backend(name, ids, c):
+    """The Lambda backend's own breaks (issue 23): its timeout, its streaming URI, the
+    DB subnets' network ACL, the DB's certificate authority."""
+    ec2, apigw = c["ec2"], c["apigateway"]
+    if name == "lambda-timeout-60s":
+        c["lambda"].update_function_configuration(FunctionName="order-writer", Timeout=60)
+    elif name == "lambda-streaming-uri":
+        apigw.put_integration(restApiId=ids["api_id"], resourceId=ids["resource"], httpMethod="POST", type="AWS_PROXY",
+                              integrationHttpMethod="POST", responseTransferMode="STREAM",
+                              uri=f"arn:aws:apigateway:{c['region']}:lambda:path/2021-11-15/functions/"
+                                  f"{ids['function_arn']}/response-streaming-invocations")
+    elif name == "db-acl-without-return":
+        # The DB subnets' own ACL admits 5432 from the function's subnets, but has no
+        # outbound rule for the replies to the function's ephemeral ports.
+        acl = ec2.create_network_acl(VpcId=ids["vpc_b"])["NetworkAcl"]["NetworkAclId"]
+        ec2.create_network_acl_entry(NetworkAclId=acl, RuleNumber=100, Protocol="6", RuleAction="allow", Egress=False,
+                                     CidrBlock="10.30.0.0/16", PortRange={"From": 5432, "To": 5432})
+        ec2.create_network_acl_entry(NetworkAclId=acl, RuleNumber=100, Protocol="6", RuleAction="allow", Egress=True,
+                                     CidrBlock="10.30.0.0/16", PortRange={"From": 5432, "To": 5432})
+        acls = ec2.describe_network_acls(Filters=[{"Name": "association.subnet-id", "Values": ids["db_subnets"]}])["NetworkAcls"]
+        for a in acls:
+            for assoc in a["Associations"]:
+                if assoc["SubnetId"] in ids["db_subnets"]:
+                    ec2.replace_network_acl_association(AssociationId=assoc["NetworkAclAssociationId"], NetworkAclId=acl)
+    elif name == "rds-ca-2019":
+        c["rds"].modify_db_instance(DBInstanceIdentifier="orders-pg", CACertificateIdentifier="rds-ca-2019",
+                                    ApplyImmediately=True)
 
 
 DOMAIN = "orders.internal.example.com"
@@ -487,6 +581,12 @@ def break_it(name, ids, c, a, endpoint):
         control(endpoint, "/__privpath/throttle", {"actions": ["ec2:DescribeVpcPeeringConnections"]})
     elif name == "ssm-truncated":
         control(endpoint, "/__privpath/truncate", {"actions": ["ssm:DescribeInstanceInformation"]})
+    elif name.startswith("vpc-link-v1-"):
+        private_backend_v1(name, ids, c)
+    elif name.startswith("vpc-link-"):
+        private_backend(name, ids, c)
+    elif name in ("lambda-timeout-60s", "lambda-streaming-uri", "db-acl-without-return", "rds-ca-2019"):
+        lambda_backend(name, ids, c)
     elif name != "healthy":
         raise SystemExit(f"unknown breakage {name}")
 

@@ -107,6 +107,9 @@ pub(crate) fn function_or_skip<'p, 'a>(
     p: &'p ResolvedPath<'a>,
 ) -> Result<(&'p str, &'a Function), Vec<Finding>> {
     let b = &p.backend;
+    if let Some(skip) = load_balancer_skip(id, p) {
+        return Err(vec![skip]);
+    }
     let Some(name) = b.function_name.as_deref() else {
         return Err(vec![Finding::skip(
             id,
@@ -122,6 +125,19 @@ pub(crate) fn function_or_skip<'p, 'a>(
         .needs(Source::Functions.iam_action())]);
     };
     Ok((name, function))
+}
+
+/// The `skip` every Lambda check reports on a private integration: the backend is a
+/// load balancer behind a VPC link, which `backend-vpc-link` checks.
+pub(crate) fn load_balancer_skip(id: &'static str, p: &ResolvedPath<'_>) -> Option<Finding> {
+    let private = p.backend.private.as_ref()?;
+    Some(Finding::skip(
+        id,
+        format!(
+            "the backend is a load balancer, not a Lambda function: {} (see backend-vpc-link)",
+            private.describe()
+        ),
+    ))
 }
 
 /// The finding for a role's grant privpath cannot decide — only under a condition it

@@ -69,6 +69,9 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
             Finding::skip(id, "no method integration to check (see api-deployed)").resource(api),
         ];
     };
+    if let Some(skip) = super::common::load_balancer_skip(id, p) {
+        return vec![skip.resource(api)];
+    }
     let b = &p.backend;
     let (Some(function_arn), Some(name)) = (b.function_arn.as_deref(), b.function_name.as_deref())
     else {

@@ -1,9 +1,12 @@
 //! `lambda-vpc-to-rds`: the function reaches its database: security groups both ways
-//! on the DB port, routes between their subnets, and the DB available.
+//! on the DB port, network ACLs of both subnets both ways (the DB port and the
+//! ephemeral return ports), routes between their subnets, the DB available — and a DB
+//! whose server certificate comes from the expired `rds-ca-2019` warns.
 
 use crate::backend::DbChoice;
 use crate::check::{api, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
+use crate::nacl::{Direction, Leg, EPHEMERAL};
 use crate::net::Cidr;
 use crate::path::ResolvedPath;
 use crate::routes::{judge, Via};
@@ -16,15 +19,17 @@ pub static META: CheckMeta = CheckMeta {
     title: "The Lambda function reaches the database",
     hop: Hop::Backend,
     severity: Severity::High,
-    what: "Finds the database (`--db-instance-id`, else every DB instance in the function's VPC, each reported) and checks that it is `available`, that the function's security groups allow TCP to the DB port towards every subnet of the DB subnet group, that the DB's security groups admit that port from the function's subnets or groups, and, when they are in different VPCs, that the route tables send each side to the other over a peering connection.",
-    why: "A VPC-attached function reaches the database only through its own network interfaces: a missing rule on either security group, or a missing route, makes the connection time out, the function time out, and API Gateway answer 504 (or 502 with the function's error).",
-    fix: "`aws ec2 authorize-security-group-ingress --group-id DB_SG --protocol tcp --port DB_PORT --source-group LAMBDA_SG` (and the matching egress rule on the function's group); `aws rds start-db-instance` for a stopped DB.",
+    what: "Finds the database (`--db-instance-id`, else every DB instance in the function's VPC, each reported) and checks that it is `available`, that the function's security groups allow TCP to the DB port towards every subnet of the DB subnet group, that the DB's security groups admit that port from the function's subnets or groups, that the network ACLs of every function subnet and every DB subnet let the DB port through and the replies back to ports 1024–65535 (both ways: ACLs are stateless), and, when they are in different VPCs, that the route tables send each side to the other over a peering connection. A DB whose `CACertificateIdentifier` is `rds-ca-2019` (expired in August 2024), or whose certificate's `ValidTill` has passed, warns.",
+    why: "A VPC-attached function reaches the database only through its own network interfaces: a missing rule on either security group or network ACL, or a missing route, makes the connection time out, the function time out, and API Gateway answer 504 (or 502 with the function's error). A client that verifies the DB's TLS certificate cannot connect once its CA has expired.",
+    fix: "`aws ec2 authorize-security-group-ingress --group-id DB_SG --protocol tcp --port DB_PORT --source-group LAMBDA_SG` (and the matching egress rule on the function's group); `aws ec2 create-network-acl-entry` for a blocked ACL leg; `aws rds start-db-instance` for a stopped DB; `aws rds modify-db-instance --db-instance-identifier DB --ca-certificate-identifier rds-ca-rsa2048-g1 --apply-immediately` once the clients trust the new CA bundle.",
     links: &[
         "https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html",
         "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.Scenarios.html",
         "https://repost.aws/knowledge-center/connect-lambda-to-an-rds-instance",
+        "https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html#nacl-ephemeral-ports",
+        "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL-certificate-rotation.html",
     ],
-    needs: &[api(Source::Functions), api(Source::DBInstances), api(Source::SecurityGroups), api(Source::Subnets), api(Source::RouteTables)],
+    needs: &[api(Source::Functions), api(Source::DBInstances), api(Source::SecurityGroups), api(Source::Subnets), api(Source::RouteTables), api(Source::NetworkAcls)],
     symptoms: SYMPTOMS,
 };
 /// What this check explains (`privpath explain`): the function waiting on its
@@ -192,6 +197,20 @@ const SYMPTOMS: &[Symptom] = &[
         ..Symptom::BASE
     },
     Symptom {
+        id: "rds-certificate-expired",
+        evidence: Evidence::Code,
+        seen_in: "the function's log: a driver that verifies the DB's TLS certificate",
+        patterns: &[
+            &["rds-ca-2019"],
+            &["certificate has expired", "rds*"],
+            &["certificate verify failed", "rds*"],
+            &["certificate_verify_failed", "rds*"],
+            &["pkix path validation failed", "rds*"],
+        ],
+        meaning: "The DB's server certificate is signed by an expired CA (rds-ca-2019 expired in August 2024): a client that verifies TLS refuses it. Rotate the DB to rds-ca-rsa2048-g1 once the clients trust the new bundle.",
+        ..Symptom::BASE
+    },
+    Symptom {
         id: "names-the-database",
         evidence: Evidence::Hint,
         seen_in: "any text about the database",
@@ -297,6 +316,7 @@ fn judge_db(
             missing.join(", ")
         ));
     }
+    nacl_problems(p, port, &fn_cidrs, &db_cidrs, &mut problems)?;
     let first_db_sg = db_group_ids.first().copied().unwrap_or("DB_SG");
     let first_fn_sg = fn_groups.first().copied().unwrap_or("LAMBDA_SG");
     for (sid, cidr) in &db_cidrs {
@@ -349,6 +369,110 @@ fn judge_db(
     Ok((
         problems,
         format!("{db_id} ({}, port {port}, {how})", db.db_instance_status),
+    ))
+}
+
+/// The network ACLs between each function subnet and each DB subnet, both ways: the DB
+/// port out of the function's subnet and into the DB's, the replies from the DB's
+/// subnet to the function's ephemeral ports (1024–65535, the ports Lambda's
+/// connections come from) and back in. Traffic within one subnet crosses no ACL.
+/// <https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html#nacl-ephemeral-ports>
+fn nacl_problems(
+    p: &ResolvedPath<'_>,
+    port: u16,
+    fn_cidrs: &[(String, Cidr)],
+    db_cidrs: &[(String, Cidr)],
+    problems: &mut Vec<(String, String)>,
+) -> Result<(), String> {
+    let acl_of = |sid: &str| {
+        p.api_ix
+            .network_acls_by_subnet
+            .get(sid)
+            .copied()
+            .ok_or_else(|| format!("no network ACL of the snapshot is associated with {sid}"))
+    };
+    let mut legs = Vec::new();
+    for (fs, f_cidr) in fn_cidrs {
+        for (ds, d_cidr) in db_cidrs {
+            if fs == ds {
+                continue;
+            }
+            let (f_acl, d_acl) = (acl_of(fs)?, acl_of(ds)?);
+            legs.push(Leg {
+                acl: f_acl,
+                direction: Direction::Outbound,
+                remote: *d_cidr,
+                ports: (port, port),
+                what: format!(
+                    "tcp/{port} from the function's subnet {fs} to DB subnet {ds} ({d_cidr})"
+                ),
+            });
+            legs.push(Leg {
+                acl: d_acl,
+                direction: Direction::Inbound,
+                remote: *f_cidr,
+                ports: (port, port),
+                what: format!(
+                    "tcp/{port} into DB subnet {ds} from the function's subnet {fs} ({f_cidr})"
+                ),
+            });
+            legs.push(Leg {
+                acl: d_acl,
+                direction: Direction::Outbound,
+                remote: *f_cidr,
+                ports: EPHEMERAL,
+                what: format!("the DB's replies from {ds} to the function's ephemeral ports in {fs} ({f_cidr})"),
+            });
+            legs.push(Leg {
+                acl: f_acl,
+                direction: Direction::Inbound,
+                remote: *d_cidr,
+                ports: EPHEMERAL,
+                what: format!(
+                    "the DB's replies from {ds} ({d_cidr}) into the function's subnet {fs}"
+                ),
+            });
+        }
+    }
+    let mut taken = Vec::new();
+    problems.extend(legs.iter().filter_map(|leg| leg.blocked(&mut taken)));
+    Ok(())
+}
+
+/// The CA certificate that expired (August 2024): a client verifying the DB's TLS
+/// certificate refuses it.
+/// <https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL-certificate-rotation.html>
+const EXPIRED_CA: &str = "rds-ca-2019";
+/// The CA AWS names first among the new ones.
+const NEW_CA: &str = "rds-ca-rsa2048-g1";
+
+/// Why the DB's server certificate warns, with the fix: its CA is `rds-ca-2019`, or its
+/// `ValidTill` is before the day the data describes.
+fn certificate_warning(db: &DbInstance, as_of: Option<&str>) -> Option<(String, String)> {
+    let id = db.db_instance_identifier.as_str();
+    let ca = db
+        .ca_certificate_identifier
+        .as_deref()
+        .or_else(|| db.certificate_details.as_ref()?.ca_identifier.as_deref());
+    let till = db
+        .certificate_details
+        .as_ref()
+        .and_then(|c| c.valid_till.as_ref())
+        .and_then(crate::snapshot::day_of);
+    let expired_on = till.filter(|t| as_of.is_some_and(|d| t.as_str() < d));
+    let why = match (ca, expired_on) {
+        (Some(ca), _) if ca.eq_ignore_ascii_case(EXPIRED_CA) => format!(
+            "DB {id}'s certificate is signed by {EXPIRED_CA}, which expired in August 2024: a client that verifies TLS cannot connect"
+        ),
+        (ca, Some(day)) => format!(
+            "DB {id}'s server certificate ({}) expired on {day}: a client that verifies TLS cannot connect",
+            ca.unwrap_or("CA unknown")
+        ),
+        _ => return None,
+    };
+    Some((
+        why,
+        format!("aws rds modify-db-instance --db-instance-identifier {id} --ca-certificate-identifier {NEW_CA} --apply-immediately  # once the function trusts the new CA bundle"),
     ))
 }
 
@@ -428,12 +552,31 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         return vec![Finding::unknown(id, unknown.join("; "))
             .resources(resources)
             .needs(Source::SecurityGroups.iam_action())
-            .needs(Source::Subnets.iam_action())];
+            .needs(Source::Subnets.iam_action())
+            .needs(Source::NetworkAcls.iam_action())];
+    }
+    let warnings: Vec<(String, String)> = b
+        .databases
+        .iter()
+        .filter_map(|db| certificate_warning(db, p.as_of.as_deref()))
+        .collect();
+    if !warnings.is_empty() {
+        let (texts, fixes): (Vec<String>, Vec<String>) = warnings.into_iter().unzip();
+        return vec![Finding::warn(
+            id,
+            format!(
+                "{name} reaches {}, but {}",
+                fine.join(", "),
+                texts.join("; ")
+            ),
+        )
+        .resources(resources)
+        .fix(fixes.join("\n"))];
     }
     vec![Finding::pass(
         id,
         format!(
-            "{name} (groups {}) reaches {}: security groups admit the port both ways",
+            "{name} (groups {}) reaches {}: security groups and network ACLs admit the port both ways",
             fn_groups.join(", "),
             fine.join(", ")
         ),

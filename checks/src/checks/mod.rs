@@ -9,6 +9,7 @@ pub mod api_key_usage_plan;
 pub mod api_policy_allows_endpoint;
 pub mod api_private_endpoint;
 pub mod api_resource_policy;
+pub mod backend_vpc_link;
 pub mod common;
 pub mod dns_resolution;
 pub mod domain_access_association;
@@ -19,6 +20,7 @@ pub mod domain_private;
 pub mod execute_api_endpoint;
 pub mod lambda_invoke_permission;
 pub mod lambda_runtime_supported;
+pub mod lambda_timeout_fits;
 pub mod lambda_vpc_role;
 pub mod lambda_vpc_to_rds;
 pub mod nacl_path;
@@ -131,6 +133,10 @@ pub static REGISTRY: &[Check] = &[
         run: lambda_invoke_permission::run,
     },
     Check {
+        meta: &backend_vpc_link::META,
+        run: backend_vpc_link::run,
+    },
+    Check {
         meta: &lambda_vpc_role::META,
         run: lambda_vpc_role::run,
     },
@@ -141,6 +147,10 @@ pub static REGISTRY: &[Check] = &[
     Check {
         meta: &lambda_runtime_supported::META,
         run: lambda_runtime_supported::run,
+    },
+    Check {
+        meta: &lambda_timeout_fits::META,
+        run: lambda_timeout_fits::run,
     },
 ];
 
@@ -158,3 +168,17 @@ pub const DOMAIN_CHECKS: [&str; 5] = [
 /// The checks of a transit gateway hop: they read their data only on a path that
 /// crosses a TGW, and skip otherwise (a peering path reads no TGW data).
 pub const TRANSIT_CHECKS: [&str; 1] = ["tgw-path"];
+
+/// The checks of a private integration (a VPC link to a load balancer): they read their
+/// data only when the method's integration goes through a VPC link, and skip otherwise.
+pub const VPC_LINK_CHECKS: [&str; 1] = ["backend-vpc-link"];
+
+/// The checks of a Lambda backend: on a private integration they need none of their
+/// data, and skip saying the backend is a load balancer.
+pub const LAMBDA_CHECKS: [&str; 5] = [
+    "lambda-invoke-permission",
+    "lambda-vpc-role",
+    "lambda-vpc-to-rds",
+    "lambda-runtime-supported",
+    "lambda-timeout-fits",
+];

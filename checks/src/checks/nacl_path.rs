@@ -3,10 +3,10 @@
 
 use crate::check::{client, endpoint, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
-use crate::nacl::{decide, Decision, Direction};
+use crate::nacl::{decide, Decision, Direction, Leg, EPHEMERAL};
 use crate::net::Cidr;
 use crate::path::ResolvedPath;
-use crate::snapshot::{NetworkAcl, Source};
+use crate::snapshot::Source;
 use crate::symptom::{shared, Evidence, Likelihood, Symptom};
 
 pub static META: CheckMeta = CheckMeta {
@@ -72,56 +72,8 @@ const SYMPTOMS: &[Symptom] = &[
     },
 ];
 
-/// The ephemeral ports AWS recommends opening for return traffic.
-const EPHEMERAL: (u16, u16) = (1024, 65535);
 /// What a Linux client actually uses (`net.ipv4.ip_local_port_range`).
 const LINUX_EPHEMERAL: (u16, u16) = (32768, 60999);
-
-struct Leg<'a> {
-    acl: &'a NetworkAcl,
-    direction: Direction,
-    remote: Cidr,
-    ports: (u16, u16),
-    what: String,
-}
-
-/// A rule number below `below` that the ACL does not use in that direction, nor an
-/// earlier suggested fix (`taken`).
-fn free_rule_number(
-    acl: &NetworkAcl,
-    egress: bool,
-    below: i64,
-    taken: &[(String, bool, i64)],
-) -> i64 {
-    let used = |n: i64| {
-        acl.entries
-            .iter()
-            .any(|e| e.egress == egress && e.rule_number == n)
-            || taken
-                .iter()
-                .any(|(a, e, t)| *a == acl.network_acl_id && *e == egress && *t == n)
-    };
-    if below >= 32767 {
-        if let Some(n) = (1..=300).map(|k| k * 100).find(|n| !used(*n)) {
-            return n;
-        }
-    }
-    (1..below).rev().find(|n| !used(*n)).unwrap_or(1)
-}
-
-fn fix_for(leg: &Leg<'_>, rule: Option<i64>, taken: &mut Vec<(String, bool, i64)>) -> String {
-    let egress = leg.direction == Direction::Outbound;
-    let n = free_rule_number(leg.acl, egress, rule.unwrap_or(32767), taken);
-    taken.push((leg.acl.network_acl_id.clone(), egress, n));
-    format!(
-        "aws ec2 create-network-acl-entry --network-acl-id {} --rule-number {n} --protocol tcp --port-range From={},To={} --cidr-block {} --rule-action allow {}",
-        leg.acl.network_acl_id,
-        leg.ports.0,
-        leg.ports.1,
-        leg.remote,
-        if egress { "--egress" } else { "--ingress" }
-    )
-}
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;
@@ -210,22 +162,9 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let mut warns: Vec<(String, String)> = Vec::new();
     let mut taken = Vec::new();
     for leg in &legs {
-        let Decision::Blocked(blocked) = decide(leg.acl, leg.direction, leg.remote, leg.ports)
-        else {
+        let Some((text, fix)) = leg.blocked(&mut taken) else {
             continue;
         };
-        let text = format!(
-            "{} {} blocks {}: {}",
-            leg.acl.network_acl_id,
-            leg.direction.as_str(),
-            leg.what,
-            blocked
-                .iter()
-                .map(|b| b.describe())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        let fix = fix_for(leg, blocked[0].rule, &mut taken);
         // Return traffic: a Linux client only ever uses 32768–60999.
         let linux_ok = leg.ports == EPHEMERAL
             && matches!(

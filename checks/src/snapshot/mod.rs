@@ -237,6 +237,43 @@ pub struct Scope {
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_block_public_access_exclusions: Option<Vec<VpcBlockPublicAccessExclusion>>,
+    // A private integration (a method whose integration goes through a VPC link): the
+    // link (V1 or V2), its load balancer, listeners, target groups and their targets'
+    // health, and the network interfaces of the targets whose groups judge the traffic.
+    #[serde(rename = "VpcLinks", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_links: Option<Vec<VpcLink>>,
+    #[serde(
+        rename = "VpcLinksV2",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpc_links_v2: Option<Vec<VpcLinkV2>>,
+    #[serde(
+        rename = "LoadBalancers",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub load_balancers: Option<Vec<LoadBalancer>>,
+    #[serde(rename = "Listeners", default, skip_serializing_if = "Option::is_none")]
+    pub listeners: Option<Vec<Listener>>,
+    #[serde(
+        rename = "TargetGroups",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub target_groups: Option<Vec<TargetGroup>>,
+    #[serde(
+        rename = "TargetHealthDescriptions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub target_health_descriptions: Option<Vec<TargetHealthDescription>>,
+    #[serde(
+        rename = "NetworkInterfaces",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_interfaces: Option<Vec<NetworkInterface>>,
 
     /// Calls a live run could not make, so a check can say why its data is missing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -293,10 +330,17 @@ pub enum Source {
     ServiceSettings,
     VpcBlockPublicAccessOptions,
     VpcBlockPublicAccessExclusions,
+    VpcLinks,
+    VpcLinksV2,
+    LoadBalancers,
+    Listeners,
+    TargetGroups,
+    TargetHealthDescriptions,
+    NetworkInterfaces,
 }
 
 impl Source {
-    pub const ALL: [Source; 37] = [
+    pub const ALL: [Source; 44] = [
         Source::Vpcs,
         Source::Subnets,
         Source::RouteTables,
@@ -334,6 +378,13 @@ impl Source {
         Source::ServiceSettings,
         Source::VpcBlockPublicAccessOptions,
         Source::VpcBlockPublicAccessExclusions,
+        Source::VpcLinks,
+        Source::VpcLinksV2,
+        Source::LoadBalancers,
+        Source::Listeners,
+        Source::TargetGroups,
+        Source::TargetHealthDescriptions,
+        Source::NetworkInterfaces,
     ];
 
     /// The array's key in the snapshot.
@@ -376,6 +427,13 @@ impl Source {
             Source::ServiceSettings => "ServiceSettings",
             Source::VpcBlockPublicAccessOptions => "VpcBlockPublicAccessOptions",
             Source::VpcBlockPublicAccessExclusions => "VpcBlockPublicAccessExclusions",
+            Source::VpcLinks => "VpcLinks",
+            Source::VpcLinksV2 => "VpcLinksV2",
+            Source::LoadBalancers => "LoadBalancers",
+            Source::Listeners => "Listeners",
+            Source::TargetGroups => "TargetGroups",
+            Source::TargetHealthDescriptions => "TargetHealthDescriptions",
+            Source::NetworkInterfaces => "NetworkInterfaces",
         }
     }
 
@@ -421,6 +479,14 @@ impl Source {
             Source::ServiceSettings => "ssm:GetServiceSetting",
             Source::VpcBlockPublicAccessOptions => "ec2:DescribeVpcBlockPublicAccessOptions",
             Source::VpcBlockPublicAccessExclusions => "ec2:DescribeVpcBlockPublicAccessExclusions",
+            // API Gateway authorizes both versions' VPC links as apigateway:GET on
+            // /vpclinks/ID.
+            Source::VpcLinks | Source::VpcLinksV2 => "apigateway:GET",
+            Source::LoadBalancers => "elasticloadbalancing:DescribeLoadBalancers",
+            Source::Listeners => "elasticloadbalancing:DescribeListeners",
+            Source::TargetGroups => "elasticloadbalancing:DescribeTargetGroups",
+            Source::TargetHealthDescriptions => "elasticloadbalancing:DescribeTargetHealth",
+            Source::NetworkInterfaces => "ec2:DescribeNetworkInterfaces",
         }
     }
 
@@ -480,6 +546,13 @@ impl Source {
             Source::VpcBlockPublicAccessOptions => "aws ec2 describe-vpc-block-public-access-options --query VpcBlockPublicAccessOptions (one record, in an array)",
             Source::VpcBlockPublicAccessExclusions => "aws ec2 describe-vpc-block-public-access-exclusions --query VpcBlockPublicAccessExclusions",
             Source::TransitGatewayRoutes => "aws ec2 search-transit-gateway-routes --transit-gateway-route-table-id RTB --filters Name=type,Values=static,propagated --query Routes, each with TransitGatewayRouteTableId added (as the TGW's owner)",
+            Source::VpcLinks => "aws apigateway get-vpc-link --vpc-link-id LINK (VPC link V1)",
+            Source::VpcLinksV2 => "aws apigatewayv2 get-vpc-link --vpc-link-id LINK (VPC link V2)",
+            Source::LoadBalancers => "aws elbv2 describe-load-balancers --load-balancer-arns ARN --query LoadBalancers",
+            Source::Listeners => "aws elbv2 describe-listeners --load-balancer-arn ARN --query Listeners",
+            Source::TargetGroups => "aws elbv2 describe-target-groups --load-balancer-arn ARN --query TargetGroups",
+            Source::TargetHealthDescriptions => "aws elbv2 describe-target-health --target-group-arn TG --query TargetHealthDescriptions, each with TargetGroupArn added",
+            Source::NetworkInterfaces => "aws ec2 describe-network-interfaces --filters Name=attachment.instance-id,Values=i-… (and Name=addresses.private-ip-address for IP targets) --query NetworkInterfaces",
         }
     }
 
@@ -532,6 +605,13 @@ impl Source {
             Source::VpcBlockPublicAccessExclusions => {
                 snapshot.vpc_block_public_access_exclusions.is_some()
             }
+            Source::VpcLinks => snapshot.vpc_links.is_some(),
+            Source::VpcLinksV2 => snapshot.vpc_links_v2.is_some(),
+            Source::LoadBalancers => snapshot.load_balancers.is_some(),
+            Source::Listeners => snapshot.listeners.is_some(),
+            Source::TargetGroups => snapshot.target_groups.is_some(),
+            Source::TargetHealthDescriptions => snapshot.target_health_descriptions.is_some(),
+            Source::NetworkInterfaces => snapshot.network_interfaces.is_some(),
         }
     }
 }

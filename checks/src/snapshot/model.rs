@@ -752,6 +752,10 @@ pub struct Stage {
     pub created_date: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated_date: Option<Value>,
+    /// Stage variables: an integration may name its VPC link as
+    /// `${stageVariables.NAME}`, resolved on the stage the request is sent to.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub variables: std::collections::BTreeMap<String, String>,
 }
 
 /// `aws apigateway get-resources --rest-api-id ID --embed methods` → `items[]`, with
@@ -792,6 +796,342 @@ pub struct Integration {
     pub uri: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_method: Option<String>,
+    /// `INTERNET` (the default) or `VPC_LINK`: a private integration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_type: Option<String>,
+    /// The VPC link's id, or `${stageVariables.NAME}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_id: Option<String>,
+    /// With a VPC link V2: the ARN of the load balancer (or of its listener) the
+    /// request is sent to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integration_target: Option<String>,
+    /// Milliseconds API Gateway waits for the integration; absent (or 0) is the
+    /// default, 29,000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_in_millis: Option<i64>,
+    /// `BUFFERED` (the default) or `STREAM`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_transfer_mode: Option<String>,
+}
+
+impl Integration {
+    /// Whether the integration goes through a VPC link (a private integration).
+    pub fn is_vpc_link(&self) -> bool {
+        self.connection_type
+            .as_deref()
+            .is_some_and(|c| c.eq_ignore_ascii_case("VPC_LINK"))
+    }
+
+    /// Whether API Gateway streams the response (`STREAM`).
+    pub fn streams(&self) -> bool {
+        self.response_transfer_mode
+            .as_deref()
+            .is_some_and(|m| m.eq_ignore_ascii_case("STREAM"))
+    }
+}
+
+/// `aws apigateway get-vpc-link --vpc-link-id ID` (VPC link V1, which reaches one
+/// Network Load Balancer).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VpcLink {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The Network Load Balancer's ARN (one).
+    #[serde(default)]
+    pub target_arns: Vec<String>,
+    /// `AVAILABLE`, `PENDING`, `DELETING`, `FAILED`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_message: Option<String>,
+}
+
+/// `aws apigatewayv2 get-vpc-link --vpc-link-id ID` (VPC link V2: network interfaces in
+/// its subnets, with its security groups).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct VpcLinkV2 {
+    pub vpc_link_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
+    /// `PENDING`, `AVAILABLE`, `DELETING`, `FAILED`, `INACTIVE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_link_status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_link_status_message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_link_version: Option<String>,
+}
+
+/// `aws elbv2 describe-load-balancers --load-balancer-arns ARN` → `LoadBalancers[]`
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct LoadBalancer {
+    pub load_balancer_arn: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load_balancer_name: Option<String>,
+    #[serde(rename = "DNSName", default, skip_serializing_if = "Option::is_none")]
+    pub dns_name: Option<String>,
+    /// `internal` or `internet-facing`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<LoadBalancerState>,
+    /// `application`, `network` or `gateway` (an ARN's `app`/`net` is not to be trusted:
+    /// emulators print `app` for every type).
+    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    pub lb_type: Option<String>,
+    #[serde(default)]
+    pub availability_zones: Vec<LoadBalancerZone>,
+    /// Empty for a Network Load Balancer created without any (it never gets any).
+    #[serde(default)]
+    pub security_groups: Vec<String>,
+    /// `on` (the default once a Network Load Balancer has groups) or `off`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enforce_security_group_inbound_rules_on_private_link_traffic: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct LoadBalancerState {
+    /// `active`, `provisioning`, `active_impaired`, `failed`.
+    #[serde(default)]
+    pub code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct LoadBalancerZone {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+}
+
+impl LoadBalancer {
+    pub fn is_network(&self) -> bool {
+        self.lb_type
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case("network"))
+    }
+
+    pub fn is_application(&self) -> bool {
+        self.lb_type
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case("application"))
+    }
+
+    /// Its name, else its ARN: how a finding names it.
+    pub fn label(&self) -> &str {
+        self.load_balancer_name
+            .as_deref()
+            .unwrap_or(&self.load_balancer_arn)
+    }
+
+    pub fn state_code(&self) -> &str {
+        self.state.as_ref().map_or("unknown", |s| s.code.as_str())
+    }
+
+    pub fn subnet_ids(&self) -> Vec<&str> {
+        self.availability_zones
+            .iter()
+            .filter_map(|z| z.subnet_id.as_deref())
+            .collect()
+    }
+}
+
+/// `aws elbv2 describe-listeners --load-balancer-arn ARN` → `Listeners[]`
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Listener {
+    pub listener_arn: String,
+    pub load_balancer_arn: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+    /// `HTTP`, `HTTPS` (ALB); `TCP`, `TLS`, `UDP`, `TCP_UDP` (NLB).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+    #[serde(default)]
+    pub default_actions: Vec<ListenerAction>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListenerAction {
+    /// `forward`, `redirect`, `fixed-response`, …
+    #[serde(rename = "Type", default)]
+    pub action_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_group_arn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forward_config: Option<ForwardConfig>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ForwardConfig {
+    #[serde(default)]
+    pub target_groups: Vec<WeightedTargetGroup>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct WeightedTargetGroup {
+    pub target_group_arn: String,
+}
+
+impl Listener {
+    /// The target groups its default action forwards to.
+    pub fn forwards_to(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for a in &self.default_actions {
+            let arns = a.target_group_arn.iter().map(String::as_str).chain(
+                a.forward_config
+                    .iter()
+                    .flat_map(|f| f.target_groups.iter().map(|t| t.target_group_arn.as_str())),
+            );
+            for arn in arns {
+                if !out.contains(&arn) {
+                    out.push(arn);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// `aws elbv2 describe-target-groups --load-balancer-arn ARN` → `TargetGroups[]`
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TargetGroup {
+    pub target_group_arn: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_group_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    /// `instance`, `ip`, `lambda`, `alb`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_type: Option<String>,
+    #[serde(default)]
+    pub load_balancer_arns: Vec<String>,
+}
+
+impl TargetGroup {
+    pub fn label(&self) -> &str {
+        self.target_group_name
+            .as_deref()
+            .unwrap_or(&self.target_group_arn)
+    }
+}
+
+/// `aws elbv2 describe-target-health --target-group-arn ARN` →
+/// `TargetHealthDescriptions[]`, each with privpath's `TargetGroupArn` added.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TargetHealthDescription {
+    pub target_group_arn: String,
+    pub target: TargetDescription,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health_check_port: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_health: Option<TargetHealth>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TargetDescription {
+    /// An instance id, an IP address, a function ARN or an ALB's ARN.
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TargetHealth {
+    /// `initial`, `healthy`, `unhealthy`, `unhealthy.draining`, `unused`, `draining`,
+    /// `unavailable`.
+    #[serde(default)]
+    pub state: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+impl TargetHealthDescription {
+    pub fn state(&self) -> &str {
+        self.target_health
+            .as_ref()
+            .map_or("unknown", |h| h.state.as_str())
+    }
+
+    pub fn is_healthy(&self) -> bool {
+        self.state().eq_ignore_ascii_case("healthy")
+    }
+}
+
+/// `aws ec2 describe-network-interfaces` → `NetworkInterfaces[]`: the interfaces of a
+/// load balancer's targets (by instance, or by address), for their security groups.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct NetworkInterface {
+    pub network_interface_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_ip_address: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub private_ip_addresses: Vec<NetworkInterfaceAddress>,
+    #[serde(default)]
+    pub groups: Vec<GroupIdentifier>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<NetworkInterfaceAttachment>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct NetworkInterfaceAddress {
+    pub private_ip_address: String,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct NetworkInterfaceAttachment {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_index: Option<i64>,
+}
+
+impl NetworkInterface {
+    /// Every private address of the interface.
+    pub fn addresses(&self) -> impl Iterator<Item = &str> {
+        self.private_ip_address.as_deref().into_iter().chain(
+            self.private_ip_addresses
+                .iter()
+                .map(|a| a.private_ip_address.as_str()),
+        )
+    }
 }
 
 /// `aws apigateway get-deployment --rest-api-id ID --deployment-id D --embed apisummary`,
@@ -887,6 +1227,9 @@ pub struct Function {
     /// `Zip` or `Image`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_type: Option<String>,
+    /// Seconds the function may run (Lambda's default is 3, its maximum 900).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<i64>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
@@ -930,6 +1273,45 @@ pub struct DbInstance {
     pub db_subnet_group: Option<DbSubnetGroup>,
     #[serde(rename = "VpcSecurityGroups", default)]
     pub vpc_security_groups: Vec<VpcSecurityGroupMembership>,
+    /// The certificate authority of the DB's server certificate (`rds-ca-rsa2048-g1`, …).
+    #[serde(
+        rename = "CACertificateIdentifier",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ca_certificate_identifier: Option<String>,
+    #[serde(
+        rename = "CertificateDetails",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub certificate_details: Option<DbCertificateDetails>,
+}
+
+/// The day (`YYYY-MM-DD`, UTC) of a time AWS gives as an RFC 3339 string (the CLI's
+/// output) or as epoch seconds (the API's JSON).
+pub fn day_of(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => s.get(..10).map(str::to_string),
+        Value::Number(n) => n
+            .as_f64()
+            .map(|secs| crate::date::Date::of_epoch_seconds(secs as i64).to_string()),
+        _ => None,
+    }
+}
+
+/// `DBInstances[].CertificateDetails`: the server certificate's CA and end of validity.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct DbCertificateDetails {
+    #[serde(
+        rename = "CAIdentifier",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ca_identifier: Option<String>,
+    /// An RFC 3339 string (the CLI's output) or epoch seconds.
+    #[serde(rename = "ValidTill", default, skip_serializing_if = "Option::is_none")]
+    pub valid_till: Option<Value>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
@@ -1179,13 +1561,7 @@ pub struct Certificate {
 impl Certificate {
     /// The day it expires, `YYYY-MM-DD` (UTC).
     pub fn expires_on(&self) -> Option<String> {
-        match self.not_after.as_ref()? {
-            Value::String(s) => s.get(..10).map(str::to_string),
-            Value::Number(n) => n
-                .as_f64()
-                .map(|secs| crate::date::Date::of_epoch_seconds(secs as i64).to_string()),
-            _ => None,
-        }
+        day_of(self.not_after.as_ref()?)
     }
 
     /// Whether the certificate's names cover `host` (one wildcard label at most, as TLS).

@@ -3,13 +3,14 @@
 //! of the API's plans; the integration's Lambda function and its resource policy; the
 //! DB instances.
 
-use super::board::{Fact, PathBoard};
+use super::board::{Fact, PathBoard, PrivateAnswers};
 use crate::collect::calls::CallError;
 use crate::collect::graph::{ask, ask_judged, Decl, Read, Side, Start};
 use crate::collect::{all_at_once, apigateway, lambda, rds, sorted_unique, CollectError};
 use privpath_checks::api_target::MethodTarget;
 use privpath_checks::backend::{integration_function_arn, split_function_arn};
 use privpath_checks::snapshot::{self as m, Scope, Source};
+use privpath_checks::vpc_link::stage_variable;
 
 /// A read of the API named by the API id.
 macro_rules! of_api {
@@ -307,9 +308,29 @@ fn choose_method(b: &mut PathBoard) {
                 .into_iter()
                 .collect()
         };
-    b.function_arn = method
-        .method()
-        .and_then(|m| m.method_integration.as_ref())
+    let integration = method.method().and_then(|m| m.method_integration.as_ref());
+    b.function_arn = integration
         .and_then(integration_function_arn)
         .map(str::to_string);
+    if let Some(i) = integration.filter(|i| i.is_vpc_link()) {
+        let connection = i
+            .connection_id
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or_default();
+        let link_id = match stage_variable(connection) {
+            Some(name) => method
+                .stage
+                .found()
+                .and_then(|s| s.variables.get(name))
+                .cloned(),
+            None => Some(connection.to_string()),
+        };
+        b.private = PrivateAnswers {
+            private: true,
+            link_id: link_id.filter(|l| !l.is_empty()),
+            target_arn: i.integration_target.clone().filter(|t| !t.is_empty()),
+            ..PrivateAnswers::default()
+        };
+    }
 }

@@ -104,6 +104,13 @@ fn api_scope(b: &mut PathBoard, peerings_client: Option<Vec<m::VpcPeeringConnect
         functions: b.function.clone().map(|f| f.into_iter().collect()),
         function_policies: b.function_policy.take().map(|p| p.into_iter().collect()),
         db_instances: b.db_instances.take(),
+        vpc_links: b.private.links.take(),
+        vpc_links_v2: b.private.links_v2.take(),
+        load_balancers: b.private.load_balancers.take(),
+        listeners: b.private.listeners.take(),
+        target_groups: b.private.target_groups.take(),
+        target_health_descriptions: b.private.health.take(),
+        network_interfaces: b.private.interfaces.take(),
         ..Scope::default()
     }
 }

@@ -118,6 +118,16 @@ pub enum Fact {
     ClientTgwPeerings,
     NetworkTgwPeerings,
     TgwRoutes,
+    /// A private integration's VPC link, looked up as V1 and as V2 at once.
+    VpcLinkV1,
+    VpcLinkV2,
+    /// The load balancer a private integration reaches (its ARN).
+    LoadBalancerArn,
+    LoadBalancers,
+    Listeners,
+    TargetGroups,
+    TargetHealth,
+    TargetInterfaces,
 }
 
 /// Which of the two sides' arrays a value belongs to.
@@ -134,6 +144,26 @@ pub(super) struct TransitAnswers {
     pub records: Option<Vec<m::TransitGatewayAttachment>>,
     pub peerings: Option<Vec<m::TransitGatewayPeeringAttachment>>,
     pub routes: Option<Vec<m::TransitGatewayRoute>>,
+}
+
+/// What a private integration's reads answered (all `None` on a path whose method does
+/// not go through a VPC link).
+#[derive(Default)]
+pub(super) struct PrivateAnswers {
+    /// The method's integration goes through a VPC link.
+    pub private: bool,
+    /// The link id its `connectionId` names (resolved on the stage), if any.
+    pub link_id: Option<String>,
+    /// The V2 integration's target (a load balancer's or a listener's ARN).
+    pub target_arn: Option<String>,
+    pub lb_arn: Option<String>,
+    pub links: Option<Vec<m::VpcLink>>,
+    pub links_v2: Option<Vec<m::VpcLinkV2>>,
+    pub load_balancers: Option<Vec<m::LoadBalancer>>,
+    pub listeners: Option<Vec<m::Listener>>,
+    pub target_groups: Option<Vec<m::TargetGroup>>,
+    pub health: Option<Vec<m::TargetHealthDescription>>,
+    pub interfaces: Option<Vec<m::NetworkInterface>>,
 }
 
 /// A side's networks as answered; `None`: not read (nothing on the path there) or failed.
@@ -220,6 +250,7 @@ pub struct PathBoard {
     pub(super) unknown_policies: Vec<(usize, String, String, Option<String>)>,
     pub(super) policies: [Vec<m::ManagedPolicy>; 2],
     pub(super) domain: DomainAnswers,
+    pub(super) private: PrivateAnswers,
 }
 
 impl PathBoard {
@@ -273,6 +304,7 @@ impl PathBoard {
             unknown_policies: Vec::new(),
             policies: [Vec::new(), Vec::new()],
             domain: DomainAnswers::default(),
+            private: PrivateAnswers::default(),
         }
     }
 

@@ -1,7 +1,8 @@
 //! The reads of one target (`privpath check`, `privpath snapshot`): from an instance id
 //! and an API id (or a private custom domain name whose mapping names the API) to a
 //! [`Snapshot`] of everything on the path. The reads are declared per hop — the client
-//! (`client.rs`), API Gateway and the backend (`api.rs`), the networks between them
+//! (`client.rs`), API Gateway and the backend (`api.rs`; a private integration's VPC
+//! link and load balancer in `private.rs`), the networks between them
 //! (`network.rs`), the roles' policies (`roles.rs`), the custom domain (`domain.rs`) —
 //! and [`graph::run`] starts each as soon as the ids it needs are known. On the
 //! end-to-end seed the longest chain is four requests: the instance → its profile → its
@@ -22,6 +23,7 @@ mod board;
 mod client;
 mod domain;
 mod network;
+mod private;
 mod roles;
 mod transit;
 
@@ -40,6 +42,7 @@ pub fn reads() -> impl Iterator<Item = &'static Read<PathBoard>> {
         .iter()
         .chain(domain::READS)
         .chain(api::READS)
+        .chain(private::READS)
         .chain(network::reads())
         .chain(roles::READS)
         .chain(transit::reads_all())

@@ -383,6 +383,8 @@ pub(super) static READS: &[Read<PathBoard>] = &[
             Fact::EndpointsNamed,
             Fact::Function,
             Fact::DbInstances,
+            Fact::LoadBalancers,
+            Fact::TargetGroups,
         ],
         &[Fact::NetworkVpcs],
         |_, _| {
@@ -463,7 +465,8 @@ fn endpoint_vpc_ids(b: &PathBoard) -> Vec<String> {
 }
 
 /// The API side's network VPCs: the endpoint VPCs (and, on one side, the client's),
-/// the function's and the databases'; DNS attributes for the client and endpoint VPCs.
+/// the function's and the databases', a private integration's load balancer's and
+/// targets'; DNS attributes for the client and endpoint VPCs.
 fn choose_network_vpcs(b: &mut PathBoard) {
     // Endpoints count only when both endpoint reads answered (as the snapshot keeps them).
     let endpoint_vpcs = if b.endpoints_in_vpcs.is_some() && b.endpoints_named.is_some() {
@@ -494,6 +497,27 @@ fn choose_network_vpcs(b: &mut PathBoard) {
                 .chain(endpoint_vpcs),
         )
     };
-    b.network_vpcs[API] = sorted_unique(dns.iter().cloned().chain(function_vpc).chain(db_vpcs));
+    // A private integration's load balancer and its targets: their groups and subnets.
+    let backend_vpcs: Vec<String> = b
+        .private
+        .load_balancers
+        .iter()
+        .flatten()
+        .filter_map(|lb| lb.vpc_id.clone())
+        .chain(
+            b.private
+                .target_groups
+                .iter()
+                .flatten()
+                .filter_map(|g| g.vpc_id.clone()),
+        )
+        .collect();
+    b.network_vpcs[API] = sorted_unique(
+        dns.iter()
+            .cloned()
+            .chain(function_vpc)
+            .chain(db_vpcs)
+            .chain(backend_vpcs),
+    );
     b.dns_vpcs[API] = dns;
 }

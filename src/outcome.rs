@@ -4,9 +4,9 @@
 //! own states, and the exit status. The gate (`gate.rs`) fills it in; the reports
 //! (`report/`) only read it.
 
-use privpath_checks::checks::dns_resolution::{working_request, WorkingRequest};
 use privpath_checks::date::Date;
 use privpath_checks::path::Carrier;
+use privpath_checks::request::{working_request, WorkingRequest};
 use privpath_checks::{Finding, ResolvedPath, Severity, Status, Summary};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;

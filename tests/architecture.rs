@@ -340,6 +340,26 @@ fn nothing_imports_main() {
 }
 
 #[test]
+fn no_check_imports_another_check() {
+    // What two checks share lives in `common.rs` (or a module of the crate): a check
+    // that reads another's internals changes when that one does.
+    let krate = Crate::load(&Path::new(ROOT).join("checks/src"));
+    for family in ["checks", "plan_checks", "estate"] {
+        let shared = |m: &Module| {
+            m.len() < 2 || m[0] != family || matches!(m[1].as_str(), "common" | "mod" | "paths")
+        };
+        for (from, to) in krate.edges() {
+            if shared(&from) {
+                continue;
+            }
+            if let Some(t) = to.iter().find(|t| !shared(t)) {
+                panic!("{} imports the check {}", from.join("::"), t.join("::"));
+            }
+        }
+    }
+}
+
+#[test]
 fn the_analysis_sees_a_cycle_when_there_is_one() {
     // The checker itself: two modules naming each other are reported, one-way is not.
     let a = Source {

@@ -27,6 +27,7 @@ pub mod planned;
 pub mod policy;
 pub mod policy_eval;
 pub mod remediation;
+pub mod request;
 pub mod routes;
 pub mod sg;
 pub mod snapshot;

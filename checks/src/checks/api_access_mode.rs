@@ -1,11 +1,11 @@
 //! `api-access-mode`: the API's security policy and endpoint access mode admit the way
 //! this path's client must call it.
 
-use super::dns_resolution::reachable_request;
 use crate::access_mode::{api_admits, is_enhanced, Admits, CallForm};
 use crate::check::{api, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::path::ResolvedPath;
+use crate::request::reachable_request;
 use crate::snapshot::Source;
 use crate::symptom::{shared, Evidence, Likelihood, Symptom};
 

@@ -1,7 +1,7 @@
 //! `api-policy-allows-endpoint`: the resource policy, evaluated, lets the client's
 //! request through the endpoint.
 
-use super::api_resource_policy::attach_commands;
+use super::common::attach_commands;
 use crate::api_target::api_arn;
 use crate::check::{api, client, endpoint, CheckMeta, Hop, Severity};
 use crate::finding::Finding;

@@ -1,12 +1,13 @@
 //! `api-resource-policy`: the private API has a resource policy.
 
+use super::common::attach_commands;
 use crate::check::{api, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::path::{PolicyState, ResolvedPath};
 use crate::policy::statements;
 use crate::snapshot::Source;
 use crate::symptom::{shared, Evidence, Likelihood, Symptom};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// What API Gateway answers when a private API without a policy is deployed.
 pub const DEPLOY_ERROR: &str = "Private REST API doesn't have a resource policy attached to it";
@@ -58,31 +59,6 @@ const SYMPTOMS: &[Symptom] = &[
         ..Symptom::BASE
     },
 ];
-
-/// A least-privilege policy admitting the endpoint on the path to `resource`
-/// (`execute-api:/…`).
-pub fn example_policy(vpce: &str, resource: &str) -> Value {
-    json!({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Effect": "Allow",
-            "Principal": "*",
-            "Action": "execute-api:Invoke",
-            "Resource": resource,
-            "Condition": {"StringEquals": {"aws:SourceVpce": vpce}}
-        }]
-    })
-}
-
-/// The AWS CLI commands that attach [`example_policy`] and redeploy `stage` (a policy
-/// takes effect only with a new deployment).
-pub fn attach_commands(api: &str, vpce: &str, resource: &str, stage: &str) -> String {
-    let patch = json!([{ "op": "replace", "path": "/policy", "value": example_policy(vpce, resource).to_string() }]);
-    format!(
-        "aws apigateway update-rest-api --rest-api-id {api} --patch-operations '{patch}'\n\
-         aws apigateway create-deployment --rest-api-id {api} --stage-name {stage}"
-    )
-}
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;

@@ -302,3 +302,41 @@ pub(crate) fn private_domain_or_skip<'p, 'a>(
         .resource(d.name.clone())]),
     }
 }
+
+/// Compares dotted version strings numerically; missing segments count as 0. `None`
+/// when either is not a version number.
+pub(crate) fn compare_versions(a: &str, b: &str) -> Option<std::cmp::Ordering> {
+    let parse = |v: &str| -> Option<Vec<u64>> {
+        v.trim().split('.').map(|s| s.parse::<u64>().ok()).collect()
+    };
+    let (mut x, mut y) = (parse(a)?, parse(b)?);
+    let len = x.len().max(y.len());
+    x.resize(len, 0);
+    y.resize(len, 0);
+    Some(x.cmp(&y))
+}
+
+/// A least-privilege policy admitting the endpoint on the path to `resource`
+/// (`execute-api:/…`).
+fn example_policy(vpce: &str, resource: &str) -> serde_json::Value {
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "execute-api:Invoke",
+            "Resource": resource,
+            "Condition": {"StringEquals": {"aws:SourceVpce": vpce}}
+        }]
+    })
+}
+
+/// The AWS CLI commands that attach [`example_policy`] and redeploy `stage` (a policy
+/// takes effect only with a new deployment).
+pub(crate) fn attach_commands(api: &str, vpce: &str, resource: &str, stage: &str) -> String {
+    let patch = serde_json::json!([{ "op": "replace", "path": "/policy", "value": example_policy(vpce, resource).to_string() }]);
+    format!(
+        "aws apigateway update-rest-api --rest-api-id {api} --patch-operations '{patch}'\n\
+         aws apigateway create-deployment --rest-api-id {api} --stage-name {stage}"
+    )
+}

@@ -1,6 +1,7 @@
 //! `ssm-agent-version`: the instance's SSM Agent is recent enough for Session Manager
 //! and online.
 
+use super::common::compare_versions;
 use crate::check::{client, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::path::ResolvedPath;
@@ -92,19 +93,6 @@ const SYMPTOMS: &[Symptom] = &[
         ..Symptom::BASE
     },
 ];
-
-/// Compares dotted version strings numerically; missing segments count as 0. `None`
-/// when either is not a version number.
-pub fn compare_versions(a: &str, b: &str) -> Option<Ordering> {
-    let parse = |v: &str| -> Option<Vec<u64>> {
-        v.trim().split('.').map(|s| s.parse::<u64>().ok()).collect()
-    };
-    let (mut x, mut y) = (parse(a)?, parse(b)?);
-    let len = x.len().max(y.len());
-    x.resize(len, 0);
-    y.resize(len, 0);
-    Some(x.cmp(&y))
-}
 
 pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
     let id = META.id;

@@ -1,6 +1,6 @@
 //! `ssm-endpoints`: the client VPC has the interface endpoints Session Manager needs.
 
-use super::ssm_agent_version::compare_versions;
+use super::common::compare_versions;
 use crate::bpa;
 use crate::check::{client, CheckMeta, Hop, Severity};
 use crate::finding::{Finding, Status};

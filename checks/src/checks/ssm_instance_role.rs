@@ -1,6 +1,6 @@
 //! `ssm-instance-role`: the instance profile's role carries AmazonSSMManagedInstanceCore.
 
-use super::ssm_agent_version::compare_versions;
+use super::common::compare_versions;
 use crate::check::{client, CheckMeta, Hop, Severity};
 use crate::finding::Finding;
 use crate::known_policies::{SESSION_MANAGER_ACTIONS, SSM_DHMC};

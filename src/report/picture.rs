@@ -56,6 +56,7 @@ const HOPS: [(&str, &str, &[&str]); 11] = [
         "API",
         &[
             "api-private-endpoint",
+            "api-access-mode",
             "api-resource-policy",
             "api-policy-allows-endpoint",
             "api-deployed",
@@ -281,4 +282,19 @@ pub fn mermaid(hops: &[Hop]) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::HOPS;
+
+    #[test]
+    fn every_path_check_is_drawn_on_exactly_one_hop() {
+        // A check left out of HOPS would fail while its hop is drawn with a tick.
+        for check in privpath_checks::REGISTRY {
+            let id = check.meta.id;
+            let on = HOPS.iter().filter(|(_, _, c)| c.contains(&id)).count();
+            assert_eq!(on, 1, "{id} is on {on} hops of the picture");
+        }
+    }
 }

@@ -223,8 +223,10 @@ mod tests {
     /// the day it was checked — is updated with it, so every change is reviewed
     /// against AWS's table.
     const PINNED_ON: &str = "2026-12-01";
+    /// (id, deprecation, block create, block update, confirmed on AWS's page)
+    type Pinned<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>, bool);
     #[rustfmt::skip]
-    const PINNED: &[(&str, &str, Option<&str>, Option<&str>, bool)] = &[
+    const PINNED: &[Pinned<'static>] = &[
         ("python3.14", "2029-06-30", Some("2029-07-31"), Some("2029-08-31"), true),
         ("python3.13", "2029-06-30", Some("2029-07-31"), Some("2029-08-31"), true),
         ("python3.12", "2028-10-31", Some("2028-11-30"), Some("2029-01-10"), true),
@@ -273,7 +275,7 @@ mod tests {
             "the data file's `checked` day and the pinned table move together"
         );
         assert!(!s.checked_against.is_empty());
-        let got: Vec<(&str, &str, Option<&str>, Option<&str>, bool)> = s
+        let got: Vec<Pinned<'_>> = s
             .runtimes
             .iter()
             .map(|r| {

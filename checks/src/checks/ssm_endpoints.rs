@@ -191,8 +191,8 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         None => Way::None,
         Some(gw) => match bpa::egress(p.client_ix, vpc, subnet_id, &gw) {
             bpa::Egress::Open(_) => Way::Open(format!("the agent can reach the public endpoint through {gw}")),
-            bpa::Egress::Blocked { mode, why, exclusion } => Way::Blocked {
-                why: format!("the default route goes to {gw}, but {why} ({mode}): the agent cannot reach the public endpoint either"),
+            bpa::Egress::Blocked { why, exclusion, .. } => Way::Blocked {
+                why: format!("the default route goes to {gw}, but {why}: the agent cannot reach the public endpoint either"),
                 exclusion,
             },
             bpa::Egress::Unsure { why } => Way::Unsure(format!("the default route goes to {gw}; {why}")),

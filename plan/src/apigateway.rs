@@ -381,6 +381,19 @@ fn rest_api(b: &mut Builder, v: &View) {
             None
         }
     };
+    // The AWS provider's `security_policy` and `endpoint_access_mode` (absent: the
+    // API keeps a legacy policy, which has no access mode); an OpenAPI body's
+    // extensions when the arguments are not written.
+    let mut access = ["security_policy", "endpoint_access_mode"].map(|field| match v.str(field) {
+        Got::Known(x) => Some(x),
+        Got::Absent => None,
+        Got::Unknown(w) => {
+            if v.plan.expression(v.res, field).is_some() {
+                b.unknown(&id, w, readers::API_ACCESS_MODE);
+            }
+            None
+        }
+    });
     let root = match v.get("root_resource_id") {
         Got::Known(Value::String(r)) => r,
         _ => placeholder("", &format!("{}.root_resource_id", v.address())),
@@ -394,6 +407,14 @@ fn rest_api(b: &mut Builder, v: &View) {
                     policy = doc
                         .get("x-amazon-apigateway-policy")
                         .map(|p| Value::String(p.to_string()));
+                }
+                for (slot, key) in access.iter_mut().zip([
+                    "x-amazon-apigateway-security-policy",
+                    "x-amazon-apigateway-endpoint-access-mode",
+                ]) {
+                    if slot.is_none() {
+                        *slot = doc.get(key).and_then(Value::as_str).map(str::to_string);
+                    }
                 }
                 if let Some(ids) = doc
                     .get("x-amazon-apigateway-endpoint-configuration")
@@ -436,8 +457,8 @@ fn rest_api(b: &mut Builder, v: &View) {
             name: v.str("name").known(),
             endpoint_configuration,
             policy,
-            // The AWS provider's names for the security policy and access mode are
-            // not mapped yet: a planned API is taken as a legacy-policy one.
+            security_policy: access[0].take(),
+            endpoint_access_mode: access[1].take(),
             ..RestApi::default()
         },
     );

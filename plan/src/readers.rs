@@ -93,6 +93,9 @@ pub const SSM_REGISTRATION: &[&str] = &["ssm-agent-version"];
 
 pub const API_POLICY: &[&str] = &["api-resource-policy", "api-policy-allows-endpoint"];
 
+/// A REST API's security policy and endpoint access mode.
+pub const API_ACCESS_MODE: &[&str] = &["api-access-mode"];
+
 pub const API_ENDPOINT_CONFIG: &[&str] = &[
     "api-private-endpoint",
     "execute-api-endpoint",

@@ -125,14 +125,16 @@ pub fn is_listener_arn(arn: &str) -> bool {
 /// What a scope's private integrations name, for an audit that reads them all at once:
 /// the VPC link ids (a literal `connectionId`, or a stage variable's value on every stage
 /// of the method's API that sets it) and the load balancers their `integrationTarget`s
-/// name, each sorted and without repeats.
-pub fn named_in(scope: &Scope) -> (Vec<String>, Vec<String>) {
+/// name, each sorted and without repeats; `None` when no method goes through a VPC link.
+pub fn named_in(scope: &Scope) -> Option<(Vec<String>, Vec<String>)> {
     let (mut links, mut targets) = (Vec::new(), Vec::new());
+    let mut any = false;
     for r in scope.resources.iter().flatten() {
         for m in r.resource_methods.values() {
             let Some(i) = m.method_integration.as_ref().filter(|i| i.is_vpc_link()) else {
                 continue;
             };
+            any = true;
             if let Some(id) = i.connection_id.as_deref() {
                 match stage_variable(id) {
                     Some(var) => links.extend(
@@ -153,7 +155,7 @@ pub fn named_in(scope: &Scope) -> (Vec<String>, Vec<String>) {
         v.sort();
         v.dedup();
     }
-    (links, targets)
+    any.then_some((links, targets))
 }
 
 /// The targets whose own security groups filter the request — those registered behind
@@ -346,7 +348,13 @@ mod tests {
             }}]
         }))
         .unwrap();
-        let (links, targets) = named_in(&scope);
+        let (links, targets) = named_in(&scope).unwrap();
+        let lambda_only: Scope = serde_json::from_value(serde_json::json!({
+            "region": "us-east-1",
+            "Resources": [{"id": "r1", "path": "/", "restApiId": "a1", "resourceMethods": {}}]
+        }))
+        .unwrap();
+        assert_eq!(named_in(&lambda_only), None);
         assert_eq!(links, ["vl-prod", "vl-test"]);
         assert_eq!(
             targets,

@@ -46,9 +46,6 @@ use privpath_checks::vpc_link::{named_in, ungrouped_nlb_targets};
 use std::sync::Arc;
 use tokio::sync::OnceCell;
 
-/// EC2 accepts at most 200 values in one filter.
-const FILTER_VALUES: usize = 200;
-
 /// One account's IAM records, fetched by the first of its regions to ask and shared
 /// with the others. Only a success is kept: a region whose credentials fail does not
 /// leave its failure to the account's other regions, which then ask again.
@@ -193,8 +190,10 @@ macro_rules! of_vpcs {
                 let (c, vpcs) = (c.clone(), b.vpcs.clone());
                 ask(
                     async move {
-                        let chunks: Vec<String> =
-                            vpcs.chunks(FILTER_VALUES).map(|c| c.join(",")).collect();
+                        let chunks: Vec<String> = vpcs
+                            .chunks(ec2::FILTER_VALUES)
+                            .map(|c| c.join(","))
+                            .collect();
                         let found = all_at_once(&c, &chunks, |c, joined| async move {
                             let vpcs: Vec<String> = joined.split(',').map(str::to_string).collect();
                             $call(&c, &vpcs).await
@@ -440,10 +439,9 @@ pub static READS: &[Read<DiscoveryBoard>] = &[
         &[Fact::PrivateNamed],
         |_, _| {
             Start::Now(Box::new(|b: &mut DiscoveryBoard| {
-                b.private = b.scope.resources.iter().flatten().flat_map(|r| r.resource_methods.values()).any(|m| {
-                    m.method_integration.as_ref().is_some_and(m::Integration::is_vpc_link)
-                });
-                (b.links, b.lb_arns) = named_in(&b.scope);
+                let named = named_in(&b.scope);
+                b.private = named.is_some();
+                (b.links, b.lb_arns) = named.unwrap_or_default();
                 Ok(())
             }))
         },
@@ -547,13 +545,7 @@ pub static READS: &[Read<DiscoveryBoard>] = &[
             if !b.private {
                 return Start::Skip;
             }
-            each(c, b.lb_arns.clone(), |c, arn| async move {
-                match elbv2::target_groups(&c, &arn).await {
-                    // A load balancer that does not exist has no target groups.
-                    Err(CallError::NotFound { .. }) => Ok(Vec::new()),
-                    other => other,
-                }
-            }, |b, v| {
+            each(c, b.lb_arns.clone(), |c, arn| async move { elbv2::target_groups(&c, &arn).await }, |b, v| {
                 let mut groups: Vec<m::TargetGroup> = v.concat();
                 groups.sort_by(|x, y| x.target_group_arn.cmp(&y.target_group_arn));
                 groups.dedup_by(|x, y| x.target_group_arn == y.target_group_arn);

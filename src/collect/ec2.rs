@@ -8,7 +8,10 @@ use aws_sdk_ec2::types as t;
 use aws_sdk_ec2::types::Filter;
 use privpath_checks::snapshot as m;
 
-fn filter(name: &str, values: &[String]) -> Filter {
+/// EC2 accepts at most 200 values in one filter.
+pub const FILTER_VALUES: usize = 200;
+
+pub(super) fn filter(name: &str, values: &[String]) -> Filter {
     Filter::builder()
         .name(name)
         .set_values(Some(values.to_vec()))
@@ -573,20 +576,25 @@ pub async fn target_interfaces(
 
 /// Network interfaces matching one filter (`attachment.instance-id` for instance
 /// targets, `addresses.private-ip-address` for IP targets): a load balancer's targets'
-/// security groups.
+/// security groups. An audit may name more values than one filter takes: one call per
+/// [`FILTER_VALUES`].
 pub async fn network_interfaces(
     ctx: &Ctx,
     name: &str,
     values: &[String],
 ) -> Result<Vec<m::NetworkInterface>, CallError> {
-    let items: Vec<t::NetworkInterface> = all_pages!(
-        ctx,
-        "ec2:DescribeNetworkInterfaces",
-        ctx.ec2
-            .describe_network_interfaces()
-            .filters(filter(name, values)),
-        network_interfaces
-    )?;
+    let mut items: Vec<t::NetworkInterface> = Vec::new();
+    for chunk in values.chunks(FILTER_VALUES) {
+        let page: Vec<t::NetworkInterface> = all_pages!(
+            ctx,
+            "ec2:DescribeNetworkInterfaces",
+            ctx.ec2
+                .describe_network_interfaces()
+                .filters(filter(name, chunk)),
+            network_interfaces
+        )?;
+        items.extend(page);
+    }
     Ok(items
         .iter()
         .map(|n| m::NetworkInterface {

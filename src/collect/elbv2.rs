@@ -99,14 +99,19 @@ pub async fn listeners(ctx: &Ctx, lb_arn: &str) -> Result<Vec<m::Listener>, Call
         .collect())
 }
 
-/// The target groups of a load balancer.
+/// The target groups of a load balancer; none when the load balancer does not exist.
 pub async fn target_groups(ctx: &Ctx, lb_arn: &str) -> Result<Vec<m::TargetGroup>, CallError> {
-    let items: Vec<t::TargetGroup> = all_pages!(
+    let result: Result<Vec<t::TargetGroup>, CallError> = all_pages!(
         ctx,
         "elasticloadbalancing:DescribeTargetGroups",
         ctx.elbv2.describe_target_groups().load_balancer_arn(lb_arn),
         target_groups
-    )?;
+    );
+    let items = match result {
+        Ok(items) => items,
+        Err(CallError::NotFound { .. }) => Vec::new(),
+        Err(e) => return Err(e),
+    };
     Ok(items
         .iter()
         .map(|g| m::TargetGroup {

@@ -4,16 +4,10 @@
 //! on the path and followed to its last page; enum values are kept as AWS spells them.
 
 use super::calls::{all_pages, CallError};
+use super::ec2::filter;
 use super::Ctx;
 use aws_sdk_ec2::types::Filter;
 use privpath_checks::snapshot as m;
-
-fn filter(name: &str, values: &[String]) -> Filter {
-    Filter::builder()
-        .name(name)
-        .set_values(Some(values.to_vec()))
-        .build()
-}
 
 /// A path's reads name the ids they want; an audit's lists the whole account-region
 /// (`None`).

@@ -147,16 +147,9 @@ pub(super) static READS: &[Read<PathBoard>] = &[
                 return none(|b| b.private.target_groups = Some(Vec::new()));
             };
             let c = c.clone();
-            ask(
-                async move {
-                    match elbv2::target_groups(&c, &arn).await {
-                        // A load balancer that does not exist has no target groups.
-                        Err(CallError::NotFound { .. }) => Ok(Vec::new()),
-                        other => other,
-                    }
-                },
-                |b, v| b.private.target_groups = Some(v),
-            )
+            ask(async move { elbv2::target_groups(&c, &arn).await }, |b, v| {
+                b.private.target_groups = Some(v)
+            })
         },
     },
     Read {

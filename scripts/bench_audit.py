@@ -4,7 +4,8 @@
 Offline: synthetic estates (scripts/estate_snapshot.py) of SCALE × (1,000 VPCs, 10,000
 instances, 100 private APIs), in three shapes — spread over 10 account-regions per
 scale, all in one account-region (peered), all in one account-region on a transit
-gateway hub — audited with `privpath audit --snapshot`: process wall time and peak
+gateway hub; any of them `+domains` (each API also behind a private custom domain name,
+which each client calls too: twice the paths) — audited with `privpath audit --snapshot`: process wall time and peak
 memory (GNU time), for the table and for JSON, and each doubling's time ratio.
 
 Live: the seed architecture in ACCOUNTS × REGIONS account-regions of moto, behind a
@@ -12,7 +13,7 @@ loopback proxy adding L ms to every request; `privpath audit --accounts … --ro
 --regions …` against the same thing done one request after another (boto3, as an AWS
 CLI script would).
 
-    .venv/bin/python scripts/bench_audit.py [--shapes spread,one,tgw] [--scales 1,2,4,10] [--live-regions 10] [--latency 100]
+    .venv/bin/python scripts/bench_audit.py [--shapes spread,one,tgw,one+domains] [--scales 1,2,4,10] [--live-regions 10] [--latency 100]
 
 Everything binds 127.0.0.1 and stops when the script ends.
 """
@@ -57,15 +58,18 @@ def timed(args):
 
 
 def offline(shapes, scales, runs):
-    print(f"{'shape':>6} {'scale':>5} {'scopes':>6} {'VPCs':>7} {'instances':>9} {'APIs':>5} {'paths':>7} {'MB file':>8} "
+    print(f"{'shape':>12} {'scale':>5} {'scopes':>6} {'VPCs':>7} {'instances':>9} {'APIs':>5} {'paths':>7} {'MB file':>8} "
           f"{'table s':>8} {'table MB':>9} {'json s':>7} {'json MB':>8} {'x time':>7}")
     with tempfile.TemporaryDirectory() as tmp:
         for shape in shapes:
             previous = None
             for scale in scales:
                 f = Path(tmp) / f"estate-{shape}-{scale}.json"
-                subprocess.run([sys.executable, str(ROOT / "scripts/estate_snapshot.py"), "--shape", shape, "--scale",
-                                str(scale), "-o", str(f)], check=True, stderr=subprocess.DEVNULL)
+                # `SHAPE+domains`: each API has a private custom domain name too (twice the paths).
+                base, _, extra = shape.partition("+")
+                flags = ["--domains"] if extra == "domains" else []
+                subprocess.run([sys.executable, str(ROOT / "scripts/estate_snapshot.py"), "--shape", base, "--scale",
+                                str(scale), *flags, "-o", str(f)], check=True, stderr=subprocess.DEVNULL)
                 table = [timed([str(BIN), "audit", "--snapshot", str(f), "-q"]) for _ in range(runs)]
                 # The headline wraps to the width: read its words.
                 head = " ".join(subprocess.run([str(BIN), "audit", "--snapshot", str(f), "-q"], env=ENV,
@@ -78,8 +82,8 @@ def offline(shapes, scales, runs):
                 med = lambda xs, i: statistics.median(x[i] for x in xs)
                 ratio = f"{med(table, 0) / previous[1]:>7.2f}" if previous and scale == 2 * previous[0] else f"{'-':>7}"
                 previous = (scale, med(table, 0))
-                scopes = scale * 10 if shape == "spread" else 1
-                print(f"{shape:>6} {scale:>5} {scopes:>6} {scale * 1000:>7} {scale * 10000:>9} {scale * 100:>5} {paths:>7} "
+                scopes = scale * 10 if base == "spread" else 1
+                print(f"{shape:>12} {scale:>5} {scopes:>6} {scale * 1000:>7} {scale * 10000:>9} {scale * 100:>5} {paths:>7} "
                       f"{f.stat().st_size / 1e6:>8.1f} {med(table, 0):>8.2f} {med(table, 1):>9.0f} "
                       f"{med(json_runs, 0):>7.2f} {med(json_runs, 1):>8.0f} {ratio}", flush=True)
                 f.unlink()

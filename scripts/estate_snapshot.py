@@ -37,7 +37,7 @@ def hexid(prefix, *parts):
     return prefix + "".join(f"{p:04x}" for p in parts).rjust(17, "0")[-17:]
 
 
-def scope(account, region, apis=APIS_PER_SCOPE, via="peering"):
+def scope(account, region, apis=APIS_PER_SCOPE, via="peering", domains=False):
     tgw = hexid("tgw-", 9, 9)
     s = {k: [] for k in ("Vpcs", "Subnets", "RouteTables", "SecurityGroups", "NetworkAcls", "VpcPeeringConnections",
                          "VpcEndpoints", "Instances", "InstanceInformationList", "RestApis", "VpcAttributes", "Stages",
@@ -80,6 +80,41 @@ def scope(account, region, apis=APIS_PER_SCOPE, via="peering"):
                                                                          "ResourceType": "vpc", "ResourceId": vpc}]})
 
     zone = {"AvailabilityZone": f"{region}a", "AvailabilityZoneId": "az1"}
+    hosted_zone = hexid("Z", 7, 7).upper()
+    if domains:
+        for k in ("DomainNames", "BasePathMappings", "DomainNameAccessAssociations", "Certificates", "HostedZones",
+                  "ResourceRecordSets"):
+            s[k] = []
+
+    def private_zone_of(vpc):
+        """The account's one private zone for the domains, associated with `vpc`."""
+        s["HostedZones"].append({"HostedZoneId": hosted_zone, "Name": "internal.example.com.", "VPCId": vpc,
+                                 "VPCRegion": region, "Owner": {"OwningAccount": account}})
+
+    def domain_of(a, api_id, vpce, ep_dns):
+        """API `a`'s private custom domain name, mapped, associated with its endpoint and
+        answered by the account's private zone."""
+        name, did = f"api{a}.internal.example.com", f"{a:08x}"
+        arn = f"arn:aws:apigateway:{region}:{account}:/domainnames/{name}+{did}"
+        cert = f"arn:aws:acm:{region}:{account}:certificate/{a:08x}-0000-4000-8000-000000000000"
+        policy = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": ["execute-api:/*"]},
+            {"Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke", "Resource": ["execute-api:/*"],
+             "Condition": {"StringNotEquals": {"aws:SourceVpce": vpce}}}]}
+        s["DomainNames"].append({"domainName": name, "domainNameId": did, "domainNameArn": arn, "certificateArn": cert,
+                                 "endpointConfiguration": {"types": ["PRIVATE"]}, "domainNameStatus": "AVAILABLE",
+                                 "securityPolicy": "TLS_1_2", "policy": json.dumps(policy)})
+        s["BasePathMappings"].append({"domainName": name, "domainNameId": did, "basePath": "orders", "restApiId": api_id,
+                                      "stage": "prod"})
+        s["DomainNameAccessAssociations"].append({
+            "domainNameAccessAssociationArn": f"arn:aws:apigateway:{region}:{account}:/domainnameaccessassociations/domainname/{name}+{did}/vpcesource/{vpce}",
+            "domainNameArn": arn, "accessAssociationSourceType": "VPCE", "accessAssociationSource": vpce})
+        s["Certificates"].append({"CertificateArn": cert, "DomainName": "*.internal.example.com",
+                                  "SubjectAlternativeNames": ["*.internal.example.com"], "Status": "ISSUED",
+                                  "NotAfter": "2030-06-30T23:59:59+00:00"})
+        s["ResourceRecordSets"].append({"HostedZoneId": hosted_zone, "Name": f"{name}.", "Type": "A",
+                                        "AliasTarget": {"HostedZoneId": "Z7HUB22UULQXV", "DNSName": f"{ep_dns}.",
+                                                        "EvaluateTargetHealth": False}})
     for a in range(apis):
         ep_vpc, ep_cidr = hexid("vpc-", 1, a), f"10.{a // 256}.{a % 256}.0/24"
         ep_subnet, ep_sg, vpce = hexid("subnet-", 1, a), hexid("sg-", 1, a), hexid("vpce-", 1, a)
@@ -100,7 +135,12 @@ def scope(account, region, apis=APIS_PER_SCOPE, via="peering"):
                                  "Associations": [{"Main": True}, {"Main": False, "SubnetId": ep_subnet}], "Routes": ep_routes})
         s["VpcEndpoints"].append({"VpcEndpointId": vpce, "VpcEndpointType": "Interface", "VpcId": ep_vpc,
                                   "ServiceName": f"com.amazonaws.{region}.execute-api", "State": "available",
-                                  "SubnetIds": [ep_subnet], "Groups": [{"GroupId": ep_sg}], "PrivateDnsEnabled": False})
+                                  "SubnetIds": [ep_subnet], "Groups": [{"GroupId": ep_sg}], "PrivateDnsEnabled": False,
+                                  "DnsEntries": [{"DnsName": f"{vpce}-abcd.execute-api.{region}.vpce.amazonaws.com",
+                                                  "HostedZoneId": "Z7HUB22UULQXV"}]})
+        if domains:
+            domain_of(a, api_id, vpce, f"{vpce}-abcd.execute-api.{region}.vpce.amazonaws.com")
+            private_zone_of(ep_vpc)
         policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke",
                   "Resource": "execute-api:/*", "Condition": {"StringEquals": {"aws:SourceVpce": vpce}}}]}
         fn_name = f"writer-{a}"
@@ -141,6 +181,8 @@ def scope(account, region, apis=APIS_PER_SCOPE, via="peering"):
             subnet, sg, rtb, pcx = hexid("subnet-", 2, n), hexid("sg-", 2, n), hexid("rtb-", 2, n), hexid("pcx-", 2, n)
             hop = {"TransitGatewayId": tgw} if via == "tgw" else {"VpcPeeringConnectionId": pcx}
             s["Vpcs"].append({"VpcId": vpc, "CidrBlock": cidr, "OwnerId": account})
+            if domains:
+                private_zone_of(vpc)
             s["VpcAttributes"].append({"VpcId": vpc, "EnableDnsSupport": {"Value": True}, "EnableDnsHostnames": {"Value": True}})
             s["Subnets"].append({"SubnetId": subnet, "VpcId": vpc, "CidrBlock": cidr, **zone})
             s["SecurityGroups"].append({"GroupId": sg, "VpcId": vpc, "IpPermissionsEgress": [ALL_OUT],
@@ -182,6 +224,9 @@ def main():
     parser.add_argument("--scale", type=int, default=1, help="multiplies the estate (1,000 VPCs each)")
     parser.add_argument("--shape", choices=("spread", "one", "tgw"), default="spread",
                         help="10 account-regions per scale (spread), or one account-region peered (one) or on a TGW hub (tgw)")
+    parser.add_argument("--domains", action="store_true",
+                        help="each API also has a private custom domain name (mapped, associated, in the account's "
+                             "private zone): every client calls it both ways, twice the paths")
     parser.add_argument("-o", "--output", required=True)
     args = parser.parse_args()
     regions = ["us-east-1", "eu-west-1"]
@@ -189,10 +234,11 @@ def main():
     if args.shape == "spread":
         for k in range(args.scale * 10):
             account = f"{100000000000 + k // 2:012d}"
-            scopes.append(scope(account, regions[k % 2]))
+            scopes.append(scope(account, regions[k % 2], domains=args.domains))
     else:
         via = "tgw" if args.shape == "tgw" else "peering"
-        scopes.append(scope("100000000000", "us-east-1", apis=APIS_PER_SCOPE * 10 * args.scale, via=via))
+        scopes.append(scope("100000000000", "us-east-1", apis=APIS_PER_SCOPE * 10 * args.scale, via=via,
+                            domains=args.domains))
     doc = {"format": 2, "tool_version": "estate_snapshot.py", "scopes": scopes}
     with open(args.output, "w") as f:
         json.dump(doc, f, separators=(",", ":"))

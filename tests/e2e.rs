@@ -1514,6 +1514,83 @@ fn audit_reads_private_integrations() {
 }
 
 #[test]
+fn audit_checks_the_paths_through_private_custom_domain_names() {
+    // (layout, breakage, the checks that do not pass on the path through the domain)
+    let cases: &[CrossCase] = &[
+        ("same", "domain", &[]),
+        (
+            "same",
+            "domain-association-missing",
+            &[("domain-access-association", "fail")],
+        ),
+        ("same", "domain-record-missing", &[("domain-dns", "fail")]),
+        // The domain in the API's member account, the zone in the client's.
+        ("org", "domain", &[]),
+    ];
+    let moto = Moto::start();
+    for (layout, breakage, expected) in cases {
+        let ids = moto.scenario_with(layout, breakage, true);
+        let extra: &[&str] = if *layout == "org" {
+            &["--org", "--role-name", "privpath-audit"]
+        } else {
+            &[]
+        };
+        let (out, report) = audit(&moto, extra);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let of_client: Vec<&Value> = report["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["path"]["instance_id"] == ids["instance_id"])
+            .collect();
+        // The client calls the API by its execute-api name and through the domain.
+        assert_eq!(of_client.len(), 2, "{breakage}: {report}\n{stderr}");
+        let not_passing = |t: &Value| -> BTreeMap<String, String> {
+            t["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| {
+                    let check = f["check"].as_str().unwrap();
+                    f["status"] != "pass"
+                        && !(f["status"] == "skip"
+                            && (privpath_checks::checks::TRANSIT_CHECKS.contains(&check)
+                                || privpath_checks::checks::VPC_LINK_CHECKS.contains(&check)
+                                || (t["path"]["domain"].is_null()
+                                    && privpath_checks::checks::DOMAIN_CHECKS.contains(&check))))
+                })
+                .map(|f| {
+                    (
+                        f["check"].as_str().unwrap().to_string(),
+                        f["status"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect()
+        };
+        let via = of_client
+            .iter()
+            .find(|t| t["path"]["domain"] == "orders.internal.example.com/orders")
+            .unwrap_or_else(|| panic!("{breakage}: no path through the domain: {report}"));
+        assert_eq!(
+            not_passing(via),
+            statuses_of(expected),
+            "{layout} {breakage}: {via}\n{stderr}"
+        );
+        let direct = of_client
+            .iter()
+            .find(|t| t["path"]["domain"].is_null())
+            .unwrap();
+        assert_eq!(
+            not_passing(direct),
+            BTreeMap::new(),
+            "{layout} {breakage}: the execute-api path: {direct}"
+        );
+        let want = if expected.is_empty() { 0 } else { 1 };
+        assert_eq!(out.status.code(), Some(want), "{breakage}: {stderr}");
+    }
+}
+
+#[test]
 fn audit_of_an_organization_finds_the_path_between_member_accounts() {
     let moto = Moto::start();
     let ids = moto.scenario_in("org", "healthy");

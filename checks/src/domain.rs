@@ -104,6 +104,9 @@ pub fn locate<'s, 'a>(
 where
     's: 'a,
 {
+    if target.execute_api_name {
+        return Ok(None);
+    }
     // A pinned scope (an audit's paths, a live run's) is looked up, not searched for:
     // per path the cost stays independent of how many scopes the estate has.
     let admitted: Vec<&'a Index<'a>> = match ix.pinned(&target.api_scope) {
@@ -120,8 +123,12 @@ where
             let wanted = normalise(wanted);
             let found = admitted
                 .iter()
-                .flat_map(|s| records(s))
-                .filter(|(_, d)| normalise(&d.domain_name) == wanted)
+                .flat_map(|s| {
+                    s.domain_records
+                        .named(&wanted)
+                        .iter()
+                        .map(move |d| (*s, *d))
+                })
                 .collect();
             (wanted, found)
         }
@@ -197,14 +204,11 @@ where
 }
 
 fn mappings_of<'a>(ix: &'a Index<'a>, d: &DomainName) -> Vec<&'a BasePathMapping> {
-    ix.scope
-        .base_path_mappings
+    ix.domain_records
+        .mappings(&normalise(&d.domain_name))
         .iter()
-        .flatten()
-        .filter(|m| {
-            normalise(&m.domain_name) == normalise(&d.domain_name)
-                && (m.domain_name_id.is_none() || m.domain_name_id == d.domain_name_id)
-        })
+        .filter(|m| m.domain_name_id.is_none() || m.domain_name_id == d.domain_name_id)
+        .copied()
         .collect()
 }
 

@@ -63,6 +63,9 @@ pub struct Index<'a> {
     /// The API account's records by what a path looks them up by, so that resolving one
     /// path costs the same in an account of one API as in one of hundreds.
     pub api_records: ApiRecords<'a>,
+    /// Custom domain names' records and the Route 53 records that answer them, by what
+    /// a path through a domain looks them up by.
+    pub domain_records: DomainRecords<'a>,
     /// Customer managed policies by ARN.
     pub policies: HashMap<&'a str, &'a ManagedPolicy>,
     /// What a role grants of a fixed list of actions, worked out once per role: an
@@ -232,6 +235,88 @@ impl<'a> ApiRecords<'a> {
     }
 }
 
+/// A scope's custom domain names and Route 53 records, keyed as a path through a domain
+/// looks them up: an audit checks thousands of such paths in an account of hundreds of
+/// domains and zones associated with thousands of VPCs.
+#[derive(Default)]
+pub struct DomainRecords<'a> {
+    /// Domain names and base path mappings by the normalised name.
+    names: HashMap<String, Vec<&'a DomainName>>,
+    mappings: HashMap<String, Vec<&'a BasePathMapping>>,
+    /// Access associations by their source (the VPC endpoint).
+    associations: HashMap<&'a str, Vec<&'a DomainNameAccessAssociation>>,
+    /// Private hosted zones by the VPC they are associated with; records by zone id
+    /// (without `/hostedzone/`).
+    zones_by_vpc: HashMap<&'a str, Vec<&'a HostedZoneSummary>>,
+    records_by_zone: HashMap<&'a str, Vec<&'a ResourceRecordSet>>,
+}
+
+impl<'a> DomainRecords<'a> {
+    fn build(s: &'a Scope) -> DomainRecords<'a> {
+        let mut r = DomainRecords::default();
+        for d in s.domain_names.iter().flatten() {
+            r.names
+                .entry(crate::domain::normalise(&d.domain_name))
+                .or_default()
+                .push(d);
+        }
+        for m in s.base_path_mappings.iter().flatten() {
+            r.mappings
+                .entry(crate::domain::normalise(&m.domain_name))
+                .or_default()
+                .push(m);
+        }
+        for a in s.domain_name_access_associations.iter().flatten() {
+            r.associations
+                .entry(&a.access_association_source)
+                .or_default()
+                .push(a);
+        }
+        for z in s.hosted_zones.iter().flatten() {
+            r.zones_by_vpc.entry(&z.vpc_id).or_default().push(z);
+        }
+        for x in s.resource_record_sets.iter().flatten() {
+            r.records_by_zone
+                .entry(bare_zone_id(&x.hosted_zone_id))
+                .or_default()
+                .push(x);
+        }
+        r
+    }
+
+    /// The domain names of this (normalised) name: names need not be unique.
+    pub fn named(&self, name: &str) -> &[&'a DomainName] {
+        self.names.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// The base path mappings of the domains of this (normalised) name.
+    pub fn mappings(&self, name: &str) -> &[&'a BasePathMapping] {
+        self.mappings.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// The access associations whose source is this endpoint.
+    pub fn associations_of(&self, source: &str) -> &[&'a DomainNameAccessAssociation] {
+        self.associations.get(source).map_or(&[], Vec::as_slice)
+    }
+
+    /// The private hosted zones associated with this VPC.
+    pub fn zones_of(&self, vpc: &str) -> &[&'a HostedZoneSummary] {
+        self.zones_by_vpc.get(vpc).map_or(&[], Vec::as_slice)
+    }
+
+    /// A zone's records, by its id with or without `/hostedzone/`.
+    pub fn records_in(&self, zone: &str) -> &[&'a ResourceRecordSet] {
+        self.records_by_zone
+            .get(bare_zone_id(zone))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+/// A zone id as Route 53 prints it in different places: `/hostedzone/Z…` or `Z…`.
+pub fn bare_zone_id(id: &str) -> &str {
+    id.rsplit('/').next().unwrap_or(id)
+}
+
 /// One [`Index`] per scope, built once per snapshot and shared by every path resolved
 /// over it.
 pub struct SnapshotIndex<'a> {
@@ -354,6 +439,7 @@ impl<'a> Index<'a> {
             tgw_tables_routing_to: HashMap::new(),
             tgw_attachments_by_table: HashMap::new(),
             api_records: ApiRecords::build(s),
+            domain_records: DomainRecords::build(s),
             policies: HashMap::new(),
             role_grants: Mutex::new(HashMap::new()),
             owned: std::collections::HashSet::new(),

@@ -31,6 +31,10 @@ pub struct Target {
     /// The base path under the domain (`orders` in `https://NAME/orders/…`); `None`: the
     /// domain's only mapping (or its only one to the API), else the empty base path.
     pub base_path: Option<String>,
+    /// The client calls the API's execute-api name even though the snapshot holds
+    /// custom domain names: no domain is looked for. An audit's execute-api paths set
+    /// it, so a domain mapped to the API does not turn them into domain paths.
+    pub execute_api_name: bool,
 }
 
 /// Narrows the scopes a side's record is looked for in.

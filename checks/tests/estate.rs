@@ -34,21 +34,29 @@ fn audit(rel: &str) -> (usize, Outcome) {
     }
     let mut paths = BTreeMap::new();
     for c in &checked {
+        // A path through a custom domain name is keyed by it too: the same instance
+        // calls the API by both names.
+        let via = c
+            .path
+            .domain
+            .as_ref()
+            .map(|d| format!(" via {}", d.url()))
+            .unwrap_or_default();
         let key = format!(
-            "{} {}",
+            "{} {}{via}",
             ix.scopes[c.path.client_scope].scope.label(),
             c.path.instance_id
         );
         let not_passing: BTreeMap<String, String> = c
             .findings
             .iter()
-            // An audit's paths call the execute-api names: the custom domain checks
-            // skip; on a peering the transit gateway checks skip; with a Lambda backend
+            // A path through the execute-api name skips the custom domain checks; on a
+            // peering the transit gateway checks skip; with a Lambda backend
             // the private integration's.
             .filter(|f| {
                 f.status != Status::Pass
                     && !(f.status == Status::Skip
-                        && (DOMAIN_CHECKS.contains(&f.check)
+                        && ((c.path.domain.is_none() && DOMAIN_CHECKS.contains(&f.check))
                             || TRANSIT_CHECKS.contains(&f.check)
                             || VPC_LINK_CHECKS.contains(&f.check)))
             })

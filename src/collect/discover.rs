@@ -6,10 +6,13 @@
 //!
 //! 1. the lists: REST APIs, VPC endpoints, peering connections, transit gateways with
 //!    their VPC attachments, attachment records (associations) and peering attachments,
-//!    usage plans, API keys, DB instances, Systems Manager's managed nodes, and — once
+//!    usage plans, API keys, DB instances, Systems Manager's managed nodes, the custom
+//!    domain names the account owns and its endpoints' access associations, and — once
 //!    per account, shared by its regions — IAM's roles, instance profiles and customer
 //!    managed policies (`GetAccountAuthorizationDetails`);
-//! 2. for the audited APIs (PRIVATE, or a policy naming endpoints or VPCs) their stages,
+//! 2. for the private custom domain names their policies (`GetDomainName`), base path
+//!    mappings and certificates; for the audited APIs (PRIVATE, or a policy naming
+//!    endpoints or VPCs) their stages,
 //!    resources and usage plans' keys; for the VPCs that can hold a path (those of
 //!    execute-api endpoints, those at either end of a live peering connection, those
 //!    attached to a transit gateway, those of databases) their VPC records, subnets,
@@ -25,6 +28,9 @@
 //!    without security groups (none of these reads is made in an account-region
 //!    without private integrations).
 //!
+//! The private hosted zones that answer the domain names are read after every
+//! account-region, once per account (`discover_zones.rs`).
+//!
 //! A failed call leaves its array out and is recorded in the scope's `unavailable`, so
 //! exactly the checks that need it report `unknown`; credentials that do not work
 //! (a role not assumable, a region not enabled) fail the scope, which the audit reports
@@ -34,7 +40,7 @@ use super::calls::CallError;
 use super::graph::{self, ask, Board, Decl, Order, Read, Side, Start};
 use super::iam::AccountIam;
 use super::{
-    all_at_once, apigateway, apigatewayv2, ec2, elbv2, lambda, rds, sorted_unique, ssm, tgw,
+    acm, all_at_once, apigateway, apigatewayv2, ec2, elbv2, lambda, rds, sorted_unique, ssm, tgw,
     CollectError, Ctx,
 };
 use privpath_checks::backend::{integration_function_arn, split_function_arn};
@@ -96,6 +102,11 @@ pub enum Fact {
     TargetGroups,
     TargetHealth,
     TargetInterfaces,
+    DomainNames,
+    DomainAssociations,
+    DomainDetails,
+    BasePathMappings,
+    Certificates,
 }
 
 /// One account-region's answers, as its scope will hold them (`None`: not read).
@@ -111,6 +122,9 @@ pub struct DiscoveryBoard {
     private: bool,
     links: Vec<String>,
     lb_arns: Vec<String>,
+    /// `GetDomainNames`' answer: the snapshot takes it once the private ones' policies
+    /// are read (`GetDomainName`), so a failed detail leaves the array out, not wrong.
+    domain_list: Option<Vec<m::DomainName>>,
 }
 
 impl Board for DiscoveryBoard {
@@ -596,7 +610,107 @@ pub static READS: &[Read<DiscoveryBoard>] = &[
             )
         },
     },
+    Read {
+        decl: Decl {
+            name: "the custom domain names this account owns",
+            action: "apigateway:GET",
+            side: Side::Api,
+            needs: &[],
+            fills: &[Fact::DomainNames],
+            arrays: &[Source::DomainNames],
+        },
+        start: |_, c| {
+            let c = c.clone();
+            ask(async move { apigateway::domain_names(&c, false).await }, |b: &mut DiscoveryBoard, v| {
+                b.domain_list = Some(v)
+            })
+        },
+    },
+    list!("the access associations of this account's endpoints", "apigateway:GET", Fact::DomainAssociations, Source::DomainNameAccessAssociations, |c| apigateway::access_associations(c, false), domain_name_access_associations),
+    Read {
+        decl: Decl {
+            name: "the private domain names' resource policies",
+            action: "apigateway:GET",
+            side: Side::Api,
+            needs: &[Fact::DomainNames],
+            fills: &[Fact::DomainDetails],
+            arrays: &[Source::DomainNames],
+        },
+        start: |b, c| {
+            if b.domain_list.is_none() {
+                return Start::Skip;
+            }
+            each(c, private_domains(b), |c, key| async move {
+                let (name, id) = key.split_once('\n').unwrap_or((&key, ""));
+                apigateway::domain(&c, name, id).await
+            }, |b, details| {
+                let mut all = b.domain_list.take().unwrap_or_default();
+                for d in &mut all {
+                    if let Some(x) = details.iter().find(|x| x.domain_name == d.domain_name && x.domain_name_id == d.domain_name_id) {
+                        d.policy = x.policy.clone().or(d.policy.take());
+                    }
+                }
+                b.scope.domain_names = Some(all);
+            })
+        },
+    },
+    Read {
+        decl: Decl {
+            name: "their base path mappings",
+            action: "apigateway:GET",
+            side: Side::Api,
+            needs: &[Fact::DomainNames],
+            fills: &[Fact::BasePathMappings],
+            arrays: &[Source::BasePathMappings],
+        },
+        start: |b, c| {
+            if b.domain_list.is_none() {
+                return Start::Skip;
+            }
+            each(c, private_domains(b), |c, key| async move {
+                let (name, id) = key.split_once('\n').unwrap_or((&key, ""));
+                apigateway::base_path_mappings(&c, name, Some(id)).await
+            }, |b, v| b.scope.base_path_mappings = Some(v.concat()))
+        },
+    },
+    Read {
+        decl: Decl {
+            name: "their certificates",
+            action: "acm:DescribeCertificate",
+            side: Side::Api,
+            needs: &[Fact::DomainNames],
+            fills: &[Fact::Certificates],
+            arrays: &[Source::Certificates],
+        },
+        start: |b, c| {
+            let Some(list) = &b.domain_list else {
+                return Start::Skip;
+            };
+            let arns = sorted_unique(list.iter().filter(|d| d.is_private()).filter_map(|d| d.certificate_arn.clone()));
+            each(c, arns, |c, arn| async move { acm::certificate(&c, &arn).await }, |b, v| {
+                b.scope.certificates = Some(v)
+            })
+        },
+    },
 ];
+
+/// The private custom domain names of the list, as `NAME\nID` (only they map private
+/// APIs; a private one is always identified by its `domainNameId` too).
+fn private_domains(b: &DiscoveryBoard) -> Vec<String> {
+    sorted_unique(
+        b.domain_list
+            .iter()
+            .flatten()
+            .filter(|d| d.is_private())
+            .filter_map(|d| {
+                Some(format!(
+                    "{}\n{}",
+                    d.domain_name,
+                    d.domain_name_id.as_deref()?
+                ))
+            }),
+    )
+}
 
 /// The route tables of the transit gateways this account owns that some attachment is
 /// associated with (only they decide where an attachment's traffic goes).
@@ -727,10 +841,9 @@ pub async fn discover(
         private: false,
         links: Vec::new(),
         lb_arns: Vec::new(),
+        domain_list: None,
     };
     let reads: Vec<&Read<DiscoveryBoard>> = READS.iter().collect();
     graph::run(&mut board, &reads, order, &ctx.log).await?;
-    // Custom domain names are not discovered (yet): audited paths use the execute-api
-    // names, and the domain checks skip on them.
     Ok(board.scope)
 }

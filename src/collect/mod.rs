@@ -19,6 +19,7 @@ pub mod apigatewayv2;
 pub mod calls;
 pub mod ctx;
 pub mod discover;
+pub mod discover_zones;
 pub mod ec2;
 pub mod elbv2;
 pub mod graph;
@@ -70,10 +71,14 @@ pub fn actions() -> Vec<&'static str> {
 }
 
 /// What `privpath audit` calls beyond [`actions`]: its session reads and the discovery
-/// reads `check` does not make (an account's IAM in one paginated call).
+/// reads `check` does not make (an account's IAM in one paginated call, the private
+/// hosted zones asked by name).
 pub fn audit_actions() -> Vec<&'static str> {
     let check = actions();
     let mut all = graph::actions(discover::READS.iter().map(|r| &r.decl));
+    all.extend(graph::actions(
+        discover_zones::READS.iter().map(|r| &r.decl),
+    ));
     all.extend(graph::actions(AUDIT_SESSION_READS));
     all.sort_unstable();
     all.dedup();

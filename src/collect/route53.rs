@@ -3,6 +3,7 @@
 
 use super::calls::{logged, CallError};
 use super::Ctx;
+use privpath_checks::index::bare_zone_id;
 use privpath_checks::snapshot as m;
 
 /// Every private hosted zone associated with `vpc` (of `vpc_region`), whichever account
@@ -66,24 +67,7 @@ pub async fn records(ctx: &Ctx, zone: &str) -> Result<Vec<m::ResourceRecordSet>,
                 .set_start_record_identifier(identifier)
                 .send()
         )?;
-        out.extend(page.resource_record_sets().iter().map(|r| {
-            m::ResourceRecordSet {
-                hosted_zone_id: zone.to_string(),
-                name: r.name().to_string(),
-                record_type: r.r#type().as_str().to_string(),
-                alias_target: r.alias_target().map(|a| m::AliasTarget {
-                    hosted_zone_id: a.hosted_zone_id().to_string(),
-                    dns_name: a.dns_name().to_string(),
-                }),
-                resource_records: r
-                    .resource_records()
-                    .iter()
-                    .map(|v| m::ResourceRecordValue {
-                        value: v.value().to_string(),
-                    })
-                    .collect(),
-            }
-        }));
+        out.extend(page.resource_record_sets().iter().map(|r| record(zone, r)));
         match (
             page.is_truncated(),
             page.next_record_name(),
@@ -103,5 +87,161 @@ pub async fn records(ctx: &Ctx, zone: &str) -> Result<Vec<m::ResourceRecordSet>,
             }
             _ => break Ok(out),
         }
+    }
+}
+
+/// A private hosted zone this account created, named exactly `name`.
+#[derive(Clone, Debug)]
+pub struct PrivateZone {
+    /// Without the `/hostedzone/` prefix.
+    pub id: String,
+    pub name: String,
+}
+
+/// The private hosted zones this account created with exactly this name, every page
+/// of them: `ListHostedZonesByName` sorts by name with the labels reversed and starts at
+/// `name`, so they come first and the listing stops at the first other name.
+pub async fn private_zones_named(ctx: &Ctx, name: &str) -> Result<Vec<PrivateZone>, CallError> {
+    let wanted = privpath_checks::domain::normalise(name);
+    let mut out = Vec::new();
+    let mut next: Option<(String, String)> = None;
+    loop {
+        let (dns, id) = match &next {
+            Some((d, i)) => (d.clone(), Some(i.clone())),
+            None => (format!("{wanted}."), None),
+        };
+        let page = logged!(
+            ctx,
+            "route53:ListHostedZonesByName",
+            ctx.route53
+                .list_hosted_zones_by_name()
+                .dns_name(dns)
+                .set_hosted_zone_id(id)
+                .send()
+        )?;
+        let mut other_name = false;
+        for z in page.hosted_zones() {
+            if privpath_checks::domain::normalise(z.name()) != wanted {
+                other_name = true;
+                break;
+            }
+            if z.config().is_some_and(|c| c.private_zone()) {
+                out.push(PrivateZone {
+                    id: bare_zone_id(z.id()).to_string(),
+                    name: z.name().to_string(),
+                });
+            }
+        }
+        match (
+            page.is_truncated(),
+            page.next_dns_name(),
+            page.next_hosted_zone_id(),
+        ) {
+            (true, Some(d), Some(i)) if !other_name => {
+                let following = (d.to_string(), i.to_string());
+                if next.as_ref() == Some(&following) {
+                    break Ok(out);
+                }
+                next = Some(following);
+            }
+            _ => break Ok(out),
+        }
+    }
+}
+
+/// The VPCs (region, id) a private hosted zone is associated with, whichever account
+/// owns them (`GetHostedZone`).
+pub async fn zone_vpcs(ctx: &Ctx, zone: &str) -> Result<Vec<(String, String)>, CallError> {
+    let out = logged!(
+        ctx,
+        "route53:GetHostedZone",
+        ctx.route53.get_hosted_zone().id(zone).send()
+    )?;
+    Ok(out
+        .vpcs()
+        .iter()
+        .filter_map(|v| {
+            Some((
+                v.vpc_region()?.as_str().to_string(),
+                v.vpc_id()?.to_string(),
+            ))
+        })
+        .collect())
+}
+
+/// A zone's records named exactly `name` (a name or a wildcard such as
+/// `*.internal.example.com`): the listing starts at the name and stops at the first
+/// other one, so a zone of thousands of records costs one request per name.
+pub async fn records_named(
+    ctx: &Ctx,
+    zone: &str,
+    name: &str,
+) -> Result<Vec<m::ResourceRecordSet>, CallError> {
+    let wanted = privpath_checks::domain::normalise(name);
+    let same = |n: &str| privpath_checks::domain::normalise(&n.replace("\\052", "*")) == wanted;
+    let mut out = Vec::new();
+    let mut next: Option<(String, aws_sdk_route53::types::RrType, Option<String>)> = None;
+    loop {
+        let (start, kind, identifier) = match &next {
+            Some((n, t, i)) => (n.clone(), Some(t.clone()), i.clone()),
+            None => (format!("{wanted}."), None, None),
+        };
+        let page = logged!(
+            ctx,
+            "route53:ListResourceRecordSets",
+            ctx.route53
+                .list_resource_record_sets()
+                .hosted_zone_id(zone)
+                .start_record_name(start)
+                .set_start_record_type(kind)
+                .set_start_record_identifier(identifier)
+                .max_items(20)
+                .send()
+        )?;
+        let records = page.resource_record_sets();
+        out.extend(
+            records
+                .iter()
+                .take_while(|r| same(r.name()))
+                .map(|r| record(zone, r)),
+        );
+        let all_same = records.iter().all(|r| same(r.name()));
+        match (
+            page.is_truncated(),
+            page.next_record_name(),
+            page.next_record_type(),
+        ) {
+            (true, Some(n), Some(t)) if all_same && same(n) => {
+                let following = (
+                    n.to_string(),
+                    t.clone(),
+                    page.next_record_identifier().map(str::to_string),
+                );
+                if next.as_ref() == Some(&following) {
+                    break Ok(out);
+                }
+                next = Some(following);
+            }
+            _ => break Ok(out),
+        }
+    }
+}
+
+fn record(zone: &str, r: &aws_sdk_route53::types::ResourceRecordSet) -> m::ResourceRecordSet {
+    m::ResourceRecordSet {
+        hosted_zone_id: zone.to_string(),
+        name: r.name().to_string(),
+        record_type: r.r#type().as_str().to_string(),
+        alias_target: r.alias_target().map(|a| m::AliasTarget {
+            hosted_zone_id: a.hosted_zone_id().to_string(),
+            dns_name: a.dns_name().to_string(),
+        }),
+        resource_records: r
+            .resource_records()
+            .iter()
+            .map(|v| m::ResourceRecordValue {
+                value: v.value().to_string(),
+            })
+            .collect(),
     }
 }

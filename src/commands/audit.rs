@@ -200,9 +200,16 @@ fn written(e: std::io::Error, file: Option<&std::path::Path>) -> Option<anyhow::
 
 /// How reports name a path.
 fn path_name(p: &estate::EstatePath) -> String {
+    let via = p
+        .domain
+        .as_ref()
+        .map(|d| format!(" via {}", d.url()))
+        .unwrap_or_default();
     match (&p.http_method, &p.resource_path, &p.stage) {
-        (Some(m), Some(r), Some(s)) => format!("{} {m} {r} on {s} ← {}", p.api_id, p.instance_id),
-        _ => format!("{} ← {}", p.api_id, p.instance_id),
+        (Some(m), Some(r), Some(s)) => {
+            format!("{} {m} {r} on {s}{via} ← {}", p.api_id, p.instance_id)
+        }
+        _ => format!("{}{via} ← {}", p.api_id, p.instance_id),
     }
 }
 

@@ -468,6 +468,7 @@ pub(crate) fn check_one(
         today: Some(Date::today().to_string()),
         domain_name: plan.method.domain_name.clone(),
         base_path: plan.method.base_path.clone(),
+        execute_api_name: false,
     };
     let index = SnapshotIndex::build(&snapshot);
     let mut path = ResolvedPath::resolve(&index, &target).with_context(|| source.clone())?;

@@ -156,6 +156,12 @@ pub fn reads_markdown() -> String {
         .map(|r| &r.decl)
         .collect();
     reads_table(&mut out, &discovery);
+    out.push_str("\n## `audit`: once per account, after discovery, when the estate has private custom domain names\n\n");
+    let zones: Vec<&Decl<_>> = crate::collect::discover_zones::READS
+        .iter()
+        .map(|r| &r.decl)
+        .collect();
+    reads_table(&mut out, &zones);
     out.push_str("\n## `audit`: once per run\n\n");
     let session: Vec<&Decl<()>> = crate::collect::AUDIT_SESSION_READS.iter().collect();
     reads_table(&mut out, &session);
@@ -225,6 +231,11 @@ mod tests {
             .map(|d| (d.action, d.arrays))
             .chain(
                 crate::collect::discover::READS
+                    .iter()
+                    .map(|r| (r.decl.action, r.decl.arrays)),
+            )
+            .chain(
+                crate::collect::discover_zones::READS
                     .iter()
                     .map(|r| (r.decl.action, r.decl.arrays)),
             );

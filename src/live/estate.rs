@@ -8,6 +8,7 @@
 use crate::cli::AuditArgs;
 use crate::collect::calls::CallLog;
 use crate::collect::discover::{self, SharedIam};
+use crate::collect::discover_zones::{self, AccountZones};
 use crate::collect::{self, Ctx};
 use crate::config::Audit;
 use crate::session::AwsArgs;
@@ -130,7 +131,7 @@ pub fn collect_estate(args: &AuditArgs, cfg: &Audit, progress: bool) -> Result<(
         let (accounts, regions) = (accounts?, regions?);
         let listed = started.elapsed();
         let scopes = account_regions(&plan, &accounts, &regions)?;
-        let run = discover_all(
+        let mut run = discover_all(
             &plan,
             &session,
             args.concurrency,
@@ -139,6 +140,7 @@ pub fn collect_estate(args: &AuditArgs, cfg: &Audit, progress: bool) -> Result<(
             progress,
         )
         .await;
+        private_zones(&mut run, args.concurrency).await;
         if args.verbose {
             eprint!("privpath: session:\n{}", verbose::render(&base_log, listed));
             for ((label, log), elapsed) in run.labels.iter().zip(&run.logs).zip(&run.took) {
@@ -211,6 +213,8 @@ fn account_regions(
 /// time.
 struct Discovered {
     scopes: Vec<Scope>,
+    /// Each account-region's clients, when its credentials worked.
+    ctxs: Vec<Option<Ctx>>,
     labels: Vec<String>,
     logs: Vec<Arc<CallLog>>,
     took: Vec<Duration>,
@@ -240,17 +244,19 @@ async fn discover_all(
         set.spawn(async move {
             let _permit = limit.acquire_owned().await.ok();
             let started = Instant::now();
-            let scope = discover_one(aws, account, region, log, shared).await;
-            (i, scope, started.elapsed())
+            let (scope, ctx) = discover_one(aws, account, region, log, shared).await;
+            (i, scope, ctx, started.elapsed())
         });
     }
     let mut found: Vec<Option<Scope>> = scopes.iter().map(|_| None).collect();
+    let mut ctxs: Vec<Option<Ctx>> = scopes.iter().map(|_| None).collect();
     let mut took = vec![Duration::ZERO; scopes.len()];
     let drain = async {
         while let Some(joined) = set.join_next().await {
             match joined {
-                Ok((i, scope, elapsed)) => {
+                Ok((i, scope, ctx, elapsed)) => {
                     found[i] = Some(scope);
+                    ctxs[i] = ctx;
                     took[i] = elapsed;
                 }
                 Err(e) => eprintln!("privpath: error: a discovery task failed: {e}"),
@@ -271,6 +277,7 @@ async fn discover_all(
         .collect();
     Discovered {
         scopes,
+        ctxs,
         labels,
         logs,
         took,
@@ -300,26 +307,79 @@ async fn discover_one(
     region: String,
     log: Arc<CallLog>,
     iam: SharedIam,
-) -> Scope {
+) -> (Scope, Option<Ctx>) {
     let config = match aws.load().await {
         Ok(c) => c,
-        Err(e) => return failed_scope(&account, &region, "config", e.to_string()),
+        Err(e) => {
+            return (
+                failed_scope(&account, &region, "config", e.to_string()),
+                None,
+            )
+        }
     };
     let mut ctx = Ctx::new(&config);
     ctx.log = log;
     ctx.limit = Some(Arc::new(tokio::sync::Semaphore::new(PER_SCOPE_REQUESTS)));
     let order = collect::graph::Order::from_env();
     match discover::discover(&ctx, Some(account.clone()), iam, order).await {
-        Ok(scope) => scope,
+        Ok(scope) => (scope, Some(ctx)),
         Err(e) => {
             let action = if aws.role_arn.is_some() {
                 "sts:AssumeRole"
             } else {
                 "credentials"
             };
-            failed_scope(&account, &region, action, e.to_string())
+            (failed_scope(&account, &region, action, e.to_string()), None)
         }
     }
+}
+
+/// Once every account-region is discovered: when the estate holds private custom domain
+/// names, each account's private hosted zones for them (`collect::discover_zones`), with
+/// the credentials of its first readable region, at most `concurrency` accounts at once;
+/// then each scope gets the zones of its VPCs. An estate without such names makes no
+/// Route 53 request.
+async fn private_zones(run: &mut Discovered, concurrency: usize) {
+    let names = discover_zones::estate_domain_names(&run.scopes);
+    if names.is_empty() {
+        return;
+    }
+    let mut first: Vec<(String, Ctx)> = Vec::new();
+    for (scope, ctx) in run.scopes.iter().zip(&run.ctxs) {
+        if let (Some(account), Some(ctx)) = (&scope.account, ctx) {
+            if !first.iter().any(|(a, _)| a == account) {
+                first.push((account.clone(), ctx.clone()));
+            }
+        }
+    }
+    let limit = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
+    let order = collect::graph::Order::from_env();
+    let mut set = tokio::task::JoinSet::new();
+    for (account, ctx) in first {
+        let (names, limit) = (names.clone(), limit.clone());
+        set.spawn(async move {
+            let _permit = limit.acquire_owned().await.ok();
+            discover_zones::discover_zones(&ctx, &account, names, order)
+                .await
+                .unwrap_or_else(|e| AccountZones {
+                    account: account.clone(),
+                    zones: Vec::new(),
+                    records: Vec::new(),
+                    unavailable: vec![Unavailable {
+                        action: "route53:ListHostedZonesByName".to_string(),
+                        error: e.to_string(),
+                    }],
+                })
+        });
+    }
+    let mut found = Vec::new();
+    while let Some(joined) = set.join_next().await {
+        match joined {
+            Ok(zones) => found.push(zones),
+            Err(e) => eprintln!("privpath: error: a Route 53 task failed: {e}"),
+        }
+    }
+    discover_zones::place(&mut run.scopes, &found);
 }
 
 #[cfg(test)]

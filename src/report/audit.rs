@@ -79,12 +79,19 @@ pub(crate) fn matrix(run: &Run) -> Matrix<'_> {
             Some(a) => format!("{a}/{}", c.region),
             None => c.region.clone(),
         };
+        // A path through a custom domain name is its own line of the matrix: the same
+        // clients may reach the execute-api name and not the domain, or the reverse.
         let heading = format!(
-            "API {}{} · {api_scope}",
+            "API {}{} · {api_scope}{}",
             c.api_id,
             c.method
                 .as_deref()
                 .map(|m| format!(" · {m}"))
+                .unwrap_or_default(),
+            c.ids
+                .domain
+                .as_deref()
+                .map(|d| format!(" · via https://{d}"))
                 .unwrap_or_default()
         );
         let at = *index.entry(heading.clone()).or_insert_with(|| {

@@ -611,7 +611,7 @@ def main():
         print(json.dumps(two_regions(args.endpoint, c)))
         return
     if args.layout == "org":
-        print(json.dumps(organization(args.endpoint, c)))
+        print(json.dumps(organization(args.endpoint, c, args.breakage, args.with_domain)))
         return
     account, region = LAYOUTS[args.layout]
     a = c if args.layout == "same" else clients(args.endpoint, region, account)
@@ -647,9 +647,11 @@ def two_regions(endpoint, c):
     return {"east": east, "west": west, "unrouted_instance": unrouted, "unrouted_subnet": lonely, "account": API_ACCOUNT}
 
 
-def organization(endpoint, c):
+def organization(endpoint, c, breakage="healthy", with_domain=False):
     """For `privpath audit --org`: an Organization (the default account manages it) with
-    two member accounts, the API in one, the client in the other, peered."""
+    two member accounts, the API in one, the client in the other, peered; with
+    `with_domain`, the API's private custom domain name in the API's account and its
+    private hosted zone in the client's."""
     org = boto3.client("organizations", endpoint_url=endpoint, region_name=REGION,
                        aws_access_key_id="testing", aws_secret_access_key="testing")
     org.create_organization(FeatureSet="ALL")
@@ -658,6 +660,9 @@ def organization(endpoint, c):
     api_side = clients(endpoint, REGION, members[0])
     client_side = clients(endpoint, REGION, members[1])
     ids = seed(api_side, client_side)
+    break_it(breakage, ids, api_side, client_side, endpoint)
+    if with_domain and "domain" not in ids:
+        add_domain(ids, api_side, client_side)
     ids.update(api_account=members[0], client_account=members[1])
     return ids
 

@@ -82,10 +82,10 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         a.domain_name_arn == domain_arn && a.access_association_source == ep.id()
     };
     let found = p.scopes().into_iter().find_map(|ix| {
-        ix.scope
-            .domain_name_access_associations
+        ix.domain_records
+            .associations_of(ep.id())
             .iter()
-            .flatten()
+            .copied()
             .find(|a| matches(a))
     });
     if let Some(a) = found {

@@ -4,6 +4,7 @@
 use crate::check::{client, endpoint, CheckMeta, Hop, Severity};
 use crate::domain::normalise;
 use crate::finding::Finding;
+use crate::index::bare_zone_id;
 use crate::net::parse_ipv4;
 use crate::path::{EndpointHop, ResolvedPath};
 use crate::snapshot::{HostedZoneSummary, ResourceRecordSet, Source};
@@ -62,11 +63,6 @@ const SYMPTOMS: &[Symptom] = &[
         ..Symptom::BASE
     },
 ];
-
-/// A zone id as Route 53 prints it in different places: `/hostedzone/Z…` or `Z…`.
-fn zone_id(id: &str) -> &str {
-    id.rsplit('/').next().unwrap_or(id)
-}
 
 /// Whether a zone (or record) name covers `name`: equal, or a parent domain.
 fn covers(zone: &str, name: &str) -> bool {
@@ -196,34 +192,24 @@ pub fn run(p: &ResolvedPath<'_>) -> Vec<Finding> {
         format!("aws route53 change-resource-record-sets --hosted-zone-id {zone} --change-batch '{{\"Changes\":[{{\"Action\":\"UPSERT\",\"ResourceRecordSet\":{{\"Name\":\"{name}\",\"Type\":\"A\",\"AliasTarget\":{{\"HostedZoneId\":\"{ep_zone}\",\"DNSName\":\"{ep_name}\",\"EvaluateTargetHealth\":false}}}}}}]}}'")
     };
     let zones: Vec<&HostedZoneSummary> = p
-        .client_scope
-        .hosted_zones
+        .client_ix
+        .domain_records
+        .zones_of(vpc)
         .iter()
-        .flatten()
-        .filter(|z| z.vpc_id == vpc && covers(&z.name, name))
+        .copied()
+        .filter(|z| covers(&z.name, name))
         .collect();
     let Some(zone) = zones.iter().max_by_key(|z| normalise(&z.name).len()) else {
         return vec![Finding::fail(id, format!("no private hosted zone associated with {vpc} covers {name}: the name has no answer there (a private domain name has no public DNS), and curl fails with \"Could not resolve host\""))
             .resources(resources)
             .fix(format!("aws route53 create-hosted-zone --name {name} --vpc VPCRegion={region},VPCId={vpc} --caller-reference privpath-{name}\n{}", alias_batch("NEW_ZONE_ID")))];
     };
-    let zid = zone_id(&zone.hosted_zone_id);
+    let zid = bare_zone_id(&zone.hosted_zone_id);
     resources.push(zid.to_string());
-    let records: Vec<&ResourceRecordSet> = p
-        .client_scope
-        .resource_record_sets
-        .iter()
-        .flatten()
-        .filter(|r| zone_id(&r.hosted_zone_id) == zid)
-        .collect();
+    let records: &[&ResourceRecordSet] = p.client_ix.domain_records.records_in(zid);
     let zone_name = normalise(&zone.name);
-    let Some(record) = answer(&records, name) else {
-        let unread = !p
-            .client_scope
-            .resource_record_sets
-            .iter()
-            .flatten()
-            .any(|r| zone_id(&r.hosted_zone_id) == zid);
+    let Some(record) = answer(records, name) else {
+        let unread = records.is_empty();
         if unread
             && zone
                 .owner

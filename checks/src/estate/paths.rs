@@ -2,6 +2,7 @@
 //! many scopes, enumerated over the one index of the snapshot, and the estate the
 //! estate checks read (every path with its findings).
 
+use crate::domain::normalise;
 use crate::finding::{Finding, Status};
 use crate::path::{
     endpoint_refs, execute_api_service, Index, PolicyState, ScopeFilter, SnapshotIndex, Target,
@@ -22,6 +23,27 @@ pub struct EstatePath {
     pub stage: Option<String>,
     pub http_method: Option<String>,
     pub resource_path: Option<String>,
+    /// The private custom domain name the client calls, when the path goes through one
+    /// (else the API's execute-api name).
+    pub domain: Option<DomainVia>,
+}
+
+/// A private custom domain name a path calls through, at one of its base path mappings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DomainVia {
+    pub name: String,
+    /// The mapping's base path (empty: `(none)`).
+    pub base_path: String,
+}
+
+impl DomainVia {
+    /// `https://NAME/BASE` as the client calls it.
+    pub fn url(&self) -> String {
+        match self.base_path.as_str() {
+            "" => format!("https://{}", self.name),
+            base => format!("https://{}/{base}", self.name),
+        }
+    }
 }
 
 impl EstatePath {
@@ -44,10 +66,11 @@ impl EstatePath {
             client_scope: pin(self.client_scope),
             api_scope: pin(self.api_scope),
             today: None,
-            // An audit does not discover custom domain names (yet): its paths are the
-            // execute-api names.
-            domain_name: None,
-            base_path: None,
+            domain_name: self.domain.as_ref().map(|d| d.name.clone()),
+            base_path: self.domain.as_ref().map(|d| d.base_path.clone()),
+            // A path that does not name a domain calls the execute-api name, even when
+            // a domain maps the API.
+            execute_api_name: self.domain.is_none(),
         }
     }
 }
@@ -207,10 +230,70 @@ fn methods_and_stages(scope: &Scope, api: &RestApi) -> (Vec<(String, String)>, V
     (methods, stages)
 }
 
+/// Every stage × method to call, or one path with the defaults when the API has no
+/// stage or no method (so the API checks say what is missing).
+fn combos(stages: &[String], methods: &[(String, String)]) -> Vec<MethodCombo> {
+    if stages.is_empty() || methods.is_empty() {
+        return vec![(None, None)];
+    }
+    stages
+        .iter()
+        .flat_map(|s| {
+            methods
+                .iter()
+                .map(move |m| (Some(s.clone()), Some(m.clone())))
+        })
+        .collect()
+}
+
+/// (scope, API id) → the private custom domain names of that scope mapping the API, each
+/// with the mapping's stage.
+type MappedDomains<'a> = HashMap<(usize, &'a str), Vec<(DomainVia, Option<&'a String>)>>;
+
+/// [`MappedDomains`] of the snapshot: one pass over every scope's mappings.
+fn domain_mappings<'a>(ix: &'a SnapshotIndex<'a>) -> MappedDomains<'a> {
+    let mut out: MappedDomains<'a> = HashMap::new();
+    for s in &ix.scopes {
+        // Only a private domain name reaches a private API; names need not be unique,
+        // so a mapping is matched by name and `domainNameId`.
+        let private: Vec<(String, Option<&str>)> = s
+            .scope
+            .domain_names
+            .iter()
+            .flatten()
+            .filter(|d| d.is_private())
+            .map(|d| (normalise(&d.domain_name), d.domain_name_id.as_deref()))
+            .collect();
+        if private.is_empty() {
+            continue;
+        }
+        for m in s.scope.base_path_mappings.iter().flatten() {
+            let name = normalise(&m.domain_name);
+            let of_private = private.iter().any(|(n, id)| {
+                *n == name && (m.domain_name_id.is_none() || m.domain_name_id.as_deref() == *id)
+            });
+            if !of_private {
+                continue;
+            }
+            let via = DomainVia {
+                name,
+                base_path: m.path().to_string(),
+            };
+            let list = out.entry((s.position, m.rest_api_id.as_str())).or_default();
+            if !list.iter().any(|(v, _)| *v == via) {
+                list.push((via, m.stage.as_ref()));
+            }
+        }
+    }
+    out
+}
+
 /// Every path of the estate: for each audited API, each client instance that sits in a
 /// VPC able to reach one of the API's execute-api endpoints, and each deployed stage ×
 /// method of the API (one path with the defaults when it has none, so the API checks
-/// say what is missing). Linear in the estate: every lookup goes through the index.
+/// say what is missing) — through the execute-api name, and again through each private
+/// custom domain name whose base path mapping names the API (on the mapping's stage).
+/// Linear in the estate: every lookup goes through the index.
 pub fn paths(ix: &SnapshotIndex<'_>) -> Vec<EstatePath> {
     let mut by_region: HashMap<&str, Vec<&Index<'_>>> = HashMap::new();
     for s in &ix.scopes {
@@ -219,6 +302,7 @@ pub fn paths(ix: &SnapshotIndex<'_>) -> Vec<EstatePath> {
             .or_default()
             .push(s);
     }
+    let mapped = domain_mappings(ix);
     let mut out = Vec::new();
     for (api_pos, api) in audited_apis(ix) {
         let api_ix = &ix.scopes[api_pos];
@@ -249,29 +333,35 @@ pub fn paths(ix: &SnapshotIndex<'_>) -> Vec<EstatePath> {
             }
         }
         let (methods, stages) = methods_and_stages(api_ix.scope, api);
-        let combos: Vec<MethodCombo> = if stages.is_empty() || methods.is_empty() {
-            vec![(None, None)]
-        } else {
-            stages
-                .iter()
-                .flat_map(|s| {
-                    methods
-                        .iter()
-                        .map(move |m| (Some(s.clone()), Some(m.clone())))
-                })
-                .collect()
-        };
-        for (scope, instance) in clients {
-            for (stage, method) in &combos {
-                out.push(EstatePath {
-                    api_scope: api_pos,
-                    client_scope: scope,
-                    api_id: api.id.clone(),
-                    instance_id: instance.to_string(),
-                    stage: stage.clone(),
-                    http_method: method.as_ref().map(|(_, v)| v.clone()),
-                    resource_path: method.as_ref().map(|(p, _)| p.clone()),
-                });
+        let through = std::iter::once((None, combos(&stages, &methods))).chain(
+            mapped
+                .get(&(api_pos, api.id.as_str()))
+                .into_iter()
+                .flatten()
+                .map(|(via, stage)| {
+                    // A mapping to one stage calls only it; one without a stage names the
+                    // stage in the URL, so every stage is reachable through it.
+                    let stages = match stage {
+                        Some(s) => std::slice::from_ref(*s),
+                        None => stages.as_slice(),
+                    };
+                    (Some(via.clone()), combos(stages, &methods))
+                }),
+        );
+        for (via, combos) in through {
+            for (scope, instance) in &clients {
+                for (stage, method) in &combos {
+                    out.push(EstatePath {
+                        api_scope: api_pos,
+                        client_scope: *scope,
+                        api_id: api.id.clone(),
+                        instance_id: instance.to_string(),
+                        stage: stage.clone(),
+                        http_method: method.as_ref().map(|(_, v)| v.clone()),
+                        resource_path: method.as_ref().map(|(p, _)| p.clone()),
+                        domain: via.clone(),
+                    });
+                }
             }
         }
     }

@@ -11,10 +11,7 @@ use crate::index::{Index, SnapshotIndex};
 use crate::snapshot::{BasePathMapping, Certificate, DomainName};
 use crate::target::{ResolveError, Target};
 
-/// The domain's name as the client writes it: lower case, no trailing dot.
-pub fn normalise(name: &str) -> String {
-    name.trim().trim_end_matches('.').to_ascii_lowercase()
-}
+pub use crate::dns_name::normalise;
 
 /// A base path as `--base-path` or a mapping gives it: no slashes, `(none)` is empty.
 pub fn normalise_base_path(p: &str) -> &str {

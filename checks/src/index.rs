@@ -1,6 +1,7 @@
 //! Lookups over a snapshot: per scope, id → record maps built once in linear time, so
 //! that resolving a path (or thousands of them in an audit) never scans the estate.
 
+use crate::dns_name::{bare_zone_id, normalise};
 use crate::net::Cidr;
 use crate::policy;
 use crate::policy_eval::{grants_all, ActionsGrant};
@@ -256,13 +257,13 @@ impl<'a> DomainRecords<'a> {
         let mut r = DomainRecords::default();
         for d in s.domain_names.iter().flatten() {
             r.names
-                .entry(crate::domain::normalise(&d.domain_name))
+                .entry(normalise(&d.domain_name))
                 .or_default()
                 .push(d);
         }
         for m in s.base_path_mappings.iter().flatten() {
             r.mappings
-                .entry(crate::domain::normalise(&m.domain_name))
+                .entry(normalise(&m.domain_name))
                 .or_default()
                 .push(m);
         }
@@ -310,11 +311,6 @@ impl<'a> DomainRecords<'a> {
             .get(bare_zone_id(zone))
             .map_or(&[], Vec::as_slice)
     }
-}
-
-/// A zone id as Route 53 prints it in different places: `/hostedzone/Z…` or `Z…`.
-pub fn bare_zone_id(id: &str) -> &str {
-    id.rsplit('/').next().unwrap_or(id)
 }
 
 /// One [`Index`] per scope, built once per snapshot and shared by every path resolved

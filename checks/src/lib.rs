@@ -11,6 +11,7 @@ pub mod bpa;
 pub mod check;
 pub mod checks;
 pub mod date;
+pub mod dns_name;
 pub mod domain;
 pub mod estate;
 pub mod explain;

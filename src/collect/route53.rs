@@ -3,7 +3,7 @@
 
 use super::calls::{logged, CallError};
 use super::Ctx;
-use privpath_checks::index::bare_zone_id;
+use privpath_checks::dns_name::bare_zone_id;
 use privpath_checks::snapshot as m;
 
 /// Every private hosted zone associated with `vpc` (of `vpc_region`), whichever account

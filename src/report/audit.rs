@@ -175,10 +175,22 @@ pub(crate) fn headline(run: &Run, apis: &Matrix<'_>) -> String {
         crate::outcome::EXIT_TRIPPED => format!("✗ gate failed (fail-on {})", run.fail_on.as_str()),
         _ => "✗ could not check everything".to_string(),
     };
+    // A method called through a custom domain is a heading of its own, not another method.
+    let via_domain = apis
+        .iter()
+        .filter(|(_, g)| {
+            g.first()
+                .is_some_and(|g| g.path.context.ids.domain.is_some())
+        })
+        .count();
+    let domains = match via_domain {
+        0 => String::new(),
+        n => format!(", {n} through a custom domain name"),
+    };
     let mut line = format!(
-        "privpath audit: {verdict} — {broken} of {} client group(s) cannot call their API ({paths} path(s), {} API method(s))",
+        "privpath audit: {verdict} — {broken} of {} client group(s) cannot call their API ({paths} path(s), {} API method(s){domains})",
         groups.len(),
-        apis.len()
+        apis.len() - via_domain
     );
     let estate_problems = estate_outcomes(run)
         .iter()

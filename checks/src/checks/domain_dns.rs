@@ -2,9 +2,9 @@
 //! the custom domain name to the execute-api endpoint on the path.
 
 use crate::check::{client, endpoint, CheckMeta, Hop, Severity};
+use crate::dns_name::bare_zone_id;
 use crate::domain::normalise;
 use crate::finding::Finding;
-use crate::index::bare_zone_id;
 use crate::net::parse_ipv4;
 use crate::path::{EndpointHop, ResolvedPath};
 use crate::snapshot::{HostedZoneSummary, ResourceRecordSet, Source};

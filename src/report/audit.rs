@@ -81,8 +81,9 @@ pub(crate) fn matrix(run: &Run) -> Matrix<'_> {
         };
         // A path through a custom domain name is its own line of the matrix: the same
         // clients may reach the execute-api name and not the domain, or the reverse.
+        // The scope stays last: the HTML report reads the API's account from there.
         let heading = format!(
-            "API {}{} · {api_scope}{}",
+            "API {}{}{} · {api_scope}",
             c.api_id,
             c.method
                 .as_deref()

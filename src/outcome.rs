@@ -79,6 +79,9 @@ pub struct Evaluated {
     /// Passing findings an audit no longer holds ([`Evaluated::compact`]): counted,
     /// not kept.
     pub passes_dropped: usize,
+    /// The checks those findings were of: the path picture still draws their hops as
+    /// passing.
+    pub passed: Vec<&'static str>,
 }
 
 impl Evaluated {
@@ -87,6 +90,7 @@ impl Evaluated {
             context,
             outcomes,
             passes_dropped: 0,
+            passed: Vec::new(),
         }
     }
 
@@ -103,8 +107,14 @@ impl Evaluated {
     /// people's reports show once the JSON report has streamed them.
     pub fn compact(&mut self) {
         let before = self.outcomes.len();
-        self.outcomes
-            .retain(|o| o.finding.status != Status::Pass || o.suppressed.is_some());
+        let passed = &mut self.passed;
+        self.outcomes.retain(|o| {
+            let keep = o.finding.status != Status::Pass || o.suppressed.is_some();
+            if !keep && !passed.contains(&o.finding.check) {
+                passed.push(o.finding.check);
+            }
+            keep
+        });
         self.passes_dropped += before - self.outcomes.len();
         self.outcomes.shrink_to_fit();
     }

@@ -15,6 +15,7 @@ use crate::io::{read_snapshot, write_snapshot};
 use crate::live::estate::collect_estate;
 use crate::outcome::{Context, Evaluated, FailOn, Run, Stats, SuppressionRule, TargetRun};
 use crate::report::json::JsonStream;
+use crate::report::junit::JunitStream;
 use crate::report::Format;
 use anyhow::{Context as _, Result};
 use privpath_checks::checks::{DOMAIN_CHECKS, TRANSIT_CHECKS};
@@ -82,22 +83,33 @@ pub fn run(args: &AuditArgs) -> Result<u8> {
     reports.finish(&config, &args.report, stats)
 }
 
-/// The audit's reports as the paths are checked. When every requested format is one
-/// that shows only what is not passing (the grouped table and Markdown) or can be
-/// written target by target (JSON), each path's JSON is written at once and its
-/// passing findings are dropped, counted: an audit of 100,000 paths then holds no
-/// document and no passing finding. JUnit, SARIF and HTML need every finding at the
-/// end, so with any of them the audit holds them all.
+/// The audit's reports as the paths are checked: each path's JSON is written at once,
+/// its JUnit suite goes to a temporary file, and its passing findings are then dropped
+/// (counted, with the checks they were of): an audit of 100,000 paths holds no document
+/// and no passing finding. The table, Markdown, HTML and SARIF show only what is not
+/// passing (and the hops the checks passed), so they are written at the end from that
+/// compact run; JUnit's root carries the totals, so it is assembled at the end too.
 struct Streamed {
     suppressor: gate::Suppressor,
     fail_on: FailOn,
     json: Vec<(Option<PathBuf>, JsonOut)>,
-    /// The destinations written at the end, from the (compact) run.
+    junit: Vec<(Option<PathBuf>, JunitStream)>,
+    /// The destinations written at the end, from the compact run.
     rest: Vec<(Format, Option<PathBuf>)>,
-    compact: bool,
     targets: Vec<TargetRun>,
-    /// The first error writing a JSON report (a closed stdout is not one).
+    /// The first error writing a streamed report (a closed stdout is not one).
     failed: Option<anyhow::Error>,
+}
+
+/// A report's file, or stdout.
+fn open(file: &Option<PathBuf>) -> Result<Box<dyn Write>> {
+    Ok(match file {
+        Some(path) => Box::new(BufWriter::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?,
+        )),
+        None => Box::new(BufWriter::new(std::io::stdout())),
+    })
 }
 
 impl Streamed {
@@ -107,34 +119,28 @@ impl Streamed {
         fail_on: FailOn,
         config: Option<&str>,
     ) -> Result<Streamed> {
-        let compact = destinations
-            .iter()
-            .all(|(f, _)| matches!(f, Format::Table | Format::Markdown | Format::Json));
-        let mut json = Vec::new();
-        let mut rest = Vec::new();
+        let (mut json, mut junit, mut rest) = (Vec::new(), Vec::new(), Vec::new());
         for (format, file) in destinations {
-            if !(compact && *format == Format::Json) {
-                rest.push((*format, file.clone()));
-                continue;
-            }
-            let out: Box<dyn Write> = match file {
-                Some(path) => Box::new(BufWriter::new(
-                    std::fs::File::create(path)
-                        .with_context(|| format!("cannot write {}", path.display()))?,
+            match format {
+                Format::Json => json.push((
+                    file.clone(),
+                    JsonStream::begin(open(file)?, config)
+                        .context("cannot write the JSON report")?,
                 )),
-                None => Box::new(BufWriter::new(std::io::stdout())),
-            };
-            json.push((
-                file.clone(),
-                JsonStream::begin(out, config).context("cannot write the JSON report")?,
-            ));
+                Format::Junit => junit.push((
+                    file.clone(),
+                    JunitStream::begin()
+                        .context("cannot create a temporary file for the JUnit report")?,
+                )),
+                _ => rest.push((*format, file.clone())),
+            }
         }
         Ok(Streamed {
             suppressor: gate::Suppressor::new(rules, Date::today()),
             fail_on,
             json,
+            junit,
             rest,
-            compact,
             targets: Vec::new(),
             failed: None,
         })
@@ -150,11 +156,19 @@ impl Streamed {
                 self.failed = written(e, file.as_deref());
             }
         }
-        if self.compact {
-            if let Ok(e) = &mut t.result {
-                if !e.context.estate {
-                    e.compact();
-                }
+        for (_, stream) in &mut self.junit {
+            if self.failed.is_some() {
+                break;
+            }
+            if let Err(e) = stream.target(&t, &self.suppressor.reports, self.fail_on) {
+                self.failed = Some(
+                    anyhow::Error::new(e).context("cannot write the JUnit report's temporary file"),
+                );
+            }
+        }
+        if let Ok(e) = &mut t.result {
+            if !e.context.estate {
+                e.compact();
             }
         }
         self.targets.push(t);
@@ -174,6 +188,18 @@ impl Streamed {
             if failed.is_none() {
                 if let Err(e) = stream.end(&run) {
                     failed = written(e, file.as_deref());
+                }
+            }
+        }
+        for (file, stream) in self.junit {
+            if failed.is_none() {
+                let ended = open(&file)
+                    .and_then(|mut out| stream.end(&run, &mut out).map_err(anyhow::Error::new));
+                if let Err(e) = ended {
+                    failed = match e.downcast::<std::io::Error>() {
+                        Ok(io) => written(io, file.as_deref()),
+                        Err(other) => Some(other),
+                    };
                 }
             }
         }
@@ -312,4 +338,78 @@ pub fn audit_snapshot(
             gate::judge(estate_findings, severities),
         )),
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{junit, picture};
+
+    fn audited(fixture: &str) -> Vec<TargetRun> {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/estate/");
+        let snapshot = read_snapshot(&PathBuf::from(path).join(fixture)).unwrap();
+        let mut targets = Vec::new();
+        audit_snapshot(
+            &snapshot,
+            &Selection::default(),
+            &BTreeMap::new(),
+            "snapshot",
+            &mut |t| targets.push(t),
+        );
+        targets
+    }
+
+    fn run_of(targets: Vec<TargetRun>) -> Run {
+        Run {
+            targets,
+            suppressions: Vec::new(),
+            fail_on: FailOn::Fail,
+            config_path: None,
+            stats: Stats {
+                calls: 0,
+                elapsed: std::time::Duration::ZERO,
+            },
+            audit: true,
+        }
+    }
+
+    #[test]
+    fn a_streamed_junit_report_is_the_document_render_writes() {
+        let targets = audited("two-regions.json");
+        let mut stream = JunitStream::begin().unwrap();
+        for t in &targets {
+            stream.target(t, &[], FailOn::Fail).unwrap();
+        }
+        let run = run_of(targets);
+        let mut streamed = Vec::new();
+        stream.end(&run, &mut streamed).unwrap();
+        let whole = junit::render(&run);
+        assert!(whole.contains("<failure type=\"fail\""), "{whole}");
+        assert_eq!(String::from_utf8(streamed).unwrap(), whole);
+    }
+
+    #[test]
+    fn a_compacted_path_draws_the_same_picture() {
+        // Passing findings dropped, their checks remembered: every hop keeps its status
+        // (a hop of passing checks is not drawn as skipped).
+        for fixture in ["two-regions.json", "tgw-hub.json", "domain-record-missing.json"] {
+            for mut t in audited(fixture) {
+                let Ok(e) = &mut t.result else { continue };
+                if e.context.estate {
+                    continue;
+                }
+                let before: Vec<String> = picture::hops(&e.context.ids, &e.outcomes, &[])
+                    .iter()
+                    .map(|h| format!("{} {}", h.key, h.status))
+                    .collect();
+                e.compact();
+                assert!(e.passes_dropped > 0, "{fixture}: nothing dropped");
+                let after: Vec<String> = picture::hops(&e.context.ids, &e.outcomes, &e.passed)
+                    .iter()
+                    .map(|h| format!("{} {}", h.key, h.status))
+                    .collect();
+                assert_eq!(after, before, "{fixture} {}", t.name);
+            }
+        }
+    }
 }

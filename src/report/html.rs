@@ -95,7 +95,7 @@ fn hop_html(h: &picture::Hop) -> String {
 
 fn picture_html(g: &Group<'_>) -> String {
     let e = g.path;
-    let hops = picture::hops(&e.context.ids, &e.outcomes);
+    let hops = picture::hops(&e.context.ids, &e.outcomes, &e.passed);
     let mut out = String::from("<div class=\"path\">");
     let request: Vec<&picture::Hop> = hops.iter().filter(|h| !h.side_branch).collect();
     for (i, h) in request.iter().enumerate() {

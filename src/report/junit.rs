@@ -7,9 +7,10 @@
 //! with their message in `<system-out>`; skipped and suppressed checks are `<skipped>`.
 //! A target that could not be checked is one `<error>` case.
 
-use crate::outcome::{Outcome, Run, TargetRun};
+use crate::outcome::{FailOn, Outcome, Run, SuppressionReport, TargetRun};
 use privpath_checks::{find_meta, Status};
 use std::fmt::Write;
+use std::io::{self, BufWriter, Seek, Write as _};
 
 /// Escapes text for an attribute or element, dropping characters XML 1.0 forbids.
 pub fn escape(text: &str) -> String {
@@ -57,7 +58,7 @@ struct Suite {
     skipped: usize,
 }
 
-fn target_suite(run: &Run, t: &TargetRun) -> Suite {
+fn target_suite(fail_on: FailOn, suppressions: &[SuppressionReport], t: &TargetRun) -> Suite {
     let mut s = Suite::default();
     let classname = escape(&format!("privpath.{}", t.name));
     let mut props = String::new();
@@ -69,7 +70,7 @@ fn target_suite(run: &Run, t: &TargetRun) -> Suite {
             escape(value)
         );
     };
-    add_prop("fail_on", run.fail_on.as_str());
+    add_prop("fail_on", fail_on.as_str());
     let evaluated = match &t.result {
         Ok(e) => e,
         Err(why) => {
@@ -123,7 +124,7 @@ fn target_suite(run: &Run, t: &TargetRun) -> Suite {
         );
         let title = find_meta(id).map_or("", |m| m.title);
         let body = escape(&format!("{title}\n{}", details(&outcomes)));
-        let gating: Vec<&&Outcome> = outcomes.iter().filter(|o| run.gates(o)).collect();
+        let gating: Vec<&&Outcome> = outcomes.iter().filter(|o| fail_on.gates(o)).collect();
         if let Some(first) = gating.first() {
             s.failures += 1;
             let _ = writeln!(
@@ -139,7 +140,7 @@ fn target_suite(run: &Run, t: &TargetRun) -> Suite {
             s.skipped += 1;
             let first = outcomes[0];
             let message = match first.suppressed {
-                Some(i) => format!("suppressed: {}", run.suppressions[i].rule.reason),
+                Some(i) => format!("suppressed: {}", suppressions[i].rule.reason),
                 None => first.finding.message.clone(),
             };
             let _ = writeln!(s.xml, "      <skipped message=\"{}\"/>", escape(&message));
@@ -189,7 +190,12 @@ pub fn render(run: &Run) -> String {
     let mut suites: Vec<(String, Suite)> = run
         .targets
         .iter()
-        .map(|t| (format!("privpath.{}", t.name), target_suite(run, t)))
+        .map(|t| {
+            (
+                suite_name(t),
+                target_suite(run.fail_on, &run.suppressions, t),
+            )
+        })
         .collect();
     if !run.suppressions.is_empty() {
         suites.push(("privpath.suppressions".to_string(), suppressions_suite(run)));
@@ -197,27 +203,92 @@ pub fn render(run: &Run) -> String {
     let (tests, failures, errors) = suites.iter().fold((0, 0, 0), |(t, f, e), (_, s)| {
         (t + s.tests, f + s.failures, e + s.errors)
     });
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
-        out,
-        "<testsuites name=\"privpath\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" time=\"{:.3}\">",
-        run.stats.elapsed.as_secs_f64()
-    );
+    let mut out = head(run, tests, failures, errors);
     for (name, s) in suites {
-        let _ = writeln!(
-            out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">",
-            escape(&name),
-            s.tests,
-            s.failures,
-            s.errors,
-            s.skipped
-        );
-        out.push_str(&s.xml);
-        out.push_str("  </testsuite>\n");
+        out.push_str(&suite_xml(&name, &s));
     }
     out.push_str("</testsuites>\n");
     out
+}
+
+fn suite_name(t: &TargetRun) -> String {
+    format!("privpath.{}", t.name)
+}
+
+/// The document's start: the root carries the totals.
+fn head(run: &Run, tests: usize, failures: usize, errors: usize) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"privpath\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" time=\"{:.3}\">\n",
+        run.stats.elapsed.as_secs_f64()
+    )
+}
+
+fn suite_xml(name: &str, s: &Suite) -> String {
+    format!(
+        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">\n{}  </testsuite>\n",
+        escape(name),
+        s.tests,
+        s.failures,
+        s.errors,
+        s.skipped,
+        s.xml
+    )
+}
+
+/// The same document written target by target, for an audit of 100,000 paths: each
+/// target's suite goes to an unnamed temporary file as soon as it is checked (the audit
+/// then keeps only what its other reports show), and [`JunitStream::end`] writes the
+/// root with the totals, the suites, and the suppressions' suite. The file is removed
+/// by the system when closed, whatever happens.
+pub struct JunitStream {
+    suites: BufWriter<std::fs::File>,
+    tests: usize,
+    failures: usize,
+    errors: usize,
+}
+
+impl JunitStream {
+    pub fn begin() -> io::Result<JunitStream> {
+        Ok(JunitStream {
+            suites: BufWriter::new(tempfile::tempfile()?),
+            tests: 0,
+            failures: 0,
+            errors: 0,
+        })
+    }
+
+    pub fn target(
+        &mut self,
+        t: &TargetRun,
+        suppressions: &[SuppressionReport],
+        fail_on: FailOn,
+    ) -> io::Result<()> {
+        let s = target_suite(fail_on, suppressions, t);
+        self.tests += s.tests;
+        self.failures += s.failures;
+        self.errors += s.errors;
+        self.suites
+            .write_all(suite_xml(&suite_name(t), &s).as_bytes())
+    }
+
+    pub fn end(self, run: &Run, out: &mut dyn io::Write) -> io::Result<()> {
+        let (mut tests, mut failures, mut errors) = (self.tests, self.failures, self.errors);
+        let extra = (!run.suppressions.is_empty()).then(|| suppressions_suite(run));
+        if let Some(s) = &extra {
+            tests += s.tests;
+            failures += s.failures;
+            errors += s.errors;
+        }
+        out.write_all(head(run, tests, failures, errors).as_bytes())?;
+        let mut file = self.suites.into_inner().map_err(|e| e.into_error())?;
+        file.rewind()?;
+        io::copy(&mut file, out)?;
+        if let Some(s) = &extra {
+            out.write_all(suite_xml("privpath.suppressions", s).as_bytes())?;
+        }
+        out.write_all(b"</testsuites>\n")?;
+        out.flush()
+    }
 }
 
 #[cfg(test)]

@@ -84,8 +84,9 @@ const HOPS: [(&str, &str, &[&str]); 11] = [
 ];
 
 /// The hops, each with the worst status of its checks (skipped checks do not count; a
-/// hop whose checks were all skipped or not run is a skip).
-pub fn hops(ids: &PathIds, outcomes: &[Outcome]) -> Vec<Hop> {
+/// hop whose checks were all skipped or not run is a skip). `passed`: checks whose
+/// passing findings a streamed audit dropped ([`crate::outcome::Evaluated::compact`]).
+pub fn hops(ids: &PathIds, outcomes: &[Outcome], passed: &[&str]) -> Vec<Hop> {
     HOPS.iter()
         .filter(|(key, _, _)| match *key {
             "domain" => ids.domain.is_some(),
@@ -105,7 +106,8 @@ pub fn hops(ids: &PathIds, outcomes: &[Outcome]) -> Vec<Hop> {
                 .copied()
                 .filter(|o| o.finding.status != Status::Skip)
                 .collect();
-            let status = if judged.is_empty() {
+            let dropped_pass = checks.iter().any(|c| passed.contains(c));
+            let status = if judged.is_empty() && !dropped_pass {
                 Status::Skip
             } else {
                 judged

@@ -216,7 +216,10 @@ fn render_target(e: &Evaluated, style: &Style) -> String {
         ));
     }
     out.push('\n');
-    out.push_str(&picture::text(&picture::hops(&c.ids, outcomes), width));
+    out.push_str(&picture::text(
+        &picture::hops(&c.ids, outcomes, &e.passed),
+        width,
+    ));
 
     // What is wrong, in full, with the fix; every finding with --details.
     let shown: Vec<&Outcome> = outcomes

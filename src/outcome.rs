@@ -79,9 +79,10 @@ pub struct Evaluated {
     /// Passing findings an audit no longer holds ([`Evaluated::compact`]): counted,
     /// not kept.
     pub passes_dropped: usize,
-    /// The checks those findings were of: the path picture still draws their hops as
-    /// passing.
-    pub passed: Vec<&'static str>,
+    /// The checks those findings were of, one bit per position in
+    /// [`privpath_checks::all_metas`] (8 bytes a path, not a list): the path picture
+    /// still draws their hops as passing ([`Evaluated::passed`]).
+    passed_bits: u64,
 }
 
 impl Evaluated {
@@ -90,7 +91,7 @@ impl Evaluated {
             context,
             outcomes,
             passes_dropped: 0,
-            passed: Vec::new(),
+            passed_bits: 0,
         }
     }
 
@@ -107,16 +108,25 @@ impl Evaluated {
     /// people's reports show once the JSON report has streamed them.
     pub fn compact(&mut self) {
         let before = self.outcomes.len();
-        let passed = &mut self.passed;
+        let bits = &mut self.passed_bits;
         self.outcomes.retain(|o| {
             let keep = o.finding.status != Status::Pass || o.suppressed.is_some();
-            if !keep && !passed.contains(&o.finding.check) {
-                passed.push(o.finding.check);
+            if !keep {
+                *bits |= check_bit(o.finding.check);
             }
             keep
         });
         self.passes_dropped += before - self.outcomes.len();
         self.outcomes.shrink_to_fit();
+    }
+
+    /// The checks whose passing findings [`Evaluated::compact`] dropped.
+    pub fn passed(&self) -> Vec<&'static str> {
+        privpath_checks::all_metas()
+            .enumerate()
+            .filter(|(i, _)| self.passed_bits & (1u64 << i) != 0)
+            .map(|(_, m)| m.id)
+            .collect()
     }
 
     pub fn suppressed(&self) -> usize {
@@ -125,6 +135,21 @@ impl Evaluated {
             .filter(|o| o.suppressed.is_some())
             .count()
     }
+}
+
+/// A check's bit in [`Evaluated::passed`]'s set (none for an id privpath does not
+/// know, which no compacted finding has).
+fn check_bit(id: &str) -> u64 {
+    static BITS: std::sync::OnceLock<std::collections::HashMap<&'static str, u64>> =
+        std::sync::OnceLock::new();
+    let bits = BITS.get_or_init(|| {
+        privpath_checks::all_metas()
+            .enumerate()
+            .filter(|(i, _)| *i < 64)
+            .map(|(i, m)| (m.id, 1u64 << i))
+            .collect()
+    });
+    bits.get(id).copied().unwrap_or(0)
 }
 
 pub struct TargetRun {

@@ -343,7 +343,7 @@ pub fn audit_snapshot(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{junit, picture};
+    use crate::report::{html, junit, picture, sarif};
 
     fn audited(fixture: &str) -> Vec<TargetRun> {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/estate/");
@@ -389,10 +389,82 @@ mod tests {
     }
 
     #[test]
+    fn sarif_written_result_by_result_is_the_whole_document() {
+        // The results spliced into the pretty-printed document give the bytes
+        // serde_json gives the whole document: parse it, print it again, compare.
+        for fixture in ["two-regions.json", "domain.json"] {
+            let text = sarif::render(&run_of(audited(fixture)));
+            let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let results = doc["runs"][0]["results"].as_array().unwrap().len();
+            assert_eq!(results > 0, fixture == "two-regions.json", "{text}");
+            assert_eq!(text, serde_json::to_string_pretty(&doc).unwrap() + "\n");
+        }
+    }
+
+    #[test]
+    fn an_html_matrix_of_many_api_methods_lists_each_rows_methods() {
+        // 14 API methods (the path of one scope copied into 14 regions): no column per
+        // method, no empty cell; each row names the method of its one cell.
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/estate/cross-account.json"
+        );
+        let text = std::fs::read_to_string(path).unwrap();
+        let regions = [
+            "us-east-1",
+            "us-east-2",
+            "us-west-1",
+            "us-west-2",
+            "eu-west-1",
+            "eu-west-2",
+            "eu-west-3",
+            "eu-central-1",
+            "eu-north-1",
+            "ap-south-1",
+            "ap-northeast-1",
+            "ap-northeast-2",
+            "ap-southeast-1",
+            "ca-central-1",
+        ];
+        let mut scopes = Vec::new();
+        for r in regions {
+            let doc: serde_json::Value =
+                serde_json::from_str(&text.replace("us-east-1", r)).unwrap();
+            scopes.extend(doc["scopes"].as_array().unwrap().iter().cloned());
+        }
+        let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        doc["scopes"] = serde_json::Value::Array(scopes);
+        let snapshot = Snapshot::from_slice(doc.to_string().as_bytes()).unwrap();
+        let mut targets = Vec::new();
+        audit_snapshot(
+            &snapshot,
+            &Selection::default(),
+            &BTreeMap::new(),
+            "snapshot",
+            &mut |t| targets.push(t),
+        );
+        let page = html::render(&run_of(targets));
+        assert!(page.contains("API methods its clients call"), "{page}");
+        assert!(!page.contains("cell empty"));
+        assert_eq!(page.matches("<td class=\"cell pass\"").count(), 14);
+        assert!(page.contains("<span class=\"id\">API a1b2c3d4e5 · POST /items on stage prod · 111122223333/ca-central-1</span>"));
+    }
+
+    #[test]
+    fn every_check_has_a_bit_in_a_compacted_path() {
+        // Evaluated keeps the checks that passed as bits of a u64.
+        assert!(privpath_checks::all_metas().count() <= 64);
+    }
+
+    #[test]
     fn a_compacted_path_draws_the_same_picture() {
         // Passing findings dropped, their checks remembered: every hop keeps its status
         // (a hop of passing checks is not drawn as skipped).
-        for fixture in ["two-regions.json", "tgw-hub.json", "domain-record-missing.json"] {
+        for fixture in [
+            "two-regions.json",
+            "tgw-hub.json",
+            "domain-record-missing.json",
+        ] {
             for mut t in audited(fixture) {
                 let Ok(e) = &mut t.result else { continue };
                 if e.context.estate {
@@ -404,7 +476,7 @@ mod tests {
                     .collect();
                 e.compact();
                 assert!(e.passes_dropped > 0, "{fixture}: nothing dropped");
-                let after: Vec<String> = picture::hops(&e.context.ids, &e.outcomes, &e.passed)
+                let after: Vec<String> = picture::hops(&e.context.ids, &e.outcomes, &e.passed())
                     .iter()
                     .map(|h| format!("{} {}", h.key, h.status))
                     .collect();

@@ -13,7 +13,6 @@ pub mod snapshot;
 use crate::cli::ReportArgs;
 use crate::config::Config;
 use crate::gate;
-use crate::io::emit;
 use crate::outcome::{FailOn, Run, Stats, SuppressionRule, TargetRun};
 use crate::report::{closing, table, text, Format};
 use anyhow::{bail, Context as _, Result};
@@ -117,21 +116,26 @@ pub(crate) fn write_reports(
                     colour: false,
                     details,
                 };
-                std::fs::write(path, format.render(run, &style))
+                let file = std::fs::File::create(path)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                format
+                    .write(run, &style, &mut std::io::BufWriter::new(file))
                     .with_context(|| format!("cannot write {}", path.display()))?;
             }
             None => {
                 let terminal = std::io::stdout().is_terminal();
                 let colour = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
                 let width = text::output_width(terminal);
-                emit(&format.render(
-                    run,
-                    &table::Style {
-                        width,
-                        colour,
-                        details,
-                    },
-                ))?;
+                let style = table::Style {
+                    width,
+                    colour,
+                    details,
+                };
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                match format.write(run, &style, &mut out) {
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                    other => other.context("cannot write to stdout")?,
+                }
             }
         }
     }

@@ -95,7 +95,7 @@ fn hop_html(h: &picture::Hop) -> String {
 
 fn picture_html(g: &Group<'_>) -> String {
     let e = g.path;
-    let hops = picture::hops(&e.context.ids, &e.outcomes, &e.passed);
+    let hops = picture::hops(&e.context.ids, &e.outcomes, &e.passed());
     let mut out = String::from("<div class=\"path\">");
     let request: Vec<&picture::Hop> = hops.iter().filter(|h| !h.side_branch).collect();
     for (i, h) in request.iter().enumerate() {
@@ -110,6 +110,10 @@ fn picture_html(g: &Group<'_>) -> String {
     out.push_str("</div>");
     out
 }
+
+/// Up to this many API methods the matrix has a column each; past it, a row lists the
+/// methods its clients call.
+const MATRIX_COLUMNS: usize = 12;
 
 pub fn render(run: &Run) -> String {
     let apis = matrix(run);
@@ -157,9 +161,17 @@ pub fn render(run: &Run) -> String {
         "</select></label><span><span id=\"shown\"></span> client subnet(s) shown</span></div>\n",
     );
 
+    // Past a few columns a full matrix is mostly empty cells, subnets × APIs of them (an
+    // estate of 10,000 subnets and 1,000 APIs would be 10 million): each row then lists
+    // only the API methods its clients call, each cell naming its method.
+    let sparse = apis.len() > MATRIX_COLUMNS;
     out.push_str("<h2>Client subnets × API methods</h2>\n<table id=\"matrix\"><thead><tr><th>Client subnet</th><th>VPC</th><th>Account/region</th>");
-    for (heading, _) in &apis {
-        let _ = write!(out, "<th class=\"api\">{}</th>", esc(heading));
+    if sparse {
+        out.push_str("<th class=\"api\">API methods its clients call</th>");
+    } else {
+        for (heading, _) in &apis {
+            let _ = write!(out, "<th class=\"api\">{}</th>", esc(heading));
+        }
     }
     out.push_str("</tr></thead><tbody>\n");
     for ((scope, vpc, subnet), cols) in &rows {
@@ -172,8 +184,15 @@ pub fn render(run: &Run) -> String {
         );
         for (col, (heading, _)) in apis.iter().enumerate() {
             let Some(groups) = cols.get(&col) else {
-                out.push_str("<td class=\"cell empty\">·</td>");
+                if !sparse {
+                    out.push_str("<td class=\"cell empty\">·</td>");
+                }
                 continue;
+            };
+            let named = if sparse {
+                format!("<span class=\"id\">{}</span><br>", esc(heading))
+            } else {
+                String::new()
             };
             // One cell: the worst verdict of the subnet's clients on this method.
             let worst = groups
@@ -186,7 +205,7 @@ pub fn render(run: &Run) -> String {
             let broken: Vec<&str> = groups.iter().filter_map(|g| g.check).collect();
             let _ = write!(
                 out,
-                "<td class=\"cell {worst}\" data-status=\"{worst}\" data-accounts=\"{} {}\"><span class=\"mark\">{}</span>{worst} · {clients} client(s){}</td>",
+                "<td class=\"cell {worst}\" data-status=\"{worst}\" data-accounts=\"{} {}\">{named}<span class=\"mark\">{}</span>{worst} · {clients} client(s){}</td>",
                 esc(account_of(scope)),
                 esc(api_account),
                 picture::mark(worst),

@@ -154,7 +154,7 @@ pub fn render(run: &Run) -> String {
             }
         }
         // The path as a picture: GitHub renders Mermaid in step summaries and comments.
-        let hops = super::picture::hops(&e.context.ids, &e.outcomes, &e.passed);
+        let hops = super::picture::hops(&e.context.ids, &e.outcomes, &e.passed());
         let _ = writeln!(out, "```mermaid\n{}```\n", super::picture::mermaid(&hops));
         let attention: Vec<&Outcome> = e
             .outcomes

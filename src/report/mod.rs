@@ -32,6 +32,21 @@ pub enum Format {
 }
 
 impl Format {
+    /// The report written to `out`: SARIF result by result (an audit's results are
+    /// never all held), the others rendered whole.
+    pub fn write(
+        self,
+        run: &Run,
+        style: &table::Style,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        match self {
+            Format::Sarif => sarif::write(run, out),
+            _ => out.write_all(self.render(run, style).as_bytes()),
+        }?;
+        out.flush()
+    }
+
     pub fn render(self, run: &Run, style: &table::Style) -> String {
         match self {
             Format::Table if run.audit => audit::table(run, style.width),

@@ -202,12 +202,22 @@ fn result(run: &Run, metas: &[&CheckMeta], t: &TargetRun, o: &Outcome) -> Value 
 }
 
 pub fn render(run: &Run) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write(run, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Where the results go in the pretty-printed document, which is written around them.
+const RESULTS_SLOT: &str = "\"results\": \"privpath:results\"";
+/// A result's indentation in that document: `runs` → run → `results` → result.
+const RESULT_INDENT: &str = "        ";
+
+/// The document, written result by result: an audit of 100,000 paths never holds its
+/// results (each is built, written and dropped), and the bytes are those of
+/// `serde_json::to_string_pretty` of the whole document.
+pub fn write(run: &Run, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let metas = rule_metas(run);
-    let results: Vec<Value> = run
-        .outcomes()
-        .filter(|(_, o)| !matches!(o.finding.status, Status::Pass | Status::Skip))
-        .map(|(t, o)| result(run, &metas, t, o))
-        .collect();
     let execution: Vec<Value> = run
         .targets
         .iter()
@@ -253,10 +263,36 @@ pub fn render(run: &Run) -> String {
                 "toolExecutionNotifications": execution,
                 "toolConfigurationNotifications": configuration,
             }],
-            "results": results,
+            "results": "privpath:results",
         }]
     });
-    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+    let text = serde_json::to_string_pretty(&doc).map_err(std::io::Error::other)?;
+    let (before, after) = text.split_once(RESULTS_SLOT).unwrap_or((&text, ""));
+    out.write_all(before.as_bytes())?;
+    out.write_all(b"\"results\": [")?;
+    let mut any = false;
+    for (t, o) in run
+        .outcomes()
+        .filter(|(_, o)| !matches!(o.finding.status, Status::Pass | Status::Skip))
+    {
+        let one = serde_json::to_string_pretty(&result(run, &metas, t, o))
+            .map_err(std::io::Error::other)?;
+        out.write_all(if any { b",\n" } else { b"\n" })?;
+        any = true;
+        for (i, line) in one.lines().enumerate() {
+            if i > 0 {
+                out.write_all(b"\n")?;
+            }
+            out.write_all(RESULT_INDENT.as_bytes())?;
+            out.write_all(line.as_bytes())?;
+        }
+    }
+    if any {
+        out.write_all(b"\n      ")?;
+    }
+    out.write_all(b"]")?;
+    out.write_all(after.as_bytes())?;
+    out.write_all(b"\n")
 }
 
 #[cfg(test)]

@@ -217,7 +217,7 @@ fn render_target(e: &Evaluated, style: &Style) -> String {
     }
     out.push('\n');
     out.push_str(&picture::text(
-        &picture::hops(&c.ids, outcomes, &e.passed),
+        &picture::hops(&c.ids, outcomes, &e.passed()),
         width,
     ));
 

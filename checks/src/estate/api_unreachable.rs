@@ -30,7 +30,7 @@ pub fn run(e: &Estate<'_, '_>) -> Vec<Finding> {
     let mut by_api: HashMap<(usize, &str), Vec<&CheckedPath>> = HashMap::new();
     for p in e.paths {
         by_api
-            .entry((p.path.api_scope, p.path.api_id.as_str()))
+            .entry((p.path.api_scope, p.path.api_id))
             .or_default()
             .push(p);
     }

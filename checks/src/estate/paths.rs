@@ -14,39 +14,43 @@ use std::collections::{BTreeSet, HashMap};
 
 /// One path of the estate: a client instance calling one method of one API.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EstatePath {
+///
+/// Its ids borrow the snapshot's strings: an audit holds one per path (100,000 of them
+/// in a large estate), so none is copied.
+pub struct EstatePath<'a> {
     /// Positions in the snapshot's `scopes`.
     pub api_scope: usize,
     pub client_scope: usize,
-    pub api_id: String,
-    pub instance_id: String,
-    pub stage: Option<String>,
-    pub http_method: Option<String>,
-    pub resource_path: Option<String>,
+    pub api_id: &'a str,
+    pub instance_id: &'a str,
+    pub stage: Option<&'a str>,
+    pub http_method: Option<&'a str>,
+    pub resource_path: Option<&'a str>,
     /// The private custom domain name the client calls, when the path goes through one
     /// (else the API's execute-api name).
-    pub domain: Option<DomainVia>,
+    pub domain: Option<DomainVia<'a>>,
 }
 
 /// A private custom domain name a path calls through, at one of its base path mappings.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DomainVia {
-    pub name: String,
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DomainVia<'a> {
+    /// As the mapping spells it.
+    pub name: &'a str,
     /// The mapping's base path (empty: `(none)`).
-    pub base_path: String,
+    pub base_path: &'a str,
 }
 
-impl DomainVia {
+impl DomainVia<'_> {
     /// `https://NAME/BASE` as the client calls it.
     pub fn url(&self) -> String {
-        match self.base_path.as_str() {
+        match self.base_path {
             "" => format!("https://{}", self.name),
             base => format!("https://{}/{base}", self.name),
         }
     }
 }
 
-impl EstatePath {
+impl EstatePath<'_> {
     /// The target `privpath check` would resolve for this path.
     pub fn target(&self, ix: &SnapshotIndex<'_>) -> Target {
         let pin = |i: usize| {
@@ -57,17 +61,17 @@ impl EstatePath {
             }
         };
         Target {
-            api_id: Some(self.api_id.clone()),
-            instance_id: Some(self.instance_id.clone()),
-            stage: self.stage.clone(),
-            http_method: self.http_method.clone(),
-            resource_path: self.resource_path.clone(),
+            api_id: Some(self.api_id.to_string()),
+            instance_id: Some(self.instance_id.to_string()),
+            stage: self.stage.map(str::to_string),
+            http_method: self.http_method.map(str::to_string),
+            resource_path: self.resource_path.map(str::to_string),
             db_instance_id: None,
             client_scope: pin(self.client_scope),
             api_scope: pin(self.api_scope),
             today: None,
-            domain_name: self.domain.as_ref().map(|d| d.name.clone()),
-            base_path: self.domain.as_ref().map(|d| d.base_path.clone()),
+            domain_name: self.domain.map(|d| d.name.to_string()),
+            base_path: self.domain.map(|d| d.base_path.to_string()),
             // A path that does not name a domain calls the execute-api name, even when
             // a domain maps the API.
             execute_api_name: self.domain.is_none(),
@@ -76,12 +80,12 @@ impl EstatePath {
 }
 
 /// A path with the findings its checks gave.
-pub struct CheckedPath {
-    pub path: EstatePath,
+pub struct CheckedPath<'a> {
+    pub path: EstatePath<'a>,
     pub findings: Vec<Finding>,
 }
 
-impl CheckedPath {
+impl CheckedPath<'_> {
     /// The first check that fails on the request's way (in path order), if any. Session
     /// Manager's checks are the operator's branch: they do not stop a request.
     pub fn first_failure(&self) -> Option<&Finding> {
@@ -105,11 +109,11 @@ pub fn blocks_requests(check: &str) -> bool {
 pub struct Estate<'i, 'a> {
     pub ix: &'i SnapshotIndex<'a>,
     pub apis: Vec<(usize, &'a RestApi)>,
-    pub paths: &'i [CheckedPath],
+    pub paths: &'i [CheckedPath<'a>],
 }
 
 impl<'i, 'a> Estate<'i, 'a> {
-    pub fn new(ix: &'i SnapshotIndex<'a>, paths: &'i [CheckedPath]) -> Estate<'i, 'a> {
+    pub fn new(ix: &'i SnapshotIndex<'a>, paths: &'i [CheckedPath<'a>]) -> Estate<'i, 'a> {
         Estate {
             ix,
             apis: audited_apis(ix),
@@ -204,10 +208,13 @@ pub fn client_vpcs<'a>(
 }
 
 /// A stage and a (resource path, HTTP method) of an API; `None` lets the checks pick.
-type MethodCombo = (Option<String>, Option<(String, String)>);
+type MethodCombo<'a> = (Option<&'a str>, Option<(&'a str, &'a str)>);
 
 /// The (resource path, HTTP method) pairs of the API's methods, and its stages.
-fn methods_and_stages(scope: &Scope, api: &RestApi) -> (Vec<(String, String)>, Vec<String>) {
+fn methods_and_stages<'a>(
+    scope: &'a Scope,
+    api: &RestApi,
+) -> (Vec<(&'a str, &'a str)>, Vec<&'a str>) {
     let mine = |id: &Option<String>| id.as_deref().is_none_or(|i| i == api.id);
     let mut methods = Vec::new();
     for r in scope
@@ -217,7 +224,7 @@ fn methods_and_stages(scope: &Scope, api: &RestApi) -> (Vec<(String, String)>, V
         .filter(|r| mine(&r.rest_api_id))
     {
         for verb in r.resource_methods.keys() {
-            methods.push((r.path.clone(), verb.clone()));
+            methods.push((r.path.as_str(), verb.as_str()));
         }
     }
     let stages = scope
@@ -225,30 +232,26 @@ fn methods_and_stages(scope: &Scope, api: &RestApi) -> (Vec<(String, String)>, V
         .iter()
         .flatten()
         .filter(|s| mine(&s.rest_api_id))
-        .map(|s| s.stage_name.clone())
+        .map(|s| s.stage_name.as_str())
         .collect();
     (methods, stages)
 }
 
 /// Every stage × method to call, or one path with the defaults when the API has no
 /// stage or no method (so the API checks say what is missing).
-fn combos(stages: &[String], methods: &[(String, String)]) -> Vec<MethodCombo> {
+fn combos<'a>(stages: &[&'a str], methods: &[(&'a str, &'a str)]) -> Vec<MethodCombo<'a>> {
     if stages.is_empty() || methods.is_empty() {
         return vec![(None, None)];
     }
     stages
         .iter()
-        .flat_map(|s| {
-            methods
-                .iter()
-                .map(move |m| (Some(s.clone()), Some(m.clone())))
-        })
+        .flat_map(|s| methods.iter().map(move |m| (Some(*s), Some(*m))))
         .collect()
 }
 
 /// (scope, API id) → the private custom domain names of that scope mapping the API, each
 /// with the mapping's stage.
-type MappedDomains<'a> = HashMap<(usize, &'a str), Vec<(DomainVia, Option<&'a String>)>>;
+type MappedDomains<'a> = HashMap<(usize, &'a str), Vec<(DomainVia<'a>, Option<&'a str>)>>;
 
 /// [`MappedDomains`] of the snapshot: one pass over every scope's mappings.
 fn domain_mappings<'a>(ix: &'a SnapshotIndex<'a>) -> MappedDomains<'a> {
@@ -276,12 +279,12 @@ fn domain_mappings<'a>(ix: &'a SnapshotIndex<'a>) -> MappedDomains<'a> {
                 continue;
             }
             let via = DomainVia {
-                name,
-                base_path: m.path().to_string(),
+                name: m.domain_name.as_str(),
+                base_path: m.path(),
             };
             let list = out.entry((s.position, m.rest_api_id.as_str())).or_default();
             if !list.iter().any(|(v, _)| *v == via) {
-                list.push((via, m.stage.as_ref()));
+                list.push((via, m.stage.as_deref()));
             }
         }
     }
@@ -294,7 +297,7 @@ fn domain_mappings<'a>(ix: &'a SnapshotIndex<'a>) -> MappedDomains<'a> {
 /// say what is missing) — through the execute-api name, and again through each private
 /// custom domain name whose base path mapping names the API (on the mapping's stage).
 /// Linear in the estate: every lookup goes through the index.
-pub fn paths(ix: &SnapshotIndex<'_>) -> Vec<EstatePath> {
+pub fn paths<'a>(ix: &'a SnapshotIndex<'a>) -> Vec<EstatePath<'a>> {
     let mut by_region: HashMap<&str, Vec<&Index<'_>>> = HashMap::new();
     for s in &ix.scopes {
         by_region
@@ -342,10 +345,10 @@ pub fn paths(ix: &SnapshotIndex<'_>) -> Vec<EstatePath> {
                     // A mapping to one stage calls only it; one without a stage names the
                     // stage in the URL, so every stage is reachable through it.
                     let stages = match stage {
-                        Some(s) => std::slice::from_ref(*s),
+                        Some(s) => std::slice::from_ref(s),
                         None => stages.as_slice(),
                     };
-                    (Some(via.clone()), combos(stages, &methods))
+                    (Some(*via), combos(stages, &methods))
                 }),
         );
         for (via, combos) in through {
@@ -354,12 +357,12 @@ pub fn paths(ix: &SnapshotIndex<'_>) -> Vec<EstatePath> {
                     out.push(EstatePath {
                         api_scope: api_pos,
                         client_scope: *scope,
-                        api_id: api.id.clone(),
-                        instance_id: instance.to_string(),
-                        stage: stage.clone(),
-                        http_method: method.as_ref().map(|(_, v)| v.clone()),
-                        resource_path: method.as_ref().map(|(p, _)| p.clone()),
-                        domain: via.clone(),
+                        api_id: api.id.as_str(),
+                        instance_id: instance,
+                        stage: *stage,
+                        http_method: method.map(|(_, v)| v),
+                        resource_path: method.map(|(p, _)| p),
+                        domain: via,
                     });
                 }
             }

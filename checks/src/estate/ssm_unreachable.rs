@@ -25,11 +25,11 @@ const SSM_CHECKS: [&str; 3] = ["ssm-agent-version", "ssm-instance-role", "ssm-en
 pub fn run(e: &Estate<'_, '_>) -> Vec<Finding> {
     let id = META.id;
     // (client scope, VPC, check) → instances, each once.
-    let mut groups: BTreeMap<(usize, String, &'static str), Vec<String>> = BTreeMap::new();
-    let mut clients: BTreeMap<(usize, String), ()> = BTreeMap::new();
+    let mut groups: BTreeMap<(usize, String, &'static str), Vec<&str>> = BTreeMap::new();
+    let mut clients: BTreeMap<(usize, &str), ()> = BTreeMap::new();
     for p in e.paths {
         let scope = p.path.client_scope;
-        clients.insert((scope, p.path.instance_id.clone()), ());
+        clients.insert((scope, p.path.instance_id), ());
         for f in p
             .findings
             .iter()
@@ -37,20 +37,20 @@ pub fn run(e: &Estate<'_, '_>) -> Vec<Finding> {
         {
             let Some(vpc) = e.ix.scopes[scope]
                 .instances
-                .get(p.path.instance_id.as_str())
+                .get(p.path.instance_id)
                 .and_then(|i| i.vpc_id.clone())
             else {
                 continue;
             };
             let list = groups.entry((scope, vpc, f.check)).or_default();
             if !list.contains(&p.path.instance_id) {
-                list.push(p.path.instance_id.clone());
+                list.push(p.path.instance_id);
             }
         }
     }
     let mut out = Vec::new();
     for ((scope, vpc, check), instances) in &groups {
-        let shown: Vec<&str> = instances.iter().take(5).map(String::as_str).collect();
+        let shown: Vec<&str> = instances.iter().take(5).copied().collect();
         let more = instances.len().saturating_sub(shown.len());
         let tail = if more > 0 {
             format!(" and {more} more")

@@ -2,9 +2,10 @@
 //! per account, after every account-region is discovered (a client account's zones
 //! answer names that another account's domains hold, so the names come first).
 //!
-//! Route 53 is global and throttles at five requests a second per account, so this asks
-//! by zone, never by VPC (the path's `ListHostedZonesByVPC` per client VPC would be a
-//! thousand requests in an account of a thousand VPCs):
+//! Route 53 is global and throttles each account (a burst of 50 requests, then 10 a
+//! second: [`Pace`] keeps privpath under it), so this asks by zone, never by VPC (the
+//! path's `ListHostedZonesByVPC` per client VPC would be a thousand requests in an
+//! account of a thousand VPCs):
 //!
 //! 1. the private zones this account created named like a domain or a parent of it
 //!    (`ListHostedZonesByName`, which starts at the name: one request per name);
@@ -22,9 +23,48 @@ use super::{all_at_once, sorted_unique, CollectError, Ctx};
 use privpath_checks::domain::normalise;
 use privpath_checks::snapshot::{self as m, Scope, Source, Unavailable};
 
-/// At most this many Route 53 requests of one account in flight: Route 53 allows five
-/// a second per account.
+/// At most this many Route 53 requests of one account in flight.
 pub const ROUTE53_IN_FLIGHT: usize = 4;
+
+/// Route 53 throttles each account with a token bucket: a burst of 50 requests, refilled
+/// at 10 a second, for the account as a whole and for each operation
+/// (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/throttling-api-requests.html;
+/// it was a flat five a second before). privpath takes a share of it — a burst of 20,
+/// then 5 a second — so that an account of thousands of zones is read without being
+/// throttled, and other tools of the account keep their share.
+const BURST: f64 = 20.0;
+const PER_SECOND: f64 = 5.0;
+
+/// One account's Route 53 request budget, as a token bucket.
+pub struct Pace {
+    bucket: tokio::sync::Mutex<(f64, std::time::Instant)>,
+}
+
+impl Pace {
+    fn new() -> Pace {
+        Pace {
+            bucket: tokio::sync::Mutex::new((BURST, std::time::Instant::now())),
+        }
+    }
+
+    /// Waits until a request may be sent.
+    async fn take(&self) {
+        loop {
+            let wait = {
+                let mut b = self.bucket.lock().await;
+                let now = std::time::Instant::now();
+                let refilled = b.0 + now.duration_since(b.1).as_secs_f64() * PER_SECOND;
+                *b = (refilled.min(BURST), now);
+                if b.0 >= 1.0 {
+                    b.0 -= 1.0;
+                    return;
+                }
+                (1.0 - b.0) / PER_SECOND
+            };
+            tokio::time::sleep(std::time::Duration::from_secs_f64(wait)).await;
+        }
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fact {
@@ -39,6 +79,7 @@ type RegionVpc = (String, String);
 /// One account's answers.
 pub struct ZoneBoard {
     ctx: Ctx,
+    pace: std::sync::Arc<Pace>,
     /// The estate's private custom domain names, normalised.
     names: Vec<String>,
     zones: Option<Vec<PrivateZone>>,
@@ -78,11 +119,15 @@ pub static READS: &[Read<ZoneBoard>] = &[
             arrays: &[Source::HostedZones],
         },
         start: |b, c| {
-            let (c, candidates) = (c.clone(), zone_names(&b.names));
+            let (c, candidates, pace) = (c.clone(), zone_names(&b.names), b.pace.clone());
             ask(
                 async move {
-                    let found = all_at_once(&c, &candidates, |c, name| async move {
-                        route53::private_zones_named(&c, &name).await
+                    let found = all_at_once(&c, &candidates, |c, name| {
+                        let pace = pace.clone();
+                        async move {
+                            pace.take().await;
+                            route53::private_zones_named(&c, &name).await
+                        }
                     })
                     .await;
                     let mut zones = Vec::new();
@@ -109,11 +154,15 @@ pub static READS: &[Read<ZoneBoard>] = &[
                 return Start::Skip;
             };
             let ids: Vec<String> = sorted_unique(zones.iter().map(|z| z.id.clone()));
-            let c = c.clone();
+            let (c, pace) = (c.clone(), b.pace.clone());
             ask(
                 async move {
-                    let found = all_at_once(&c, &ids, |c, id| async move {
-                        route53::zone_vpcs(&c, &id).await.map(|v| (id, v))
+                    let found = all_at_once(&c, &ids, |c, id| {
+                        let pace = pace.clone();
+                        async move {
+                            pace.take().await;
+                            route53::zone_vpcs(&c, &id).await.map(|v| (id, v))
+                        }
                     })
                     .await;
                     found.into_iter().collect::<Result<Vec<_>, _>>()
@@ -136,12 +185,16 @@ pub static READS: &[Read<ZoneBoard>] = &[
                 return Start::Skip;
             };
             let asks = record_asks(zones, &b.names);
-            let c = c.clone();
+            let (c, pace) = (c.clone(), b.pace.clone());
             ask(
                 async move {
-                    let found = all_at_once(&c, &asks, |c, key| async move {
-                        let (zone, name) = key.split_once('\n').unwrap_or((&key, ""));
-                        route53::records_named(&c, zone, name).await
+                    let found = all_at_once(&c, &asks, |c, key| {
+                        let pace = pace.clone();
+                        async move {
+                            pace.take().await;
+                            let (zone, name) = key.split_once('\n').unwrap_or((&key, ""));
+                            route53::records_named(&c, zone, name).await
+                        }
                     })
                     .await;
                     let mut records = Vec::new();
@@ -220,6 +273,7 @@ pub async fn discover_zones(
     )));
     let mut board = ZoneBoard {
         ctx: ctx.clone(),
+        pace: std::sync::Arc::new(Pace::new()),
         names,
         zones: None,
         vpcs: None,
@@ -410,6 +464,25 @@ mod tests {
         assert_eq!(scopes[0].unavailable[0].action, "route53:GetHostedZone");
         // The other account's zone of vpc-a is not placed in a scope left unread.
         assert_eq!(scopes[1].hosted_zones.as_ref().unwrap().len(), 0);
+    }
+
+    #[tokio::test]
+    async fn route53_requests_keep_to_a_burst_then_a_steady_rate() {
+        let pace = Pace::new();
+        let start = std::time::Instant::now();
+        for _ in 0..BURST as usize {
+            pace.take().await;
+        }
+        assert!(
+            start.elapsed().as_millis() < 100,
+            "the burst waits for nothing"
+        );
+        for _ in 0..3 {
+            pace.take().await;
+        }
+        // Three more at five a second: about 0.6 s.
+        let waited = start.elapsed().as_secs_f64();
+        assert!((0.55..1.0).contains(&waited), "{waited}");
     }
 
     #[test]

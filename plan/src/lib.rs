@@ -39,6 +39,7 @@ mod readers;
 pub mod resolve;
 mod route53;
 pub mod sensitive;
+mod tgw;
 
 pub use format::PlanError;
 pub use model::Plan;
@@ -330,10 +331,10 @@ fn summarize(plan: &Plan, b: &Builder) -> PlanSummary {
     }
     if unmapped
         .keys()
-        .any(|t| ec2::TRANSIT_GATEWAY_TYPES.contains(&t.as_str()))
+        .any(|t| tgw::NOT_MAPPED.contains(&t.as_str()))
     {
         s.notes.push(
-            "the plan manages transit gateway resources, which privpath does not map yet: a path through them is not checked"
+            "the plan creates or changes transit gateways, their route tables or peering attachments, which privpath does not map: the routes and attachments it maps are checked, the rest is taken from the state"
                 .to_string(),
         );
     }

@@ -4,7 +4,7 @@
 use crate::model::Res;
 use crate::overlay::Builder;
 use crate::resolve::View;
-use crate::{apigateway, ec2, iam, lambda, rds, route53};
+use crate::{apigateway, ec2, iam, lambda, rds, route53, tgw};
 
 /// How a resource type is mapped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,8 +19,8 @@ pub enum Kind {
     /// name it (an internet gateway is a route target by id, a DB subnet group is read
     /// with its instance), or irrelevant to the path (a method response).
     Known,
-    /// Not mapped: listed in the plan summary (transit gateways until the snapshot has
-    /// their arrays, and every type privpath does not know).
+    /// Not mapped: listed in the plan summary (a transit gateway itself, its route
+    /// tables and peering attachments, and every type privpath does not know).
     NotMapped,
     /// A data source: read through references only.
     Data,
@@ -38,6 +38,7 @@ pub fn kind(r: &Res) -> Kind {
         rds::RECORDS,
         apigateway::RECORDS,
         route53::RECORDS,
+        tgw::RECORDS,
     ];
     if records.iter().any(|l| l.contains(&t)) {
         return Kind::Record;
@@ -50,6 +51,7 @@ pub fn kind(r: &Res) -> Kind {
         iam::PATCHES,
         lambda::PATCHES,
         route53::PATCHES,
+        tgw::PATCHES,
     ];
     if patches.iter().any(|l| l.contains(&t)) {
         return Kind::Patch(0);
@@ -81,6 +83,8 @@ pub fn add_record(b: &mut Builder, v: &View) {
         apigateway::add_record(b, v);
     } else if route53::RECORDS.contains(&t) {
         route53::add_record(b, v);
+    } else if tgw::RECORDS.contains(&t) {
+        tgw::add_record(b, v);
     }
 }
 
@@ -98,6 +102,8 @@ pub fn remove_record(b: &mut Builder, v: &View) {
         apigateway::remove_record(b, v);
     } else if route53::RECORDS.contains(&t) {
         route53::remove_record(b, v);
+    } else if tgw::RECORDS.contains(&t) {
+        tgw::remove_record(b, v);
     }
 }
 
@@ -113,5 +119,7 @@ pub fn patch(b: &mut Builder, v: &View, add: bool) {
         apigateway::patch(b, v, add);
     } else if route53::PATCHES.contains(&t) {
         route53::patch(b, v, add);
+    } else if tgw::PATCHES.contains(&t) {
+        tgw::patch(b, v, add);
     }
 }

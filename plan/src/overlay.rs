@@ -93,6 +93,31 @@ keyed!(ResourceRecordSet, resource_record_sets, |r| format!(
     r.record_type
 ));
 
+keyed!(TransitGateway, transit_gateways, |r| r
+    .transit_gateway_id
+    .clone());
+keyed!(
+    TransitGatewayVpcAttachment,
+    transit_gateway_vpc_attachments,
+    |r| r.transit_gateway_attachment_id.clone()
+);
+keyed!(TransitGatewayAttachment, transit_gateway_attachments, |r| r
+    .transit_gateway_attachment_id
+    .clone());
+keyed!(TransitGatewayRoute, transit_gateway_routes, |r| {
+    tgw_route_key(
+        &r.transit_gateway_route_table_id,
+        r.destination_cidr_block.as_deref().unwrap_or_default(),
+        r.route_type.as_deref().unwrap_or("propagated"),
+    )
+});
+
+/// How the overlay keys a TGW route: a static and a propagated route to one prefix
+/// coexist (the static one wins).
+pub fn tgw_route_key(table: &str, cidr: &str, kind: &str) -> String {
+    format!("{table}/{cidr}/{kind}")
+}
+
 /// The snapshot under construction, with what the plan tells beside it.
 pub struct Builder {
     pub snapshot: Snapshot,

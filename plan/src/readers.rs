@@ -142,3 +142,6 @@ pub const DOMAIN: &[&str] = &[
     "domain-base-path",
     "domain-dns",
 ];
+
+/// A transit gateway's attachments, associations and routes.
+pub const TRANSIT: &[&str] = &["tgw-path"];

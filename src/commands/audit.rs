@@ -252,12 +252,17 @@ pub fn audit_snapshot(
 ) {
     let ix = SnapshotIndex::build(snapshot);
     // A family of checks whose resources the estate lacks would only add a skip to
-    // every path: the custom domain checks without domain names, the transit gateway
+    // every path: the custom domain checks without private domain names, the transit gateway
     // checks without attachments.
     let none =
         |f: fn(&privpath_checks::snapshot::Scope) -> bool| snapshot.scopes.iter().all(|s| !f(s));
     let mut off: Vec<String> = Vec::new();
-    if none(|s| s.domain_names.as_ref().is_some_and(|d| !d.is_empty())) {
+    // (Public custom domain names are listed too, but only a private one makes paths.)
+    if none(|s| {
+        s.domain_names
+            .as_ref()
+            .is_some_and(|d| d.iter().any(|x| x.is_private()))
+    }) {
         off.extend(DOMAIN_CHECKS.iter().map(|c| c.to_string()));
     }
     if none(|s| {

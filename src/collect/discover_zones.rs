@@ -22,6 +22,7 @@ use super::route53::{self, PrivateZone};
 use super::{all_at_once, sorted_unique, CollectError, Ctx};
 use privpath_checks::domain::normalise;
 use privpath_checks::snapshot::{self as m, Scope, Source, Unavailable};
+use std::collections::{HashMap, HashSet};
 
 /// At most this many Route 53 requests of one account in flight.
 pub const ROUTE53_IN_FLIGHT: usize = 4;
@@ -346,32 +347,60 @@ pub fn place(scopes: &mut [Scope], found: &[AccountZones]) {
             }
         }
     }
+    // Which scopes hold a VPC (ids may repeat across accounts), and which zones' records
+    // each scope has, so placing is linear in the zones' associations.
+    let mut holding: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    for (i, s) in scopes.iter().enumerate() {
+        if s.hosted_zones.is_none() {
+            continue;
+        }
+        for v in s.vpcs.iter().flatten() {
+            holding
+                .entry((s.region.as_str(), v.vpc_id.as_str()))
+                .or_default()
+                .push(i);
+        }
+    }
+    let holding: HashMap<(String, String), Vec<usize>> = holding
+        .into_iter()
+        .map(|((r, v), i)| ((r.to_string(), v.to_string()), i))
+        .collect();
+    let mut placed: HashSet<(usize, String)> = HashSet::new();
     for a in found.iter().filter(|a| complete(a)) {
+        let mut records: HashMap<&str, Vec<&m::ResourceRecordSet>> = HashMap::new();
+        for r in &a.records {
+            records
+                .entry(r.hosted_zone_id.as_str())
+                .or_default()
+                .push(r);
+        }
         for (zone, vpcs) in &a.zones {
             for (region, vpc) in vpcs {
-                for s in scopes.iter_mut() {
-                    let holds =
-                        s.region == *region && s.vpcs.iter().flatten().any(|v| v.vpc_id == *vpc);
-                    let (Some(zones), true) = (s.hosted_zones.as_mut(), holds) else {
-                        continue;
-                    };
-                    zones.push(m::HostedZoneSummary {
-                        hosted_zone_id: zone.id.clone(),
-                        name: zone.name.clone(),
-                        vpc_id: vpc.clone(),
-                        vpc_region: Some(region.clone()),
-                        owner: Some(m::HostedZoneOwner {
-                            owning_account: Some(a.account.clone()),
-                            owning_service: None,
-                        }),
-                    });
-                    let records = s.resource_record_sets.get_or_insert_with(Vec::new);
-                    if !records.iter().any(|r| r.hosted_zone_id == zone.id) {
-                        records.extend(
-                            a.records
-                                .iter()
-                                .filter(|r| r.hosted_zone_id == zone.id)
-                                .cloned(),
+                for &i in holding
+                    .get(&(region.clone(), vpc.clone()))
+                    .into_iter()
+                    .flatten()
+                {
+                    let s = &mut scopes[i];
+                    s.hosted_zones
+                        .get_or_insert_with(Vec::new)
+                        .push(m::HostedZoneSummary {
+                            hosted_zone_id: zone.id.clone(),
+                            name: zone.name.clone(),
+                            vpc_id: vpc.clone(),
+                            vpc_region: Some(region.clone()),
+                            owner: Some(m::HostedZoneOwner {
+                                owning_account: Some(a.account.clone()),
+                                owning_service: None,
+                            }),
+                        });
+                    if placed.insert((i, zone.id.clone())) {
+                        s.resource_record_sets.get_or_insert_with(Vec::new).extend(
+                            records
+                                .get(zone.id.as_str())
+                                .into_iter()
+                                .flatten()
+                                .map(|r| (*r).clone()),
                         );
                     }
                 }

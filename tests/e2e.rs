@@ -1947,12 +1947,19 @@ fn private_custom_domain_names() {
 /// the client's route to the endpoint VPC (its `aws_route` block was deleted), and
 /// leaves the API and the instance as they are (so that they can be named by address).
 fn plan_deleting_the_client_route(ids: &Value) -> Value {
-    let provider = "registry.terraform.io/hashicorp/aws";
     let route = serde_json::json!({
         "route_table_id": ids["rtb_a"], "destination_cidr_block": "10.30.0.0/16",
         "vpc_peering_connection_id": ids["pcx"], "gateway_id": "", "nat_gateway_id": "",
         "id": format!("r-{}1080289494", ids["rtb_a"].as_str().unwrap()), "state": "active", "origin": "CreateRoute",
     });
+    plan_deleting(ids, "aws_route", "client_to_service", &route)
+}
+
+/// A plan that leaves the API and the instance as they are and destroys one resource
+/// whose block was removed from the configuration.
+fn plan_deleting(ids: &Value, rtype: &str, name: &str, route: &Value) -> Value {
+    let provider = "registry.terraform.io/hashicorp/aws";
+    let address = format!("{rtype}.{name}");
     let api = serde_json::json!({"id": ids["api_id"], "name": "orders",
         "endpoint_configuration": [{"types": ["PRIVATE"], "vpc_endpoint_ids": [ids["vpce_api"]]}]});
     let instance = serde_json::json!({"id": ids["instance_id"], "instance_type": "t2.micro",
@@ -1975,15 +1982,15 @@ fn plan_deleting_the_client_route(ids: &Value) -> Value {
         "resource_changes": [
             unchanged("aws_api_gateway_rest_api.orders", "aws_api_gateway_rest_api", "orders", &api),
             unchanged("aws_instance.client", "aws_instance", "client", &instance),
-            {"address": "aws_route.client_to_service", "mode": "managed", "type": "aws_route",
-             "name": "client_to_service", "provider_name": provider,
+            {"address": address, "mode": "managed", "type": rtype,
+             "name": name, "provider_name": provider,
              "action_reason": "delete_because_no_resource_config",
              "change": {"actions": ["delete"], "before": route, "after": null, "after_unknown": {},
                         "before_sensitive": {}, "after_sensitive": false}}],
         "prior_state": {"format_version": "1.0", "terraform_version": "1.9.8", "values": {"root_module": {"resources": [
             state("aws_api_gateway_rest_api.orders", "aws_api_gateway_rest_api", "orders", &api),
             state("aws_instance.client", "aws_instance", "client", &instance),
-            state("aws_route.client_to_service", "aws_route", "client_to_service", &route)]}}},
+            state(&address, rtype, name, route)]}}},
         "configuration": {"provider_config": {"aws": {"name": "aws", "full_name": provider,
             "expressions": {"region": {"constant_value": "us-east-1"}}}}, "root_module": {"resources": [
             {"address": "aws_api_gateway_rest_api.orders", "mode": "managed", "type": "aws_api_gateway_rest_api",
@@ -1997,6 +2004,61 @@ fn plan_deleting_the_client_route(ids: &Value) -> Value {
 /// The pre-deployment gate against the live seed: a plan that destroys the client's
 /// route fails route-client-to-endpoint before anything is applied — and the rest of
 /// the path, read live, passes. The targets may be named by their Terraform addresses.
+#[test]
+fn a_plan_over_a_live_transit_gateway_path_fails_before_the_apply() {
+    // The TGW's static route to the endpoint VPC, removed from the configuration.
+    let moto = Moto::start();
+    let ids = moto.scenario_tgw("healthy");
+    let table = ids["tgw_table"].as_str().unwrap();
+    let route = serde_json::json!({
+        "id": format!("{table}_10.30.0.0/16"), "transit_gateway_route_table_id": table,
+        "destination_cidr_block": "10.30.0.0/16", "transit_gateway_attachment_id": ids["att_b"],
+        "blackhole": false,
+    });
+    let file = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-plan-delete-tgw-route.json");
+    std::fs::write(
+        &file,
+        plan_deleting(&ids, "aws_ec2_transit_gateway_route", "to_service", &route).to_string(),
+    )
+    .unwrap();
+    let (out, report) = live_check(&moto, &ids, &["--plan", file.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for (check, status) in statuses(&report) {
+        let want = match check.as_str() {
+            "tgw-path" => "fail",
+            "plan-deployment-after-policy"
+            | "plan-peering-accepter"
+            | "plan-endpoint-dns-replacement" => "skip",
+            other => untouched_on_tgw(other),
+        };
+        assert_eq!(status, want, "{check}: {report}");
+    }
+    let tgw = report["targets"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "tgw-path")
+        .unwrap();
+    assert_eq!(
+        tgw["addresses"],
+        serde_json::json!(["aws_ec2_transit_gateway_route.to_service"]),
+        "{tgw}"
+    );
+    // Without the plan the same path passes: the failure is the plan's.
+    let (out, _) = live_check(&moto, &ids, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn a_plan_over_the_live_seed_fails_before_the_apply() {
     let moto = Moto::start();

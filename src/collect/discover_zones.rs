@@ -123,12 +123,8 @@ pub static READS: &[Read<ZoneBoard>] = &[
             let (c, candidates, pace) = (c.clone(), zone_names(&b.names), b.pace.clone());
             ask(
                 async move {
-                    let found = all_at_once(&c, &candidates, |c, name| {
-                        let pace = pace.clone();
-                        async move {
-                            pace.take().await;
-                            route53::private_zones_named(&c, &name).await
-                        }
+                    let found = paced(&c, &pace, &candidates, |c, name| async move {
+                        route53::private_zones_named(&c, &name).await
                     })
                     .await;
                     let mut zones = Vec::new();
@@ -158,12 +154,8 @@ pub static READS: &[Read<ZoneBoard>] = &[
             let (c, pace) = (c.clone(), b.pace.clone());
             ask(
                 async move {
-                    let found = all_at_once(&c, &ids, |c, id| {
-                        let pace = pace.clone();
-                        async move {
-                            pace.take().await;
-                            route53::zone_vpcs(&c, &id).await.map(|v| (id, v))
-                        }
+                    let found = paced(&c, &pace, &ids, |c, id| async move {
+                        route53::zone_vpcs(&c, &id).await.map(|v| (id, v))
                     })
                     .await;
                     found.into_iter().collect::<Result<Vec<_>, _>>()
@@ -189,13 +181,9 @@ pub static READS: &[Read<ZoneBoard>] = &[
             let (c, pace) = (c.clone(), b.pace.clone());
             ask(
                 async move {
-                    let found = all_at_once(&c, &asks, |c, key| {
-                        let pace = pace.clone();
-                        async move {
-                            pace.take().await;
-                            let (zone, name) = key.split_once('\n').unwrap_or((&key, ""));
-                            route53::records_named(&c, zone, name).await
-                        }
+                    let found = paced(&c, &pace, &asks, |c, key| async move {
+                        let (zone, name) = key.split_once('\n').unwrap_or((&key, ""));
+                        route53::records_named(&c, zone, name).await
                     })
                     .await;
                     let mut records = Vec::new();
@@ -209,6 +197,28 @@ pub static READS: &[Read<ZoneBoard>] = &[
         },
     },
 ];
+
+/// [`all_at_once`], each request waiting its turn in the account's Route 53 budget.
+async fn paced<T, F, Fut>(
+    c: &Ctx,
+    pace: &std::sync::Arc<Pace>,
+    items: &[String],
+    call: F,
+) -> Vec<Result<T, CallError>>
+where
+    T: Send + 'static,
+    F: Fn(Ctx, String) -> Fut,
+    Fut: std::future::Future<Output = Result<T, CallError>> + Send + 'static,
+{
+    all_at_once(c, items, |c, item| {
+        let (pace, request) = (pace.clone(), call(c, item));
+        async move {
+            pace.take().await;
+            request.await
+        }
+    })
+    .await
+}
 
 /// The zone names that can answer the domains: each name and its parents down to two
 /// labels (a private zone may be named like any of them).
@@ -349,22 +359,18 @@ pub fn place(scopes: &mut [Scope], found: &[AccountZones]) {
     }
     // Which scopes hold a VPC (ids may repeat across accounts), and which zones' records
     // each scope has, so placing is linear in the zones' associations.
-    let mut holding: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    let mut holding: HashMap<(String, String), Vec<usize>> = HashMap::new();
     for (i, s) in scopes.iter().enumerate() {
         if s.hosted_zones.is_none() {
             continue;
         }
         for v in s.vpcs.iter().flatten() {
             holding
-                .entry((s.region.as_str(), v.vpc_id.as_str()))
+                .entry((s.region.clone(), v.vpc_id.clone()))
                 .or_default()
                 .push(i);
         }
     }
-    let holding: HashMap<(String, String), Vec<usize>> = holding
-        .into_iter()
-        .map(|((r, v), i)| ((r.to_string(), v.to_string()), i))
-        .collect();
     let mut placed: HashSet<(usize, String)> = HashSet::new();
     for a in found.iter().filter(|a| complete(a)) {
         let mut records: HashMap<&str, Vec<&m::ResourceRecordSet>> = HashMap::new();

@@ -49,45 +49,7 @@ pub async fn zones_of_vpc(
 
 /// A zone's records, every page (Route 53 pages by the next record's name and type).
 pub async fn records(ctx: &Ctx, zone: &str) -> Result<Vec<m::ResourceRecordSet>, CallError> {
-    let mut out = Vec::new();
-    let mut next: Option<(String, aws_sdk_route53::types::RrType, Option<String>)> = None;
-    loop {
-        let (name, kind, identifier) = match &next {
-            Some((n, t, i)) => (Some(n.clone()), Some(t.clone()), i.clone()),
-            None => (None, None, None),
-        };
-        let page = logged!(
-            ctx,
-            "route53:ListResourceRecordSets",
-            ctx.route53
-                .list_resource_record_sets()
-                .hosted_zone_id(zone)
-                .set_start_record_name(name)
-                .set_start_record_type(kind)
-                .set_start_record_identifier(identifier)
-                .send()
-        )?;
-        out.extend(page.resource_record_sets().iter().map(|r| record(zone, r)));
-        match (
-            page.is_truncated(),
-            page.next_record_name(),
-            page.next_record_type(),
-        ) {
-            (true, Some(n), Some(t)) => {
-                let following = (
-                    n.to_string(),
-                    t.clone(),
-                    page.next_record_identifier().map(str::to_string),
-                );
-                // A page that points at itself would loop forever: stop instead.
-                if next.as_ref() == Some(&following) {
-                    break Ok(out);
-                }
-                next = Some(following);
-            }
-            _ => break Ok(out),
-        }
-    }
+    list_records(ctx, zone, None, |_| true).await
 }
 
 /// A private hosted zone this account created, named exactly `name`.
@@ -179,12 +141,26 @@ pub async fn records_named(
 ) -> Result<Vec<m::ResourceRecordSet>, CallError> {
     let wanted = privpath_checks::domain::normalise(name);
     let same = |n: &str| privpath_checks::domain::normalise(&n.replace("\\052", "*")) == wanted;
+    list_records(ctx, zone, Some(format!("{wanted}.")), same).await
+}
+
+/// `ListResourceRecordSets` from `start` (the zone's first record when `None`), page
+/// after page, keeping records while `wanted` holds for their names and stopping at the
+/// first that it does not (a listing of the whole zone wants every name).
+async fn list_records(
+    ctx: &Ctx,
+    zone: &str,
+    start: Option<String>,
+    wanted: impl Fn(&str) -> bool,
+) -> Result<Vec<m::ResourceRecordSet>, CallError> {
+    // A listing by name needs a page of a few records; a whole zone, Route 53's default.
+    let max_items = start.as_ref().map(|_| 20);
     let mut out = Vec::new();
     let mut next: Option<(String, aws_sdk_route53::types::RrType, Option<String>)> = None;
     loop {
-        let (start, kind, identifier) = match &next {
-            Some((n, t, i)) => (n.clone(), Some(t.clone()), i.clone()),
-            None => (format!("{wanted}."), None, None),
+        let (name, kind, identifier) = match &next {
+            Some((n, t, i)) => (Some(n.clone()), Some(t.clone()), i.clone()),
+            None => (start.clone(), None, None),
         };
         let page = logged!(
             ctx,
@@ -192,31 +168,32 @@ pub async fn records_named(
             ctx.route53
                 .list_resource_record_sets()
                 .hosted_zone_id(zone)
-                .start_record_name(start)
+                .set_start_record_name(name)
                 .set_start_record_type(kind)
                 .set_start_record_identifier(identifier)
-                .max_items(20)
+                .set_max_items(max_items)
                 .send()
         )?;
         let records = page.resource_record_sets();
         out.extend(
             records
                 .iter()
-                .take_while(|r| same(r.name()))
+                .take_while(|r| wanted(r.name()))
                 .map(|r| record(zone, r)),
         );
-        let all_same = records.iter().all(|r| same(r.name()));
+        let all_wanted = records.iter().all(|r| wanted(r.name()));
         match (
             page.is_truncated(),
             page.next_record_name(),
             page.next_record_type(),
         ) {
-            (true, Some(n), Some(t)) if all_same && same(n) => {
+            (true, Some(n), Some(t)) if all_wanted && wanted(n) => {
                 let following = (
                     n.to_string(),
                     t.clone(),
                     page.next_record_identifier().map(str::to_string),
                 );
+                // A page that points at itself would loop forever: stop instead.
                 if next.as_ref() == Some(&following) {
                     break Ok(out);
                 }

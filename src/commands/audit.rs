@@ -193,14 +193,13 @@ impl Streamed {
         }
         for (file, stream) in self.junit {
             if failed.is_none() {
-                let ended = open(&file)
-                    .and_then(|mut out| stream.end(&run, &mut out).map_err(anyhow::Error::new));
-                if let Err(e) = ended {
-                    failed = match e.downcast::<std::io::Error>() {
-                        Ok(io) => written(io, file.as_deref()),
-                        Err(other) => Some(other),
-                    };
-                }
+                failed = match open(&file) {
+                    Ok(mut out) => stream
+                        .end(&run, &mut out)
+                        .err()
+                        .and_then(|e| written(e, file.as_deref())),
+                    Err(e) => Some(e),
+                };
             }
         }
         if let Some(e) = failed {
@@ -352,10 +351,13 @@ mod tests {
 
     fn audited(fixture: &str) -> Vec<TargetRun> {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/estate/");
-        let snapshot = read_snapshot(&PathBuf::from(path).join(fixture)).unwrap();
+        audit_of(&read_snapshot(&PathBuf::from(path).join(fixture)).unwrap())
+    }
+
+    fn audit_of(snapshot: &Snapshot) -> Vec<TargetRun> {
         let mut targets = Vec::new();
         audit_snapshot(
-            &snapshot,
+            snapshot,
             &Selection::default(),
             &BTreeMap::new(),
             "snapshot",
@@ -440,15 +442,7 @@ mod tests {
         let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
         doc["scopes"] = serde_json::Value::Array(scopes);
         let snapshot = Snapshot::from_slice(doc.to_string().as_bytes()).unwrap();
-        let mut targets = Vec::new();
-        audit_snapshot(
-            &snapshot,
-            &Selection::default(),
-            &BTreeMap::new(),
-            "snapshot",
-            &mut |t| targets.push(t),
-        );
-        let page = html::render(&run_of(targets));
+        let page = html::render(&run_of(audit_of(&snapshot)));
         assert!(page.contains("API methods its clients call"), "{page}");
         assert!(!page.contains("cell empty"));
         assert_eq!(page.matches("<td class=\"cell pass\"").count(), 14);
